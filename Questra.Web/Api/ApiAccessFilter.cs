@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http.Features;
+using Questra.Web.Features.ApiKeys;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Organizations;
+
+namespace Questra.Web.Api;
+
+/// <summary>Endpoint metadata: the scope a route needs.</summary>
+public sealed record RequiredScope(ApiScopes Scope);
+
+/// <summary>
+/// The checks after authentication, in rule 9's order: <c>X-Org-Id</c> (400 missing or malformed, 403 another
+/// org), then the route's scope (403). Resource checks (404/403) follow in the handlers.
+/// </summary>
+public sealed class ApiAccessFilter : IEndpointFilter
+{
+    public const string OrgHeader = "X-Org-Id";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var key = http.Features.GetRequiredFeature<AuthenticatedKey>();
+
+        var values = http.Request.Headers[OrgHeader];
+        if (values.Count == 0 || string.IsNullOrWhiteSpace(values[0]))
+        {
+            return ApiResults.BadRequest($"The {OrgHeader} header is required: your Organization ID, found on the Settings page.");
+        }
+        if (values.Count > 1)
+        {
+            return ApiResults.BadRequest($"Send exactly one {OrgHeader} header.");
+        }
+        var orgId = values[0]!.Trim();
+        if (!Ids.HasShape(orgId, Organization.IdPrefix))
+        {
+            return ApiResults.BadRequest($"The {OrgHeader} header is malformed: an Organization ID looks like 'org_' followed by letters and digits.");
+        }
+        if (!string.Equals(orgId, key.OrganizationId, StringComparison.Ordinal))
+        {
+            return ApiResults.Forbidden($"This API key belongs to another organization than the one in {OrgHeader}.");
+        }
+
+        if (http.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is { } required && !key.Scopes.HasFlag(required.Scope))
+        {
+            return ApiResults.Forbidden($"This API key lacks the '{ApiScopeNames.Name(required.Scope)}' scope.");
+        }
+        return await next(context);
+    }
+}
+
+public static class ApiRouteExtensions
+{
+    public static RouteHandlerBuilder RequireScope(this RouteHandlerBuilder builder, ApiScopes scope) =>
+        builder.WithMetadata(new RequiredScope(scope));
+
+    public static AuthenticatedKey ApiKey(this HttpContext http) => http.Features.GetRequiredFeature<AuthenticatedKey>();
+
+    public static Caller ApiCaller(this HttpContext http)
+    {
+        var key = http.ApiKey();
+        return new Caller(key.OwnerUserId, http.Connection.RemoteIpAddress?.ToString(), new KeyGrant(key.KeyId, key.Scopes, key.SurveyIds));
+    }
+}

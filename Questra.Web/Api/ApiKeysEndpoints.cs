@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Questra.Web.Features.ApiKeys;
+
+namespace Questra.Web.Api;
+
+/// <summary><c>/api/api-keys</c>: thin HTTP over <see cref="ApiKeyService"/>, which owns every rule.</summary>
+public static class ApiKeysEndpoints
+{
+    public static void MapApiKeys(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/api-keys").WithTags("API keys");
+        group.MapGet("/", List).RequireScope(ApiScopes.ApiKeysRead)
+            .WithName("ListApiKeys").WithSummary("Keys of the org visible to the key's owner (never their secrets), paged.");
+        group.MapGet("/{id}", Get).RequireScope(ApiScopes.ApiKeysRead)
+            .WithName("GetApiKey").WithSummary("One key.");
+        group.MapPost("/", Create).RequireScope(ApiScopes.ApiKeysWrite)
+            .WithName("CreateApiKey").WithSummary("Creates a key within the calling key's own rights; the secret is in this response only.")
+            .Accepts<CreateApiKeyRequest>("application/json");
+        group.MapPost("/{id}/revoke", Revoke).RequireScope(ApiScopes.ApiKeysWrite)
+            .WithName("RevokeApiKey").WithSummary("Disables a key for good, from the next request on.");
+        group.MapPost("/{id}/roll", Roll).RequireScope(ApiScopes.ApiKeysWrite)
+            .WithName("RollApiKey").WithSummary("Replaces a key; the old one works until the grace period ends.")
+            .Accepts<RollApiKeyRequest>("application/json");
+        group.MapDelete("/{id}", Delete).RequireScope(ApiScopes.ApiKeysWrite)
+            .WithName("DeleteApiKey").WithSummary("Removes a key, from the next request on.");
+    }
+
+    public static async Task<Results<Ok<PagedResponse<ApiKeyDto>>, ProblemHttpResult>> List(
+        HttpContext http, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+    {
+        if (!ApiResults.TryReadPaging(http.Request, out var page, out var pageSize, out var error))
+        {
+            return error!;
+        }
+        var key = http.ApiKey();
+        var result = await keys.ListAsync(key.OrganizationId, http.ApiCaller(), new ApiKeyQuery(null, page, pageSize), ct);
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(new PagedResponse<ApiKeyDto>(result.Items.Select(k => ApiKeyDto.From(k, now)).ToList(), page, pageSize, result.Total));
+    }
+
+    public static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> Get(
+        string id, HttpContext http, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+    {
+        var result = await keys.GetAsync(http.ApiKey().OrganizationId, http.ApiCaller(), id, ct);
+        return result.Succeeded ? TypedResults.Ok(ApiKeyDto.From(result.Value!, clock.GetUtcNow())) : ApiResults.From(result.Error!);
+    }
+
+    public static async Task<Results<Created<CreatedApiKeyDto>, ProblemHttpResult>> Create(
+        HttpContext http, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await ApiResults.ReadJsonAsync<CreateApiKeyRequest>(http.Request, QuestraApi.StrictJson, empty: null);
+        if (error is not null)
+        {
+            return error;
+        }
+        DateTimeOffset? expiresAt = null;
+        if (body!.ExpiresAt is { } raw)
+        {
+            if (!ApiResults.TryParseTimestamp(raw, out var parsed))
+            {
+                return ApiResults.FieldError("expires_at",
+                    "expires_at must be an ISO 8601 timestamp with a time zone, e.g. 2027-01-15T12:00:00Z.", 422);
+            }
+            expiresAt = parsed;
+        }
+        var result = await keys.CreateAsync(http.ApiKey().OrganizationId, http.ApiCaller(),
+            new ApiKeyInput(body.Name, expiresAt, body.Scopes, body.SurveyIds), ct);
+        if (!result.Succeeded)
+        {
+            return ApiResults.From(result.Error!);
+        }
+        return TypedResults.Created($"/api/api-keys/{result.Value!.Key.Id}", CreatedApiKeyDto.From(result.Value, clock.GetUtcNow()));
+    }
+
+    public static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> Revoke(
+        string id, HttpContext http, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+    {
+        var result = await keys.RevokeAsync(http.ApiKey().OrganizationId, http.ApiCaller(), id, ct);
+        return result.Succeeded ? TypedResults.Ok(ApiKeyDto.From(result.Value!, clock.GetUtcNow())) : ApiResults.From(result.Error!);
+    }
+
+    public static async Task<Results<Created<CreatedApiKeyDto>, ProblemHttpResult>> Roll(
+        string id, HttpContext http, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await ApiResults.ReadJsonAsync(http.Request, QuestraApi.StrictJson, empty: new RollApiKeyRequest(null));
+        if (error is not null)
+        {
+            return error;
+        }
+        var result = await keys.RollAsync(http.ApiKey().OrganizationId, http.ApiCaller(), id, body!.GracePeriodHours ?? 24, ct);
+        if (!result.Succeeded)
+        {
+            return ApiResults.From(result.Error!);
+        }
+        return TypedResults.Created($"/api/api-keys/{result.Value!.Key.Id}", CreatedApiKeyDto.From(result.Value, clock.GetUtcNow()));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string id, HttpContext http, ApiKeyService keys, CancellationToken ct)
+    {
+        var result = await keys.DeleteAsync(http.ApiKey().OrganizationId, http.ApiCaller(), id, ct);
+        return result.Succeeded ? TypedResults.NoContent() : ApiResults.From(result.Error!);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Questra.Web.Features.Common;
+
+namespace Questra.Web.Api;
+
+/// <summary>problem+json answers, query and body parsing that turn bad input into a clear 4xx.</summary>
+public static partial class ApiResults
+{
+    public const int MaxPageSize = 100;
+
+    public static ProblemHttpResult BadRequest(string detail) => TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: detail);
+    public static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: detail);
+    public static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(statusCode: 404, title: "Not Found", detail: detail);
+
+    /// <summary>A problem with per-field errors (<c>errors: { field: [messages] }</c>).</summary>
+    public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors, string detail, int status) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = status, Title = "Invalid input", Detail = detail });
+
+    public static ProblemHttpResult FieldError(string field, string message, int status = 400) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [message] }, message, status);
+
+    public static ProblemHttpResult From(ServiceError error) => error.Kind switch
+    {
+        ErrorKind.Validation => Invalid(new Dictionary<string, string[]>(error.FieldErrors ?? new Dictionary<string, string[]>()), error.Message, 422),
+        ErrorKind.Forbidden => Forbidden(error.Message),
+        ErrorKind.NotFound => NotFound(error.Message),
+        ErrorKind.Conflict => TypedResults.Problem(statusCode: 409, title: "Conflict", detail: error.Message),
+        _ => throw new ArgumentOutOfRangeException(nameof(error)),
+    };
+
+    /// <summary>Reads <c>page</c> and <c>page_size</c>; anything but a whole number in range is a 400 naming the field.</summary>
+    public static bool TryReadPaging(HttpRequest request, out int page, out int pageSize, out ProblemHttpResult? error)
+    {
+        page = 1;
+        pageSize = 20;
+        error = null;
+        if (!TryReadInt(request, "page", 1, 1_000_000, ref page, out error)) return false;
+        return TryReadInt(request, "page_size", 1, MaxPageSize, ref pageSize, out error);
+    }
+
+    private static bool TryReadInt(HttpRequest request, string name, int min, int max, ref int value, out ProblemHttpResult? error)
+    {
+        error = null;
+        var raw = request.Query[name];
+        if (raw.Count == 0) return true;
+        if (raw.Count > 1 || !int.TryParse(raw[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max)
+        {
+            error = FieldError(name, $"'{name}' must be a whole number from {min} to {max}.");
+            return false;
+        }
+        value = parsed;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a JSON body strictly (unknown properties and wrong types are refused). An absent body gives
+    /// <paramref name="empty"/>, or a 400 when it is null.
+    /// </summary>
+    public static async Task<(T? Value, ProblemHttpResult? Error)> ReadJsonAsync<T>(HttpRequest request, JsonSerializerOptions options, T? empty) where T : class
+    {
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        {
+            return empty is null ? (null, BadRequest("A JSON request body is required.")) : (empty, null);
+        }
+        if (!request.HasJsonContentType())
+        {
+            return (null, TypedResults.Problem(statusCode: 415, title: "Unsupported Media Type", detail: "Send the body as JSON with 'Content-Type: application/json'."));
+        }
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, options, request.HttpContext.RequestAborted);
+            return value is null ? (null, BadRequest("The JSON body must be an object, not null.")) : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var at = ex.Path is { Length: > 0 and <= 100 } path ? $" at '{path}'" : "";
+            return (null, BadRequest($"The request body is not valid for this endpoint{at}: it must be well-formed JSON with only the documented properties, each of the documented type."));
+        }
+    }
+
+    /// <summary>An ISO 8601 timestamp with a zone (<c>Z</c> or <c>±hh:mm</c>); a local time without one is ambiguous and refused.</summary>
+    public static bool TryParseTimestamp(string value, out DateTimeOffset result)
+    {
+        result = default;
+        return IsoWithZone().IsMatch(value)
+            && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out result);
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.IgnoreCase)]
+    private static partial Regex IsoWithZone();
+}

@@ -1,0 +1,57 @@
+using Questra.Web.Features.ApiKeys;
+using Questra.Web.Features.Surveys;
+
+namespace Questra.Web.Api;
+
+// The API's JSON shapes (snake_case on the wire). No type here carries a response's answers.
+
+public sealed record PagedResponse<T>(IReadOnlyList<T> Data, int Page, int PageSize, int Total);
+
+public sealed record SurveySummaryDto(string Id, string Title, string Status, DateTimeOffset CreatedAt, string OwnerId, int ResponseCount);
+
+public sealed record QuestionDto(int Position, string Text, string Kind);
+
+public sealed record SurveyDto(string Id, string Title, string Status, DateTimeOffset CreatedAt, string OwnerId, IReadOnlyList<QuestionDto> Questions);
+
+public sealed record DailyCountDto(DateOnly Date, int Count);
+
+public sealed record ResponseMetricsDto(
+    string SurveyId, int Total, int Completed, double CompletionRate,
+    DateTimeOffset? FirstResponseAt, DateTimeOffset? LastResponseAt, IReadOnlyList<DailyCountDto> ResponsesPerDay)
+{
+    public static ResponseMetricsDto From(ResponseMetrics m) => new(
+        m.SurveyId, m.Total, m.Completed, m.CompletionRate, m.FirstResponseAt, m.LastResponseAt,
+        m.ResponsesPerDay.Select(d => new DailyCountDto(d.Date, d.Count)).ToList());
+}
+
+public record ApiKeyDto(
+    string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, IReadOnlyList<string>? SurveyIds,
+    DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, bool Expired, DateTimeOffset? LastUsedAt, string CreatedBy)
+{
+    public static ApiKeyDto From(ApiKey k, DateTimeOffset now) => new(
+        k.Id, k.Name, k.Prefix, ApiScopeNames.ToNames(k.Scopes), k.SurveyIds, k.CreatedAt, k.ExpiresAt,
+        k.IsRevoked, k.IsExpiredAt(now), k.LastUsedAt, k.CreatedByUserId);
+}
+
+/// <summary>The only response that carries a secret: the answer to create and roll.</summary>
+public sealed record CreatedApiKeyDto(
+    string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, IReadOnlyList<string>? SurveyIds,
+    DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, bool Expired, DateTimeOffset? LastUsedAt, string CreatedBy,
+    string Secret)
+    : ApiKeyDto(Id, Name, Prefix, Scopes, SurveyIds, CreatedAt, ExpiresAt, Revoked, Expired, LastUsedAt, CreatedBy)
+{
+    public static CreatedApiKeyDto From(CreatedApiKey created, DateTimeOffset now)
+    {
+        var k = From(created.Key, now);
+        return new(k.Id, k.Name, k.Prefix, k.Scopes, k.SurveyIds, k.CreatedAt, k.ExpiresAt, k.Revoked, k.Expired, k.LastUsedAt, k.CreatedBy,
+            created.Secret);
+    }
+
+    // Records print their members; this one must never print its secret.
+    public override string ToString() => $"CreatedApiKeyDto {{ Id = {Id}, Prefix = {Prefix} }}";
+}
+
+/// <summary>Body of <c>POST /api/api-keys</c>. <c>expires_at</c> is a string so a date without a zone can be refused.</summary>
+public sealed record CreateApiKeyRequest(string? Name, string? ExpiresAt, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? SurveyIds);
+
+public sealed record RollApiKeyRequest(int? GracePeriodHours);

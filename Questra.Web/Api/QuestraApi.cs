@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Questra.Web.Features.ApiKeys;
+using Questra.Web.Features.Audit;
+
+namespace Questra.Web.Api;
+
+public static class QuestraApi
+{
+    public const string PolicyName = "ApiKey";
+
+    /// <summary>Request bodies: snake_case, and an unknown property is an error rather than silently dropped.</summary>
+    public static readonly JsonSerializerOptions StrictJson = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>API-key authentication, snake_case JSON, problem details and the OpenAPI document.</summary>
+    public static IServiceCollection AddQuestraApi(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(PolicyName, p => p
+            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser());
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Questra API";
+            doc.Info.Description = "Read-only survey data and API key management. Send 'Authorization: Bearer <API key>' and 'X-Org-Id: <organization id>'.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>
+    /// Maps <c>/api</c>: every route needs an API key (cookies are ignored), then passes the <c>X-Org-Id</c> and
+    /// scope checks, and counts towards the key's usage roll-up. Also the OpenAPI document and ReDoc page.
+    /// </summary>
+    public static WebApplication MapQuestraApi(this WebApplication app)
+    {
+        app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.UseReDoc(o =>
+        {
+            o.RoutePrefix = "api/docs";
+            o.SpecUrl = "/api/openapi/v1.json";
+            o.DocumentTitle = "Questra API";
+        });
+
+        var api = app.MapGroup("/api")
+            .RequireAuthorization(PolicyName)
+            .DisableAntiforgery()
+            .AddEndpointFilter<ApiAccessFilter>()
+            .AddEndpointFilter(async (context, next) =>
+            {
+                var result = await next(context);
+                var http = context.HttpContext;
+                var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "?";
+                http.RequestServices.GetRequiredService<UsageRecorder>().Record(http.ApiKey(), $"{http.Request.Method} {route}");
+                return result;
+            });
+        api.MapSurveys();
+        api.MapApiKeys();
+        api.MapFallback(() => ApiResults.NotFound("There is no such API endpoint. See /api/docs.")).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Data;
+using Questra.Web.Features.ApiKeys;
+using Questra.Web.Features.Surveys;
+
+namespace Questra.Web.Api;
+
+/// <summary><c>/api/surveys</c>: read-only survey data and response aggregates.</summary>
+public static class SurveysEndpoints
+{
+    public static void MapSurveys(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/surveys").WithTags("Surveys");
+        group.MapGet("/", List).RequireScope(ApiScopes.SurveysRead)
+            .WithName("ListSurveys").WithSummary("The surveys visible to the key, newest first, paged.");
+        group.MapGet("/{id}", Get).RequireScope(ApiScopes.SurveysRead)
+            .WithName("GetSurvey").WithSummary("One survey with its questions (never its answers).");
+        group.MapGet("/{id}/metrics/responses", Metrics).RequireScope(ApiScopes.ResponsesRead)
+            .WithName("GetResponseMetrics").WithSummary("Aggregates over a survey's responses: totals, completion, per-day counts.");
+    }
+
+    private static SurveyViewer Viewer(HttpContext http)
+    {
+        var key = http.ApiKey();
+        return new SurveyViewer(key.OrganizationId, key.OwnerUserId, key.OwnerRole, key.SurveyIds);
+    }
+
+    public static async Task<Results<Ok<PagedResponse<SurveySummaryDto>>, ProblemHttpResult>> List(
+        HttpContext http, SurveyAccess access, QuestraDbContext db, CancellationToken ct)
+    {
+        if (!ApiResults.TryReadPaging(http.Request, out var page, out var pageSize, out var error))
+        {
+            return error!;
+        }
+        var visible = access.Visible(Viewer(http));
+        var total = await visible.CountAsync(ct);
+        var data = await visible
+            .OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(s => new SurveySummaryDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId,
+                db.SurveyResponses.Count(r => r.SurveyId == s.Id)))
+            .ToListAsync(ct);
+        return TypedResults.Ok(new PagedResponse<SurveySummaryDto>(data, page, pageSize, total));
+    }
+
+    public static async Task<Results<Ok<SurveyDto>, ProblemHttpResult>> Get(
+        string id, HttpContext http, SurveyAccess access, CancellationToken ct)
+    {
+        var found = await access.FindAsync(Viewer(http), id, withQuestions: true, ct);
+        if (!found.Succeeded)
+        {
+            return ApiResults.From(found.Error!);
+        }
+        var s = found.Value!;
+        return TypedResults.Ok(new SurveyDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId,
+            s.Questions.Select(q => new QuestionDto(q.Position, q.Text, q.Kind)).ToList()));
+    }
+
+    public static async Task<Results<Ok<ResponseMetricsDto>, ProblemHttpResult>> Metrics(
+        string id, HttpContext http, SurveyAccess access, SurveyMetrics metrics, CancellationToken ct)
+    {
+        var found = await access.FindAsync(Viewer(http), id, withQuestions: false, ct);
+        if (!found.Succeeded)
+        {
+            return ApiResults.From(found.Error!);
+        }
+        return TypedResults.Ok(ResponseMetricsDto.From(await metrics.ForSurveyAsync(id, ct)));
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Questra.Web.Data.Schema;
+
+// Hand-written migrations (no design-time tooling on this feed). Each runs its embedded SQL script; add a new
+// class and script for every schema change and never edit one that has shipped.
+
+[DbContext(typeof(QuestraDbContext))]
+[Migration("20261122000000_Init")]
+public sealed class Init : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) =>
+        migrationBuilder.Sql(SchemaScripts.Read("0001_init", migrationBuilder.ActiveProvider));
+}

@@ -1,0 +1,25 @@
+using System.Reflection;
+
+namespace Questra.Web.Data.Schema;
+
+/// <summary>
+/// The schema's SQL, one embedded script per migration and provider (<c>0001_init.sqlite.sql</c>). The
+/// scripts were produced once from the model with <c>GenerateCreateScript()</c> (there is no <c>dotnet ef</c>
+/// here); a test checks that the migrated schema still matches the model.
+/// </summary>
+public static class SchemaScripts
+{
+    public static string Read(string migration, string? provider)
+    {
+        var suffix = provider switch
+        {
+            "Microsoft.EntityFrameworkCore.Sqlite" => "sqlite",
+            _ => throw new NotSupportedException($"No schema scripts for database provider '{provider}'."),
+        };
+        var name = $"{typeof(SchemaScripts).Namespace}.{migration}.{suffix}.sql";
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Embedded schema script '{name}' is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

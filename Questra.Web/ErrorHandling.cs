@@ -1,0 +1,37 @@
+namespace Questra.Web;
+
+public static class ErrorHandling
+{
+    /// <summary>
+    /// API errors are problem+json (never an HTML page, never a stack trace); the dashboard gets its error and
+    /// not-found pages. Outside Development: HSTS and HTTPS redirection.
+    /// </summary>
+    public static WebApplication UseQuestraErrorHandling(this WebApplication app)
+    {
+        app.UseWhen(IsApi, api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(c => !IsApi(c), ui =>
+        {
+            if (app.Environment.IsDevelopment())
+            {
+                ui.UseMigrationsEndPoint();
+            }
+            else
+            {
+                ui.UseExceptionHandler("/Error", createScopeForErrors: true);
+            }
+            ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        });
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+        return app;
+    }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+}

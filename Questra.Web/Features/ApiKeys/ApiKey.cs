@@ -1,0 +1,51 @@
+namespace Questra.Web.Features.ApiKeys;
+
+/// <summary>A stored API key. The secret itself is never stored: only its SHA-256.</summary>
+public sealed class ApiKey
+{
+    public const string IdPrefix = "ak_";
+
+    public required string Id { get; init; }
+    public required string OrganizationId { get; init; }
+    public required string CreatedByUserId { get; init; }
+    public required string Name { get; set; }
+
+    /// <summary>The first characters of the secret, safe to show (e.g. <c>sk_live_Ab12</c>).</summary>
+    public required string Prefix { get; init; }
+
+    public required byte[] SecretHash { get; init; }
+    public ApiScopes Scopes { get; init; }
+
+    /// <summary>Space-separated survey ids the key is restricted to; null means every survey.</summary>
+    public string? SurveyRestriction { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>Set on a key that was rolled: the id of its replacement.</summary>
+    public string? ReplacedByKeyId { get; set; }
+
+    public IReadOnlyList<string>? SurveyIds => SurveyIdList.Parse(SurveyRestriction);
+
+    public bool IsRevoked => RevokedAt is not null;
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } e && e <= now;
+}
+
+/// <summary>A deleted key's hash, kept so that its next use answers "deleted" rather than "unknown".</summary>
+public sealed class DeletedApiKey
+{
+    public required byte[] SecretHash { get; init; }
+    public required string KeyId { get; init; }
+    public DateTimeOffset DeletedAt { get; init; }
+}
+
+public static class SurveyIdList
+{
+    public static IReadOnlyList<string>? Parse(string? stored) =>
+        stored is null ? null : stored.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    public static string? Format(IEnumerable<string>? ids) =>
+        ids is null ? null : string.Join(' ', ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+}

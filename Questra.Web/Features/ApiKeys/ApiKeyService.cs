@@ -1,0 +1,395 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Data;
+using Questra.Web.Features.Audit;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Organizations;
+using Questra.Web.Features.Surveys;
+
+namespace Questra.Web.Features.ApiKeys;
+
+/// <summary>What a caller asks for when creating a key. Null scopes/surveys from a key mean "the same as the calling key".</summary>
+public sealed record ApiKeyInput(string? Name, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? SurveyIds);
+
+/// <summary>A key together with its secret: the one and only time the secret exists outside the caller's hands.</summary>
+public sealed record CreatedApiKey(ApiKey Key, string Secret)
+{
+    // Records print their members; this one must never print its secret.
+    public override string ToString() => $"CreatedApiKey {{ Id = {Key.Id}, Prefix = {Key.Prefix} }}";
+}
+
+public sealed record ApiKeyQuery(string? Search = null, int Page = 1, int PageSize = 20);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);
+
+/// <summary>
+/// Every rule about API keys lives here (product rules 1–4, 7, 8); the dashboard and the API both call it.
+/// Secrets are generated here, hashed here, and handed back exactly once, by <see cref="CreateAsync"/> and
+/// <see cref="RollAsync"/>. Nothing in this class logs or stores a secret.
+/// </summary>
+public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, TimeProvider clock)
+{
+    public const int NameMaxLength = 100;
+    public const int MaxGraceHours = 168;
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3660);
+
+    public async Task<CreationEligibility> CheckCreationAsync(string organizationId, string userId, CancellationToken ct = default)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.EmailConfirmed, u.TwoFactorEnabled }).FirstOrDefaultAsync(ct);
+        var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, ct);
+        var role = await RoleAsync(organizationId, userId, ct);
+        if (user is null || org is null)
+        {
+            return CreationEligibility.Evaluate(false, false, Plan.Free, ApiKeyCreationPolicy.Disabled, null);
+        }
+        return CreationEligibility.Evaluate(user.EmailConfirmed, user.TwoFactorEnabled, org.Plan, org.ApiKeyCreation, role);
+    }
+
+    public async Task<ServiceResult<CreatedApiKey>> CreateAsync(string organizationId, Caller caller, ApiKeyInput input, CancellationToken ct = default)
+    {
+        var eligibility = await CheckCreationAsync(organizationId, caller.UserId, ct);
+        if (!eligibility.Allowed)
+        {
+            return ServiceError.Forbidden(eligibility.Message);
+        }
+        var role = (await RoleAsync(organizationId, caller.UserId, ct))!.Value;
+        var now = clock.GetUtcNow();
+
+        var errors = new Dictionary<string, string[]>();
+        var name = ValidateName(input.Name, errors);
+        ValidateExpiry(input.ExpiresAt, now, errors);
+        var scopes = ResolveScopes(input.Scopes, caller.Key, errors, out var scopeEscalation);
+        if (scopeEscalation is not null)
+        {
+            return ServiceError.Forbidden(scopeEscalation);
+        }
+        var surveyIds = input.SurveyIds ?? caller.Key?.SurveyIds;
+        if (caller.Key?.SurveyIds is { } allowed && surveyIds is not null && surveyIds.Except(allowed).Any())
+        {
+            return ServiceError.Forbidden("A key cannot create a key for surveys outside its own survey restriction.");
+        }
+        if (input.SurveyIds is not null)
+        {
+            await ValidateSurveysAsync(new SurveyViewer(organizationId, caller.UserId, role, caller.Key?.SurveyIds), input.SurveyIds, errors, ct);
+        }
+        if (errors.Count > 0)
+        {
+            return new ServiceError(ErrorKind.Validation, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+        }
+
+        var created = NewKey(organizationId, caller.UserId, name!, scopes, surveyIds, now, input.ExpiresAt);
+        db.ApiKeys.Add(created.Key);
+        AddAudit(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key));
+        await db.SaveChangesAsync(ct);
+        return created;
+    }
+
+    public async Task<Page<ApiKey>> ListAsync(string organizationId, Caller caller, ApiKeyQuery query, CancellationToken ct = default)
+    {
+        var role = await RoleAsync(organizationId, caller.UserId, ct);
+        if (role is null)
+        {
+            return new Page<ApiKey>([], query.Page, query.PageSize, 0);
+        }
+        var keys = db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId);
+        if (role == OrgRole.Member)
+        {
+            keys = keys.Where(k => k.CreatedByUserId == caller.UserId);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = query.Search.Trim().ToLowerInvariant();
+            keys = keys.Where(k => k.Name.ToLower().Contains(term) || k.Prefix.ToLower().Contains(term));
+        }
+        var total = await keys.CountAsync(ct);
+        var items = await keys.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
+            .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(ct);
+        return new Page<ApiKey>(items, query.Page, query.PageSize, total);
+    }
+
+    public async Task<ServiceResult<ApiKey>> GetAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
+    {
+        var found = await FindManageableAsync(organizationId, caller, keyId, ct);
+        return found.Succeeded ? found.Value!.Key : found.Error!;
+    }
+
+    public async Task<ServiceResult<ApiKey>> RevokeAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
+    {
+        var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
+        if (!found.Succeeded) return found.Error!;
+        var key = found.Value!.Key;
+        if (key.IsRevoked)
+        {
+            return key; // Revoking twice changes nothing; a revoked key is never reactivated.
+        }
+        var now = clock.GetUtcNow();
+        key.RevokedAt = now;
+        AddAudit(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now, Describe(key));
+        await db.SaveChangesAsync(ct);
+        return key;
+    }
+
+    public async Task<ServiceResult<bool>> DeleteAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
+    {
+        var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
+        if (!found.Succeeded) return found.Error!;
+        var key = found.Value!.Key;
+        var now = clock.GetUtcNow();
+        db.ApiKeys.Remove(key);
+        db.DeletedApiKeys.Add(new DeletedApiKey { SecretHash = key.SecretHash, KeyId = key.Id, DeletedAt = now });
+        AddAudit(organizationId, caller, AuditEventTypes.ApiKeyDeleted, key.Id, now, Describe(key));
+        await db.SaveChangesAsync(ct);
+        await db.ApiKeyUsage.Where(u => u.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Rule 3: a replacement with the same name, scopes and restriction, its secret shown once; the old key
+    /// keeps working until the grace period ends (0 hours revokes it now).
+    /// </summary>
+    public async Task<ServiceResult<CreatedApiKey>> RollAsync(string organizationId, Caller caller, string keyId, int graceHours, CancellationToken ct = default)
+    {
+        var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
+        if (!found.Succeeded) return found.Error!;
+        var old = found.Value!.Key;
+        if (graceHours is < 0 or > MaxGraceHours)
+        {
+            return ServiceError.Field("grace_period_hours", $"The grace period must be between 0 and {MaxGraceHours} hours.");
+        }
+        if (old.IsRevoked)
+        {
+            return new ServiceError(ErrorKind.Conflict, "This key is revoked; a revoked key cannot be rolled. Create a new key instead.");
+        }
+        var eligibility = await CheckCreationAsync(organizationId, caller.UserId, ct);
+        if (!eligibility.Allowed)
+        {
+            return ServiceError.Forbidden(eligibility.Message);
+        }
+        if (caller.Key is { } grant && !IsWithin(old, grant))
+        {
+            return ServiceError.Forbidden("A key cannot roll a key that has scopes or surveys it does not have itself.");
+        }
+
+        var now = clock.GetUtcNow();
+        DateTimeOffset? expires = old.ExpiresAt is { } e ? now + (e - old.CreatedAt) : null;
+        var created = NewKey(organizationId, old.CreatedByUserId, old.Name, old.Scopes, old.SurveyIds, now, expires);
+        db.ApiKeys.Add(created.Key);
+
+        old.ReplacedByKeyId = created.Key.Id;
+        if (graceHours == 0)
+        {
+            old.RevokedAt = now;
+        }
+        else
+        {
+            var graceEnd = now.AddHours(graceHours);
+            if (old.ExpiresAt is null || old.ExpiresAt > graceEnd) old.ExpiresAt = graceEnd;
+        }
+        AddAudit(organizationId, caller, AuditEventTypes.ApiKeyRolled, old.Id, now,
+            $"replaced by {created.Key.Id}; old key works for {graceHours} more hour(s)");
+        AddAudit(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, $"{Describe(created.Key)}; rolled from {old.Id}");
+        await db.SaveChangesAsync(ct);
+        return created;
+    }
+
+    /// <summary>
+    /// Looks a presented secret up and decides whether it authenticates. The checksum is checked first, so a
+    /// mistyped or invented key costs no database work. The owner's current role comes back with the key (rule 4).
+    /// </summary>
+    public async Task<KeyAuthentication> AuthenticateAsync(string secret, CancellationToken ct = default)
+    {
+        switch (ApiKeySecret.CheckFormat(secret))
+        {
+            case SecretFormat.WrongPrefix:
+                return KeyAuthentication.Fail(KeyFailure.Malformed, $"The bearer token is not a Questra API key (keys start with '{ApiKeySecret.Prefix}').");
+            case SecretFormat.Malformed:
+                return KeyAuthentication.Fail(KeyFailure.Malformed, $"The API key is malformed: it must be {ApiKeySecret.Length} characters of letters and digits after the prefix.");
+            case SecretFormat.BadChecksum:
+                return KeyAuthentication.Fail(KeyFailure.BadChecksum, "The API key's checksum does not match: it was mistyped or truncated.");
+        }
+
+        var hash = ApiKeySecret.Hash(secret);
+        var row = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.SecretHash == hash)
+            .Select(k => new
+            {
+                k.Id, k.OrganizationId, k.CreatedByUserId, k.Scopes, k.SurveyRestriction, k.ExpiresAt, k.RevokedAt, k.SecretHash,
+                Role = db.Memberships.Where(m => m.OrganizationId == k.OrganizationId && m.UserId == k.CreatedByUserId)
+                    .Select(m => (OrgRole?)m.Role).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+
+        if (row is null || !CryptographicOperations.FixedTimeEquals(row.SecretHash, hash))
+        {
+            var deleted = await db.DeletedApiKeys.AsNoTracking().AnyAsync(d => d.SecretHash == hash, ct);
+            return deleted
+                ? KeyAuthentication.Fail(KeyFailure.Deleted, "This API key was deleted.")
+                : KeyAuthentication.Fail(KeyFailure.Unknown, "The API key is not recognised.");
+        }
+        if (row.RevokedAt is not null)
+        {
+            return KeyAuthentication.Fail(KeyFailure.Revoked, "This API key was revoked.");
+        }
+        if (row.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
+        {
+            return KeyAuthentication.Fail(KeyFailure.Expired, $"This API key expired at {expires:yyyy-MM-ddTHH:mm:ssZ}.");
+        }
+        if (row.Role is null)
+        {
+            return KeyAuthentication.Fail(KeyFailure.OwnerGone, "This API key's owner is no longer a member of its organization.");
+        }
+        return KeyAuthentication.Success(new AuthenticatedKey(
+            row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes, SurveyIdList.Parse(row.SurveyRestriction)));
+    }
+
+    private sealed record Manageable(ApiKey Key, OrgRole Role);
+
+    /// <summary>Rule 7: admins and owners reach every key of the org; members only their own (403 otherwise).</summary>
+    private async Task<ServiceResult<Manageable>> FindManageableAsync(string organizationId, Caller caller, string keyId, CancellationToken ct, bool track = false)
+    {
+        var role = await RoleAsync(organizationId, caller.UserId, ct);
+        var keys = track ? db.ApiKeys : db.ApiKeys.AsNoTracking();
+        var key = role is null ? null : await keys.FirstOrDefaultAsync(k => k.Id == keyId && k.OrganizationId == organizationId, ct);
+        if (key is null)
+        {
+            return ServiceError.NotFound("No API key with that id exists in this organization.");
+        }
+        if (role == OrgRole.Member && key.CreatedByUserId != caller.UserId)
+        {
+            return ServiceError.Forbidden("Members can see and manage only their own API keys; ask an owner or admin.");
+        }
+        return new Manageable(key, role!.Value);
+    }
+
+    private Task<OrgRole?> RoleAsync(string organizationId, string userId, CancellationToken ct) =>
+        db.Memberships.AsNoTracking()
+            .Where(m => m.OrganizationId == organizationId && m.UserId == userId)
+            .Select(m => (OrgRole?)m.Role)
+            .FirstOrDefaultAsync(ct);
+
+    private static CreatedApiKey NewKey(string organizationId, string ownerUserId, string name, ApiScopes scopes,
+        IEnumerable<string>? surveyIds, DateTimeOffset now, DateTimeOffset? expiresAt)
+    {
+        var secret = ApiKeySecret.Generate();
+        var key = new ApiKey
+        {
+            Id = Ids.New(ApiKey.IdPrefix),
+            OrganizationId = organizationId,
+            CreatedByUserId = ownerUserId,
+            Name = name,
+            Prefix = ApiKeySecret.DisplayPrefix(secret),
+            SecretHash = ApiKeySecret.Hash(secret),
+            Scopes = scopes,
+            SurveyRestriction = SurveyIdList.Format(surveyIds),
+            CreatedAt = now,
+            ExpiresAt = expiresAt,
+        };
+        return new CreatedApiKey(key, secret);
+    }
+
+    private static string? ValidateName(string? raw, Dictionary<string, string[]> errors)
+    {
+        var name = raw?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            errors["name"] = ["Name is required."];
+            return null;
+        }
+        if (name.Length > NameMaxLength)
+        {
+            errors["name"] = [$"Name must be at most {NameMaxLength} characters (it has {name.Length})."];
+            return null;
+        }
+        if (name.Any(char.IsControl))
+        {
+            errors["name"] = ["Name must not contain control characters."];
+            return null;
+        }
+        return name;
+    }
+
+    private static void ValidateExpiry(DateTimeOffset? expiresAt, DateTimeOffset now, Dictionary<string, string[]> errors)
+    {
+        if (expiresAt is not { } e) return;
+        if (e <= now)
+        {
+            errors["expires_at"] = ["The expiry date must be in the future."];
+        }
+        else if (e - now > MaxLifetime)
+        {
+            errors["expires_at"] = ["The expiry date must be within 10 years; choose Never for a key that does not expire."];
+        }
+    }
+
+    private static ApiScopes ResolveScopes(IReadOnlyList<string>? requested, KeyGrant? callingKey, Dictionary<string, string[]> errors, out string? escalation)
+    {
+        escalation = null;
+        if (requested is null)
+        {
+            // From the dashboard the default is Full Access; from a key, "the same as the calling key" (rule 8).
+            return callingKey?.Scopes ?? ApiScopes.FullAccess;
+        }
+        var scopes = ApiScopeNames.Parse(requested, out var unknown);
+        if (unknown.Count > 0)
+        {
+            errors["scopes"] = [$"Unknown scope(s): {string.Join(", ", unknown.Take(5).Select(Printable))}. Valid scopes: {string.Join(", ", ApiScopeNames.AllNames)}."];
+        }
+        else if (scopes == ApiScopes.None)
+        {
+            errors["scopes"] = ["Choose at least one scope."];
+        }
+        else if (callingKey is not null && (scopes & ~callingKey.Scopes) != 0)
+        {
+            escalation = $"A key cannot grant scopes it does not have itself: {string.Join(", ", ApiScopeNames.ToNames(scopes & ~callingKey.Scopes))}.";
+        }
+        return scopes;
+    }
+
+    private async Task ValidateSurveysAsync(SurveyViewer viewer, IReadOnlyList<string> surveyIds, Dictionary<string, string[]> errors, CancellationToken ct)
+    {
+        if (surveyIds.Count == 0)
+        {
+            errors["survey_ids"] = ["Choose at least one survey, or leave survey_ids out for every survey."];
+            return;
+        }
+        if (surveyIds.Count > 500)
+        {
+            errors["survey_ids"] = ["A key can be restricted to at most 500 surveys."];
+            return;
+        }
+        var distinct = surveyIds.Distinct(StringComparer.Ordinal).ToList();
+        var visible = await surveys.Visible(viewer with { Restriction = null })
+            .Where(s => distinct.Contains(s.Id)).Select(s => s.Id).ToListAsync(ct);
+        var missing = distinct.Except(visible).ToList();
+        if (missing.Count > 0)
+        {
+            errors["survey_ids"] = [$"Survey(s) not found: {string.Join(", ", missing.Take(5).Select(Printable))}."];
+        }
+    }
+
+    private static bool IsWithin(ApiKey key, KeyGrant grant) =>
+        (key.Scopes & ~grant.Scopes) == 0
+        && (grant.SurveyIds is null || (key.SurveyIds is { } ids && !ids.Except(grant.SurveyIds).Any()));
+
+    private void AddAudit(string organizationId, Caller caller, string type, string targetId, DateTimeOffset now, string details) =>
+        db.AuditEvents.Add(new AuditEvent
+        {
+            OrganizationId = organizationId,
+            Type = type,
+            ActorUserId = caller.UserId,
+            ActorApiKeyId = caller.ApiKeyId,
+            TargetId = targetId,
+            Ip = caller.Ip,
+            OccurredAt = now,
+            Details = details,
+        });
+
+    private static string Describe(ApiKey key) =>
+        $"name \"{key.Name}\", scopes {string.Join(' ', ApiScopeNames.ToNames(key.Scopes))}"
+        + (key.SurveyRestriction is null ? "" : $", surveys {key.SurveyRestriction}");
+
+    // Echo user input back only as a short, printable string.
+    private static string Printable(string? value) =>
+        value is null ? "null" : $"'{new string(value.Take(40).Where(c => !char.IsControl(c)).ToArray())}'";
+}

@@ -1,0 +1,51 @@
+namespace Questra.Web.Features.ApiKeys;
+
+/// <summary>What a key may do. Stored as flags; spoken as strings like <c>surveys:read</c>.</summary>
+[Flags]
+public enum ApiScopes
+{
+    None = 0,
+    SurveysRead = 1,
+    ResponsesRead = 2,
+    ApiKeysRead = 4,
+    ApiKeysWrite = 8,
+    DataAccess = SurveysRead | ResponsesRead,
+    FullAccess = SurveysRead | ResponsesRead | ApiKeysRead | ApiKeysWrite,
+}
+
+public static class ApiScopeNames
+{
+    public const string SurveysRead = "surveys:read";
+    public const string ResponsesRead = "responses:read";
+    public const string ApiKeysRead = "api_keys:read";
+    public const string ApiKeysWrite = "api_keys:write";
+
+    private static readonly (ApiScopes Flag, string Name)[] All =
+    [
+        (ApiScopes.SurveysRead, SurveysRead),
+        (ApiScopes.ResponsesRead, ResponsesRead),
+        (ApiScopes.ApiKeysRead, ApiKeysRead),
+        (ApiScopes.ApiKeysWrite, ApiKeysWrite),
+    ];
+
+    public static IReadOnlyList<string> AllNames { get; } = All.Select(s => s.Name).ToArray();
+
+    public static string[] ToNames(ApiScopes scopes) =>
+        All.Where(s => scopes.HasFlag(s.Flag)).Select(s => s.Name).ToArray();
+
+    public static string Name(ApiScopes single) => All.First(s => s.Flag == single).Name;
+
+    /// <summary>Parses scope names; returns the names it does not know in <paramref name="unknown"/>.</summary>
+    public static ApiScopes Parse(IEnumerable<string?> names, out List<string> unknown)
+    {
+        unknown = [];
+        var result = ApiScopes.None;
+        foreach (var name in names)
+        {
+            var match = All.FirstOrDefault(s => s.Name == name);
+            if (match.Flag == ApiScopes.None) unknown.Add(name ?? "null");
+            else result |= match.Flag;
+        }
+        return result;
+    }
+}

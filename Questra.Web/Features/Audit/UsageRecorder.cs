@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Questra.Web.Data;
+using Questra.Web.Features.ApiKeys;
+
+namespace Questra.Web.Features.Audit;
+
+public sealed class UsageOptions
+{
+    /// <summary>How often counted key use is written to the database.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 60)]
+    public int FlushSeconds { get; set; } = 15;
+}
+
+/// <summary>
+/// Counts key use in memory per key, endpoint and UTC day, and writes the counts (and each key's
+/// last_used_at) in one batch per flush — not one row per request. Flushed periodically and on shutdown.
+/// </summary>
+public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    private readonly record struct Bucket(string KeyId, string OrganizationId, string Endpoint, DateOnly Day);
+
+    private sealed class Tally
+    {
+        public long Count;
+        public long LastTicks;
+    }
+
+    private readonly ConcurrentDictionary<Bucket, Tally> pending = new();
+    private readonly SemaphoreSlim flushing = new(1, 1);
+
+    public void Record(AuthenticatedKey key, string endpoint)
+    {
+        var now = clock.GetUtcNow();
+        var tally = pending.GetOrAdd(new Bucket(key.KeyId, key.OrganizationId, endpoint, DateOnly.FromDateTime(now.UtcDateTime)), _ => new Tally());
+        Interlocked.Increment(ref tally.Count);
+        InterlockedMax(ref tally.LastTicks, now.UtcTicks);
+    }
+
+    public async Task FlushAsync(CancellationToken ct = default)
+    {
+        await flushing.WaitAsync(ct);
+        // Take each count atomically: a request counted after this point is written by the next flush.
+        var batch = new List<(Bucket Bucket, long Count, DateTimeOffset Last)>();
+        foreach (var (bucket, tally) in pending)
+        {
+            var count = Interlocked.Exchange(ref tally.Count, 0);
+            if (count > 0) batch.Add((bucket, count, new DateTimeOffset(Interlocked.Read(ref tally.LastTicks), TimeSpan.Zero)));
+        }
+        try
+        {
+            if (batch.Count > 0) await WriteAsync(batch, ct);
+            ForgetOldDays();
+        }
+        catch
+        {
+            foreach (var (bucket, count, _) in batch)
+            {
+                Interlocked.Add(ref pending.GetOrAdd(bucket, _ => new Tally()).Count, count);
+            }
+            throw;
+        }
+        finally
+        {
+            flushing.Release();
+        }
+    }
+
+    private async Task WriteAsync(List<(Bucket Bucket, long Count, DateTimeOffset Last)> batch, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var (bucket, count, last) in batch)
+        {
+            // Increment in place so counts from several writers add up.
+            var updated = await db.ApiKeyUsage
+                .Where(u => u.ApiKeyId == bucket.KeyId && u.Endpoint == bucket.Endpoint && u.Day == bucket.Day)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.Count, u => u.Count + count).SetProperty(u => u.LastUsedAt, last), ct);
+            if (updated == 0)
+            {
+                db.ApiKeyUsage.Add(new ApiKeyUsage
+                {
+                    ApiKeyId = bucket.KeyId, OrganizationId = bucket.OrganizationId, Endpoint = bucket.Endpoint,
+                    Day = bucket.Day, Count = count, LastUsedAt = last,
+                });
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var group in batch.GroupBy(b => b.Bucket.KeyId))
+        {
+            var last = group.Max(b => b.Last);
+            await db.ApiKeys
+                .Where(k => k.Id == group.Key && (k.LastUsedAt == null || k.LastUsedAt < last))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, last), ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    // Yesterday's buckets stay until today's first flush has written them; older empty ones are dropped.
+    private void ForgetOldDays()
+    {
+        var yesterday = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
+        foreach (var (bucket, tally) in pending)
+        {
+            if (bucket.Day < yesterday && Interlocked.Read(ref tally.Count) == 0)
+            {
+                pending.TryRemove(bucket, out _);
+            }
+        }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current) return;
+            current = seen;
+        }
+    }
+}
+
+/// <summary>Flushes <see cref="UsageRecorder"/> on a timer, and once more when the app stops.</summary>
+public sealed class UsageFlushService(UsageRecorder recorder, IOptions<UsageOptions> options, ILogger<UsageFlushService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FlushSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushLoggingErrors(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the final flush happens in StopAsync.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushLoggingErrors(CancellationToken.None);
+    }
+
+    private async Task FlushLoggingErrors(CancellationToken ct)
+    {
+        try
+        {
+            await recorder.FlushAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Writing API key usage counts failed; they will be retried with the next flush.");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace Questra.Web.Features.Common;
+
+public enum ErrorKind
+{
+    /// <summary>The input is well-formed but breaks a rule (a field error).</summary>
+    Validation,
+    /// <summary>The caller may not do this (role, scope, MFA, plan, org setting).</summary>
+    Forbidden,
+    /// <summary>Not there, or not to be revealed.</summary>
+    NotFound,
+    /// <summary>The thing is in a state that does not allow it (e.g. rolling a revoked key).</summary>
+    Conflict,
+}
+
+/// <summary>Why a service call did not happen: a message a person can act on, and the fields at fault.</summary>
+public sealed record ServiceError(ErrorKind Kind, string Message, IReadOnlyDictionary<string, string[]>? FieldErrors = null)
+{
+    public static ServiceError Field(string field, string message) =>
+        new(ErrorKind.Validation, message, new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ServiceError NotFound(string message) => new(ErrorKind.NotFound, message);
+    public static ServiceError Forbidden(string message) => new(ErrorKind.Forbidden, message);
+}
+
+public readonly struct ServiceResult<T>
+{
+    private ServiceResult(T? value, ServiceError? error)
+    {
+        Value = value;
+        Error = error;
+    }
+
+    public T? Value { get; }
+    public ServiceError? Error { get; }
+    public bool Succeeded => Error is null;
+
+    public static implicit operator ServiceResult<T>(T value) => new(value, null);
+    public static implicit operator ServiceResult<T>(ServiceError error) => new(default, error);
+}

@@ -1,0 +1,25 @@
+using Questra.Web.Features.ApiKeys;
+using Questra.Web.Features.Audit;
+using Questra.Web.Features.Organizations;
+using Questra.Web.Features.Surveys;
+
+namespace Questra.Web.Features;
+
+public static class FeatureExtensions
+{
+    /// <summary>The domain services: organizations, surveys, the API key service and the usage roll-up.</summary>
+    public static IServiceCollection AddQuestraFeatures(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<OrganizationOptions>().BindConfiguration(OrganizationOptions.Section).ValidateOnStart();
+        services.AddOptions<UsageOptions>().BindConfiguration("Usage").ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddScoped<OrganizationService>();
+        services.AddScoped<SurveyAccess>();
+        services.AddScoped<SurveyMetrics>();
+        services.AddScoped<ApiKeyService>();
+        services.AddSingleton<UsageRecorder>();
+        services.AddHostedService<UsageFlushService>();
+        return services;
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Data;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Organizations;
+
+namespace Questra.Web.Features.Surveys;
+
+/// <summary>Whose eyes look at surveys: a user with a role in an org, optionally through a survey-restricted key.</summary>
+public sealed record SurveyViewer(string OrganizationId, string UserId, OrgRole Role, IReadOnlyList<string>? Restriction = null);
+
+/// <summary>
+/// Survey visibility (rules 5 and 6): members see the surveys they own, admins and owners every survey of the
+/// org; a key restricted to some surveys sees only those, and answers 404 for the rest so it cannot learn they exist.
+/// </summary>
+public sealed class SurveyAccess(QuestraDbContext db)
+{
+    public IQueryable<Survey> Visible(SurveyViewer viewer)
+    {
+        var query = db.Surveys.AsNoTracking().Where(s => s.OrganizationId == viewer.OrganizationId);
+        if (viewer.Role == OrgRole.Member)
+        {
+            query = query.Where(s => s.OwnerUserId == viewer.UserId);
+        }
+        if (viewer.Restriction is { } ids)
+        {
+            query = query.Where(s => ids.Contains(s.Id));
+        }
+        return query;
+    }
+
+    public async Task<ServiceResult<Survey>> FindAsync(SurveyViewer viewer, string surveyId, bool withQuestions, CancellationToken ct = default)
+    {
+        if (viewer.Restriction is { } ids && !ids.Contains(surveyId, StringComparer.Ordinal))
+        {
+            return NotFound(surveyId);
+        }
+        var query = db.Surveys.AsNoTracking().Where(s => s.Id == surveyId && s.OrganizationId == viewer.OrganizationId);
+        if (withQuestions)
+        {
+            query = query.Include(s => s.Questions.OrderBy(q => q.Position));
+        }
+        var survey = await query.FirstOrDefaultAsync(ct);
+        if (survey is null)
+        {
+            return NotFound(surveyId);
+        }
+        if (viewer.Role == OrgRole.Member && survey.OwnerUserId != viewer.UserId)
+        {
+            return ServiceError.Forbidden(
+                "The survey belongs to another member. Members can read only the surveys they own; ask an admin.");
+        }
+        return survey;
+    }
+
+    private static ServiceError NotFound(string surveyId) =>
+        ServiceError.NotFound($"No survey with id '{Sanitize(surveyId)}' is visible to this key.");
+
+    // Echo only a bounded, printable id back to the caller.
+    private static string Sanitize(string id) =>
+        Ids.IsBase62(id.Replace("_", "")) && id.Length <= 80 ? id : "(invalid id)";
+}

@@ -1,0 +1,35 @@
+using Questra.Web;
+using Questra.Web.Api;
+using Questra.Web.Components;
+using Questra.Web.Components.Account;
+using Questra.Web.Data;
+using Questra.Web.Features;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
+builder.Services.AddQuestraIdentity();
+builder.Services.AddQuestraFeatures();
+builder.Services.AddQuestraApi();
+builder.Services.AddHealthChecks();
+if (builder.Environment.IsDevelopment())
+{
+    builder.Services.AddDatabaseDeveloperPageExceptionFilter();
+}
+
+var app = builder.Build();
+
+await app.MigrateQuestraDatabaseAsync();
+app.UseQuestraErrorHandling();
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapHealthChecks("/healthz");
+app.MapQuestraApi();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAdditionalIdentityEndpoints();
+
+app.Run();
+
+/// <summary>Visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;
