@@ -15,13 +15,11 @@ public static class ApiKeysEndpoints
         group.MapGet("/{id}", Get).RequireScope(ApiScopes.ApiKeysRead)
             .WithName("GetApiKey").WithSummary("One key.");
         group.MapPost("/", Create).RequireScope(ApiScopes.ApiKeysWrite)
-            .WithName("CreateApiKey").WithSummary("Creates a key within the calling key's own rights; the secret is in this response only.")
-            .Accepts<CreateApiKeyRequest>("application/json");
+            .WithName("CreateApiKey").WithSummary("Creates a key within the calling key's own rights; the secret is in this response only.");
         group.MapPost("/{id}/revoke", Revoke).RequireScope(ApiScopes.ApiKeysWrite)
             .WithName("RevokeApiKey").WithSummary("Disables a key for good, from the next request on.");
         group.MapPost("/{id}/roll", Roll).RequireScope(ApiScopes.ApiKeysWrite)
-            .WithName("RollApiKey").WithSummary("Replaces a key; the old one works until the grace period ends.")
-            .Accepts<RollApiKeyRequest>("application/json");
+            .WithName("RollApiKey").WithSummary("Replaces a key; the old one works until the grace period ends.");
         group.MapDelete("/{id}", Delete).RequireScope(ApiScopes.ApiKeysWrite)
             .WithName("DeleteApiKey").WithSummary("Removes a key, from the next request on.");
     }

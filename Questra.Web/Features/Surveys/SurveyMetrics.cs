@@ -36,8 +36,8 @@ public sealed class SurveyMetrics(QuestraDbContext db)
         }
         var perDay = await responses
             .GroupBy(r => r.SubmittedOn)
+            .OrderBy(g => g.Key)
             .Select(g => new DailyCount(g.Key, g.Count()))
-            .OrderBy(d => d.Date)
             .ToListAsync(ct);
         var rate = Math.Round((double)totals.Completed / totals.Total, 4);
         return new ResponseMetrics(surveyId, totals.Total, totals.Completed, rate, totals.First, totals.Last, perDay);

@@ -1,0 +1,112 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Questra.Web.Data;
+using Questra.Web.Features.ApiKeys;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Organizations;
+using Questra.Web.Features.Surveys;
+
+namespace Questra.Web.Tests.Infrastructure;
+
+/// <summary>Builds the world a test needs directly through the app's own services and database.</summary>
+public sealed class TestData(IServiceProvider services)
+{
+    public async Task<T> WithDb<T>(Func<QuestraDbContext, Task<T>> work)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<QuestraDbContext>());
+    }
+
+    public Task WithDb(Func<QuestraDbContext, Task> work) => WithDb(async db => { await work(db); return 0; });
+
+    public async Task<T> WithService<TService, T>(Func<TService, Task<T>> work) where TService : notnull
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public async Task<string> UserAsync(bool mfa = true, bool confirmed = true)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var email = $"user-{Guid.NewGuid():N}@example.test";
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = confirmed, TwoFactorEnabled = mfa };
+        var result = await users.CreateAsync(user, "Passw0rd!-long-enough");
+        Assert.True(result.Succeeded, string.Join(", ", result.Errors.Select(e => e.Description)));
+        return user.Id;
+    }
+
+    public Task<string> OrgAsync(Plan plan = Plan.Pro, ApiKeyCreationPolicy policy = ApiKeyCreationPolicy.OwnersAndAdmins) =>
+        WithDb(async db =>
+        {
+            var org = new Organization { Id = Ids.New(Organization.IdPrefix), Name = "Test org", Plan = plan, ApiKeyCreation = policy };
+            db.Organizations.Add(org);
+            await db.SaveChangesAsync();
+            return org.Id;
+        });
+
+    public Task AddMemberAsync(string orgId, string userId, OrgRole role) =>
+        WithDb(async db =>
+        {
+            db.Memberships.Add(new Membership { OrganizationId = orgId, UserId = userId, Role = role });
+            await db.SaveChangesAsync();
+        });
+
+    public Task SetRoleAsync(string orgId, string userId, OrgRole role) =>
+        WithDb(db => db.Memberships.Where(m => m.OrganizationId == orgId && m.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role)));
+
+    public Task RemoveMemberAsync(string orgId, string userId) =>
+        WithDb(db => db.Memberships.Where(m => m.OrganizationId == orgId && m.UserId == userId).ExecuteDeleteAsync());
+
+    /// <summary>An org with an owner (MFA on), on a paid plan.</summary>
+    public async Task<(string OrgId, string OwnerId)> OrgWithOwnerAsync(Plan plan = Plan.Pro)
+    {
+        var org = await OrgAsync(plan);
+        var owner = await UserAsync();
+        await AddMemberAsync(org, owner, OrgRole.Owner);
+        return (org, owner);
+    }
+
+    public Task<string> SurveyAsync(string orgId, string ownerId, string title = "Survey", params (DateTimeOffset At, bool Completed)[] responses) =>
+        WithDb(async db =>
+        {
+            var survey = new Survey
+            {
+                Id = Ids.New(Survey.IdPrefix), OrganizationId = orgId, OwnerUserId = ownerId, Title = title,
+                Status = SurveyStatus.Active, CreatedAt = DateTimeOffset.UtcNow,
+                Questions = [new SurveyQuestion { SurveyId = "", Position = 0, Text = "How was it?", Kind = "rating" }],
+            };
+            db.Surveys.Add(survey);
+            foreach (var (at, completed) in responses)
+            {
+                db.SurveyResponses.Add(new SurveyResponse { SurveyId = survey.Id, SubmittedAt = at, Completed = completed, AnswersJson = """{"q0":"private answer"}""" });
+            }
+            await db.SaveChangesAsync();
+            return survey.Id;
+        });
+
+    /// <summary>Creates a key as the dashboard would (signed-in user), returning its id and secret.</summary>
+    public async Task<(string Id, string Secret)> KeyAsync(
+        string orgId, string userId, string[]? scopes = null, string[]? surveyIds = null, DateTimeOffset? expiresAt = null, string name = "Test key")
+    {
+        var result = await WithService<ApiKeyService, ServiceResult<CreatedApiKey>>(s =>
+            s.CreateAsync(orgId, new Caller(userId, "127.0.0.1"), new ApiKeyInput(name, expiresAt, scopes, surveyIds)));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        return (result.Value!.Key.Id, result.Value.Secret);
+    }
+}
+
+public static class HttpClientExtensions
+{
+    /// <summary>A client that sends the key and org headers the README tells people to send.</summary>
+    public static HttpClient ApiClient(this QuestraFactory factory, string? secret, string? orgId)
+    {
+        var client = factory.CreateClient();
+        if (secret is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        if (orgId is not null) client.DefaultRequestHeaders.Add("X-Org-Id", orgId);
+        return client;
+    }
+}
