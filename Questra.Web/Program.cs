@@ -22,6 +22,10 @@ var app = builder.Build();
 
 await app.MigrateQuestraDatabaseAsync();
 app.UseQuestraErrorHandling();
+app.UseQuestraApiDocs();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz");

@@ -12,15 +12,34 @@ namespace Questra.Web.Tests.Infrastructure;
 /// <summary>The real app on a real SQLite file of its own, with a hand-moved clock and captured logs.</summary>
 public class QuestraFactory : WebApplicationFactory<Program>
 {
-    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"questra-test-{Guid.NewGuid():N}.db");
+    public QuestraFactory() : this(Path.Combine(Path.GetTempPath(), $"questra-test-{Guid.NewGuid():N}.db"), deleteOnDispose: true) { }
+
+    /// <summary>An app on a given database file, e.g. to start it again on what an earlier instance left.</summary>
+    public static QuestraFactory OnDatabase(string databasePath) => new(databasePath, deleteOnDispose: false);
+
+    private QuestraFactory(string databasePath, bool deleteOnDispose)
+    {
+        DatabasePath = databasePath;
+        this.deleteOnDispose = deleteOnDispose;
+    }
+
+    private readonly bool deleteOnDispose;
+    public string DatabasePath { get; }
+    public string Environment { get; init; } = "Testing";
     public TestClock Clock { get; } = new();
     public CapturedLogs Logs { get; } = new();
+    protected virtual int FailedAuthPerMinute => 100_000;
+
+    /// <summary>Request header a test sets to act as another client address.</summary>
+    public const string ClientIpHeader = "X-Test-Client-Ip";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("ConnectionStrings:Questra", $"Data Source={DatabasePath}");
         builder.UseSetting("Usage:FlushSeconds", "60");
+        // Most suites fail authentication on purpose many times from one address; the throttle has its own tests.
+        builder.UseSetting("ApiKeys:FailedAuthPerMinute", FailedAuthPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
@@ -42,7 +61,8 @@ public class QuestraFactory : WebApplicationFactory<Program>
         {
             app.Use((context, nextMiddleware) =>
             {
-                context.Connection.RemoteIpAddress ??= IPAddress.Loopback;
+                context.Connection.RemoteIpAddress =
+                    IPAddress.TryParse(context.Request.Headers[ClientIpHeader], out var ip) ? ip : context.Connection.RemoteIpAddress ?? IPAddress.Loopback;
                 return nextMiddleware(context);
             });
             next(app);
@@ -53,6 +73,7 @@ public class QuestraFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
+        if (!deleteOnDispose) return;
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(DatabasePath + suffix);

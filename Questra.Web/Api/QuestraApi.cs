@@ -40,6 +40,15 @@ public static class QuestraApi
         return services;
     }
 
+    /// <summary>The ReDoc page at <c>/api/docs</c>; goes before routing so the API's key check does not claim it.</summary>
+    public static IApplicationBuilder UseQuestraApiDocs(this IApplicationBuilder app) =>
+        app.UseReDoc(o =>
+        {
+            o.RoutePrefix = "api/docs";
+            o.SpecUrl = "/api/openapi/v1.json";
+            o.DocumentTitle = "Questra API";
+        });
+
     /// <summary>
     /// Maps <c>/api</c>: every route needs an API key (cookies are ignored), then passes the <c>X-Org-Id</c> and
     /// scope checks, and counts towards the key's usage roll-up. Also the OpenAPI document and ReDoc page.
@@ -47,12 +56,6 @@ public static class QuestraApi
     public static WebApplication MapQuestraApi(this WebApplication app)
     {
         app.MapOpenApi("/api/openapi/{documentName}.json");
-        app.UseReDoc(o =>
-        {
-            o.RoutePrefix = "api/docs";
-            o.SpecUrl = "/api/openapi/v1.json";
-            o.DocumentTitle = "Questra API";
-        });
 
         var api = app.MapGroup("/api")
             .RequireAuthorization(PolicyName)

@@ -12,12 +12,14 @@ public static class FeatureExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<OrganizationOptions>().BindConfiguration(OrganizationOptions.Section).ValidateOnStart();
+        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UsageOptions>().BindConfiguration("Usage").ValidateDataAnnotations().ValidateOnStart();
 
         services.AddScoped<OrganizationService>();
         services.AddScoped<SurveyAccess>();
         services.AddScoped<SurveyMetrics>();
         services.AddScoped<ApiKeyService>();
+        services.AddSingleton<FailedAuthThrottle>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<UsageFlushService>();
         return services;

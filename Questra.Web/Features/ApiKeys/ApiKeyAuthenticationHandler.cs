@@ -10,7 +10,7 @@ namespace Questra.Web.Features.ApiKeys;
 /// body and a <c>WWW-Authenticate</c> header saying which check failed; the key itself is never echoed.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys, FailedAuthThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -19,7 +19,29 @@ public sealed class ApiKeyAuthenticationHandler(
     // Longer than any real key by a margin; anything longer is not hashed or looked up.
     private const int MaxTokenLength = 256;
 
+    // Set when this request came from a client over its failure limit: answered 429, the key not even looked at.
+    private TimeSpan? blockedFor;
+
+    private string Client => Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        blockedFor = throttle.RetryAfter(Client);
+        if (blockedFor is not null)
+        {
+            return AuthenticateResult.Fail(TooManyFailures);
+        }
+        var result = await AuthenticateKeyAsync();
+        if (result.Failure is not null)
+        {
+            throttle.RecordFailure(Client);
+        }
+        return result;
+    }
+
+    private const string TooManyFailures = "Too many failed authentications from this client; wait before trying again.";
+
+    private async Task<AuthenticateResult> AuthenticateKeyAsync()
     {
         var headers = Request.Headers.Authorization;
         if (headers.Count == 0)
@@ -61,6 +83,12 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var result = await HandleAuthenticateOnceSafeAsync();
         var detail = result.Failure?.Message ?? "Authentication with an API key is required.";
+        if (blockedFor is { } wait)
+        {
+            Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Results.Problem(statusCode: 429, title: "Too Many Requests", detail: TooManyFailures).ExecuteAsync(Context);
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate =
             $"Bearer realm=\"questra\", error=\"invalid_token\", error_description=\"{detail.Replace("\"", "'")}\"";

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Questra.Web.Features.Audit;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Api;
+
+public class SecretsAtRestTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+{
+    [Fact]
+    public async Task AfterCreatingUsingAndRollingKeys_NoSecretIsInTheDatabaseFilesOrTheLogs()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (firstId, first) = await factory.Data.KeyAsync(org, owner);
+        var client = factory.ApiClient(first, org);
+        var created = await (await client.PostAsJsonAsync("/api/api-keys", new { name = "via api" })).Content.ReadFromJsonAsync<JsonElement>();
+        var second = created.GetProperty("secret").GetString()!;
+        var rolled = await (await client.PostAsync($"/api/api-keys/{firstId}/roll", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var third = rolled.GetProperty("secret").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(second, org).GetAsync("/api/surveys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(third, org).GetAsync("/api/surveys")).StatusCode);
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+        SqliteConnection.ClearAllPools();
+
+        var files = new[] { "", "-wal", "-shm" }.Select(s => factory.DatabasePath + s).Where(File.Exists).ToList();
+        var stored = string.Concat(files.Select(f =>
+        {
+            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            return reader.ReadToEnd();
+        }));
+        var logs = string.Join('\n', factory.Logs.Lines);
+
+        Assert.NotEmpty(files);
+        Assert.Contains(first[..12], stored); // the display prefix is stored, and the search does find text in these files
+        foreach (var secret in new[] { first, second, third })
+        {
+            var randomPart = secret[12..];
+            Assert.DoesNotContain(randomPart, stored);
+            Assert.DoesNotContain(randomPart, logs);
+        }
+    }
+}

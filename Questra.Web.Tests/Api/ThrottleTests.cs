@@ -1,0 +1,46 @@
+using System.Net;
+using Questra.Web.Features.ApiKeys;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Api;
+
+public sealed class ThrottledFactory : QuestraFactory
+{
+    protected override int FailedAuthPerMinute => 20;
+}
+
+/// <summary>The 429 row of the error table: too many failed authentications from one client.</summary>
+public class ThrottleTests(ThrottledFactory factory) : IClassFixture<ThrottledFactory>
+{
+    private async Task<HttpResponseMessage> Get(string secret, string org, string clientIp)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/surveys");
+        request.Headers.Add("Authorization", $"Bearer {secret}");
+        request.Headers.Add("X-Org-Id", org);
+        request.Headers.Add(QuestraFactory.ClientIpHeader, clientIp);
+        return await factory.CreateClient().SendAsync(request);
+    }
+
+    [Fact]
+    public async Task TwentyFirstFailureInAMinute_Gets429WithRetryAfter_OtherClientsAreUnaffected_AndItEndsWithTheWindow()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (_, valid) = await factory.Data.KeyAsync(org, owner);
+        var attacker = "203.0.113.7";
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Get(ApiKeySecret.Generate(), org, attacker)).StatusCode);
+        }
+        var blocked = await Get(ApiKeySecret.Generate(), org, attacker);
+
+        await Problem.AssertAsync(blocked, HttpStatusCode.TooManyRequests);
+        var retryAfter = int.Parse(blocked.Headers.GetValues("Retry-After").Single());
+        Assert.InRange(retryAfter, 1, 60);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Get(valid, org, attacker)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Get(valid, org, "198.51.100.2")).StatusCode);
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(HttpStatusCode.OK, (await Get(valid, org, attacker)).StatusCode);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Questra.Web.Features.Audit;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Features;
+
+public class UsageTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+{
+    [Fact]
+    public async Task KeyUse_IsRolledUpPerKeyPerEndpointPerDay_AndSetsLastUsedAt()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var survey = await factory.Data.SurveyAsync(org, owner);
+        var (id, secret) = await factory.Data.KeyAsync(org, owner);
+        var client = factory.ApiClient(secret, org);
+        var before = await factory.Data.WithDb(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.LastUsedAt).SingleAsync());
+
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/surveys")).StatusCode);
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/surveys/{survey}")).StatusCode);
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/surveys")).StatusCode);
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+
+        var rows = await factory.Data.WithDb(db => db.ApiKeyUsage.Where(u => u.ApiKeyId == id).OrderBy(u => u.Endpoint).ToListAsync());
+        Assert.Null(before);
+        Assert.Equal([("GET /api/surveys/", 4L), ("GET /api/surveys/{id}", 2L)], rows.Select(r => (r.Endpoint, r.Count)));
+        Assert.All(rows, r => Assert.Equal(DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime), r.Day));
+        var key = JsonDocument.Parse(await client.GetStringAsync($"/api/api-keys/{id}")).RootElement;
+        Assert.Equal(factory.Clock.GetUtcNow(), key.GetProperty("last_used_at").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task FailedRequests_AreNotCounted()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (id, secret) = await factory.Data.KeyAsync(org, owner);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await factory.ApiClient(secret, null).GetAsync("/api/surveys")).StatusCode);
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+
+        Assert.Equal(0, await factory.Data.WithDb(db => db.ApiKeyUsage.CountAsync(u => u.ApiKeyId == id)));
+    }
+}
