@@ -1,0 +1,26 @@
+using Bunit;
+using Microsoft.AspNetCore.Http;
+using Questra.Web.Components.Account.Shared;
+
+namespace Questra.Web.Tests.Components;
+
+/// <summary>bUnit runs here through the restricted-feed work-around (build/Bunit.RestrictedFeed.props).</summary>
+public class StatusMessageTests : BunitContext
+{
+    [Fact]
+    public void ErrorMessage_RendersAsAnAlert()
+    {
+        var cut = Render<StatusMessage>(p => p.Add(c => c.Message, "Error: the code was wrong").AddCascadingValue<HttpContext>(new DefaultHttpContext()));
+
+        Assert.Contains("the code was wrong", cut.Markup);
+        Assert.Contains("alert-danger", cut.Find("div").ClassName);
+    }
+
+    [Fact]
+    public void NoMessage_RendersNothing()
+    {
+        var cut = Render<StatusMessage>(p => p.AddCascadingValue<HttpContext>(new DefaultHttpContext()));
+
+        cut.MarkupMatches("");
+    }
+}
