@@ -8,16 +8,36 @@ namespace Questra.Web.Tests.Data;
 
 public class SchemaTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
 {
+    /// <summary>Tables with their columns (name, type, null, key), and indexes with their columns: what the schema means, not how its SQL was spelled.</summary>
     private static async Task<List<string>> SchemaOf(string connectionString)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
-        var command = connection.CreateCommand();
-        command.CommandText = "SELECT type || ' ' || name || ': ' || ifnull(sql, '') FROM sqlite_master WHERE name NOT LIKE '__EFMigrations%' AND name NOT LIKE 'sqlite_%' ORDER BY type, name";
         var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        foreach (var table in await Query(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '__EFMigrations%' AND name NOT LIKE 'sqlite_%'"))
+        {
+            rows.AddRange((await Query(connection, $"SELECT name || ' ' || type || ' notnull=' || \"notnull\" || ' pk=' || pk FROM pragma_table_info('{table}')"))
+                .Select(c => $"{table}.{c}"));
+            rows.AddRange((await Query(connection, $"SELECT 'fk ' || \"from\" || '->' || \"table\" || '.' || \"to\" || ' ' || on_delete FROM pragma_foreign_key_list('{table}')"))
+                .Select(f => $"{table} {f}"));
+            foreach (var index in await Query(connection, $"SELECT name || ' unique=' || \"unique\" FROM pragma_index_list('{table}') WHERE origin = 'c'"))
+            {
+                var columns = await Query(connection, $"SELECT name FROM pragma_index_info('{index.Split(' ')[0]}') ORDER BY seqno");
+                rows.Add($"{table} index {index} ({string.Join(",", columns)})");
+            }
+        }
+        rows.Sort(StringComparer.Ordinal);
         return rows;
+    }
+
+    private static async Task<List<string>> Query(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var result = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) result.Add(reader.GetString(0));
+        return result;
     }
 
     [Fact]
@@ -63,5 +83,7 @@ public class SchemaTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
 
         Assert.Equal("wal", (string?)await mode.ExecuteScalarAsync());
         Assert.Equal("20261122000000_Init", (string?)await history.ExecuteScalarAsync());
+        history.CommandText = "SELECT count(*) FROM __EFMigrationsHistory";
+        Assert.Equal(2L, (long?)await history.ExecuteScalarAsync());
     }
 }

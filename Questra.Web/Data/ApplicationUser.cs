@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Questra.Web.Data;
 
-// Add profile data for application users by adding properties to the ApplicationUser class
 public class ApplicationUser : IdentityUser
 {
+    /// <summary>The organization the dashboard shows, chosen with the org switcher; null means the first one.</summary>
+    public string? SelectedOrganizationId { get; set; }
 }
-

@@ -34,6 +34,8 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     {
         base.OnModelCreating(builder);
 
+        builder.Entity<ApplicationUser>(e => e.Property(u => u.SelectedOrganizationId).HasMaxLength(80));
+
         builder.Entity<Organization>(e =>
         {
             e.Property(o => o.Id).HasMaxLength(80);

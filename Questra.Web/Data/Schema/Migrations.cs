@@ -13,3 +13,11 @@ public sealed class Init : Migration
     protected override void Up(MigrationBuilder migrationBuilder) =>
         migrationBuilder.Sql(SchemaScripts.Read("0001_init", migrationBuilder.ActiveProvider));
 }
+
+[DbContext(typeof(QuestraDbContext))]
+[Migration("20261122000001_UserSelectedOrganization")]
+public sealed class UserSelectedOrganization : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) =>
+        migrationBuilder.Sql(SchemaScripts.Read("0002_user_selected_org", migrationBuilder.ActiveProvider));
+}
