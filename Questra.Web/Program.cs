@@ -7,7 +7,7 @@ using Questra.Web.Features;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddQuestraDashboard();
 builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
 builder.Services.AddQuestraIdentity();
 builder.Services.AddQuestraFeatures();

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Questra.Web.Data;
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Surveys;
 
@@ -27,21 +25,15 @@ public static class SurveysEndpoints
     }
 
     public static async Task<Results<Ok<PagedResponse<SurveySummaryDto>>, ProblemHttpResult>> List(
-        HttpContext http, SurveyAccess access, QuestraDbContext db, CancellationToken ct)
+        HttpContext http, SurveyAccess access, CancellationToken ct)
     {
         if (!ApiResults.TryReadPaging(http.Request, out var page, out var pageSize, out var error))
         {
             return error!;
         }
-        var visible = access.Visible(Viewer(http));
-        var total = await visible.CountAsync(ct);
-        var data = await visible
-            .OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(s => new SurveySummaryDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId,
-                db.SurveyResponses.Count(r => r.SurveyId == s.Id)))
-            .ToListAsync(ct);
-        return TypedResults.Ok(new PagedResponse<SurveySummaryDto>(data, page, pageSize, total));
+        var result = await access.ListAsync(Viewer(http), page, pageSize, ct);
+        var data = result.Items.Select(s => new SurveySummaryDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId, s.ResponseCount)).ToList();
+        return TypedResults.Ok(new PagedResponse<SurveySummaryDto>(data, page, pageSize, result.Total));
     }
 
     public static async Task<Results<Ok<SurveyDto>, ProblemHttpResult>> Get(

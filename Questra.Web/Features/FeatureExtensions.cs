@@ -1,5 +1,6 @@
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Audit;
+using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Features.Surveys;
 
@@ -15,7 +16,10 @@ public static class FeatureExtensions
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UsageOptions>().BindConfiguration("Usage").ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddSingleton<ScopedRunner>();
         services.AddScoped<OrganizationService>();
+        services.AddScoped<MembershipService>();
+        services.AddScoped<AuditLog>();
         services.AddScoped<SurveyAccess>();
         services.AddScoped<SurveyMetrics>();
         services.AddScoped<ApiKeyService>();

@@ -31,7 +31,18 @@ public sealed class ApiKey
 
     public bool IsRevoked => RevokedAt is not null;
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } e && e <= now;
+
+    public ApiKeyStatus StatusAt(DateTimeOffset now) =>
+        IsRevoked ? ApiKeyStatus.Revoked : IsExpiredAt(now) ? ApiKeyStatus.Expired : ApiKeyStatus.Active;
+
+    /// <summary>Still working, but not for more than <see cref="SoonWindow"/>: the dashboard warns about it.</summary>
+    public bool ExpiresSoonAt(DateTimeOffset now) =>
+        StatusAt(now) == ApiKeyStatus.Active && ExpiresAt is { } e && e - now <= SoonWindow;
+
+    public static readonly TimeSpan SoonWindow = TimeSpan.FromDays(7);
 }
+
+public enum ApiKeyStatus { Active, Revoked, Expired }
 
 /// <summary>A deleted key's hash, kept so that its next use answers "deleted" rather than "unknown".</summary>
 public sealed class DeletedApiKey

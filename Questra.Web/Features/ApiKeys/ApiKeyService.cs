@@ -20,8 +20,6 @@ public sealed record CreatedApiKey(ApiKey Key, string Secret)
 
 public sealed record ApiKeyQuery(string? Search = null, int Page = 1, int PageSize = 20);
 
-public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);
-
 /// <summary>
 /// Every rule about API keys lives here (product rules 1–4, 7, 8); the dashboard and the API both call it.
 /// Secrets are generated here, hashed here, and handed back exactly once, by <see cref="CreateAsync"/> and

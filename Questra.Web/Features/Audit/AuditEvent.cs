@@ -28,6 +28,14 @@ public static class AuditEventTypes
     public const string MfaDisabled = "mfa.disabled";
     public const string OrgSettingsChanged = "org.settings_changed";
     public const string MemberRoleChanged = "member.role_changed";
+    public const string MemberAdded = "member.added";
+    public const string MemberRemoved = "member.removed";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, MfaEnabled, MfaDisabled,
+        OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved,
+    ];
 }
 
 /// <summary>Key use, rolled up per key per endpoint per UTC day: one row, a count.</summary>

@@ -37,3 +37,6 @@ public readonly struct ServiceResult<T>
     public static implicit operator ServiceResult<T>(T value) => new(value, null);
     public static implicit operator ServiceResult<T>(ServiceError error) => new(default, error);
 }
+
+/// <summary>One page of a longer list, with the total across all pages.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);

@@ -6,6 +6,8 @@ using Questra.Web.Features.Organizations;
 namespace Questra.Web.Features.Surveys;
 
 /// <summary>Whose eyes look at surveys: a user with a role in an org, optionally through a survey-restricted key.</summary>
+public sealed record SurveySummary(string Id, string Title, SurveyStatus Status, DateTimeOffset CreatedAt, string OwnerUserId, int ResponseCount);
+
 public sealed record SurveyViewer(string OrganizationId, string UserId, OrgRole Role, IReadOnlyList<string>? Restriction = null);
 
 /// <summary>
@@ -26,6 +28,19 @@ public sealed class SurveyAccess(QuestraDbContext db)
             query = query.Where(s => ids.Contains(s.Id));
         }
         return query;
+    }
+
+    /// <summary>A page of the visible surveys, newest first, each with its response count (counted by the database).</summary>
+    public async Task<Page<SurveySummary>> ListAsync(SurveyViewer viewer, int page, int pageSize, CancellationToken ct = default)
+    {
+        var visible = Visible(viewer);
+        var total = await visible.CountAsync(ct);
+        var items = await visible
+            .OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(s => new SurveySummary(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, db.SurveyResponses.Count(r => r.SurveyId == s.Id)))
+            .ToListAsync(ct);
+        return new Page<SurveySummary>(items, page, pageSize, total);
     }
 
     public async Task<ServiceResult<Survey>> FindAsync(SurveyViewer viewer, string surveyId, bool withQuestions, CancellationToken ct = default)

@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Data;
+using Questra.Web.Features.Common;
+
+namespace Questra.Web.Features.Organizations;
+
+/// <summary>The signed-in user and the organization the dashboard is showing them, with their role in it.</summary>
+public sealed record OrgContext(string UserId, string UserName, Organization Organization, OrgRole Role, IReadOnlyList<Membership> Memberships)
+{
+    public string OrganizationId => Organization.Id;
+    public bool IsAdminOrOwner => Role is OrgRole.Admin or OrgRole.Owner;
+}
+
+/// <summary>
+/// Works out <see cref="OrgContext"/> for the dashboard (per circuit), honouring the org switcher's choice,
+/// which is kept on the user so it survives reloads. Roles are read fresh on every <see cref="GetAsync"/>
+/// with <c>refresh</c>, and every service re-checks them anyway.
+/// </summary>
+public sealed class CurrentOrganization(AuthenticationStateProvider auth, ScopedRunner run)
+{
+    private OrgContext? cached;
+
+    /// <summary>The context, or null when the user is signed out or belongs to no organization.</summary>
+    public async Task<OrgContext?> GetAsync(bool refresh = false)
+    {
+        if (cached is not null && !refresh) return cached;
+        var principal = (await auth.GetAuthenticationStateAsync()).User;
+        var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (userId is null) return cached = null;
+
+        cached = await run.Run<QuestraDbContext, OrgContext?>(async db =>
+        {
+            var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                .Select(u => new { u.UserName, u.SelectedOrganizationId }).FirstOrDefaultAsync();
+            if (user is null) return null;
+            var memberships = await db.Memberships.AsNoTracking().Include(m => m.Organization)
+                .Where(m => m.UserId == userId).OrderBy(m => m.Organization!.Name).ToListAsync();
+            var current = memberships.FirstOrDefault(m => m.OrganizationId == user.SelectedOrganizationId) ?? memberships.FirstOrDefault();
+            return current is null ? null : new OrgContext(userId, user.UserName ?? "", current.Organization!, current.Role, memberships);
+        });
+        return cached;
+    }
+
+    /// <summary>Shows another of the user's organizations from now on (ignored if they are not a member).</summary>
+    public async Task SwitchAsync(string organizationId)
+    {
+        var context = await GetAsync();
+        if (context is null || context.Memberships.All(m => m.OrganizationId != organizationId)) return;
+        await run.Run<QuestraDbContext>(db => db.Users.Where(u => u.Id == context.UserId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, organizationId)));
+        cached = null;
+    }
+}

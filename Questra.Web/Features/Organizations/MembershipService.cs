@@ -1,0 +1,135 @@
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Data;
+using Questra.Web.Features.Audit;
+using Questra.Web.Features.Common;
+
+namespace Questra.Web.Features.Organizations;
+
+public sealed record MemberView(string UserId, string Email, OrgRole Role, DateTimeOffset JoinedAt);
+
+/// <summary>
+/// Organization settings and members. Owners and admins manage them; only owners make or unmake owners; the
+/// last owner can be neither demoted nor removed. A key follows its owner's role on its next request.
+/// </summary>
+public sealed class MembershipService(QuestraDbContext db, TimeProvider clock)
+{
+    public async Task<List<MemberView>> ListAsync(string organizationId, CancellationToken ct = default) =>
+        await (from m in db.Memberships.AsNoTracking()
+               join u in db.Users.AsNoTracking() on m.UserId equals u.Id
+               where m.OrganizationId == organizationId
+               orderby m.Role descending, u.Email
+               select new MemberView(m.UserId, u.Email ?? u.UserName ?? m.UserId, m.Role, m.JoinedAt)).ToListAsync(ct);
+
+    public async Task<ServiceResult<Organization>> SetApiKeyCreationAsync(string organizationId, Caller caller, ApiKeyCreationPolicy policy, CancellationToken ct = default)
+    {
+        var role = await RoleAsync(organizationId, caller.UserId, ct);
+        if (role is not (OrgRole.Owner or OrgRole.Admin))
+        {
+            return ServiceError.Forbidden("Only owners and admins can change who may create API keys.");
+        }
+        var org = await db.Organizations.FirstAsync(o => o.Id == organizationId, ct);
+        if (org.ApiKeyCreation != policy)
+        {
+            var before = org.ApiKeyCreation;
+            org.ApiKeyCreation = policy;
+            Audit(organizationId, caller, AuditEventTypes.OrgSettingsChanged, organizationId, $"api key creation: {before} -> {policy}");
+            await db.SaveChangesAsync(ct);
+        }
+        return org;
+    }
+
+    public async Task<ServiceResult<MemberView>> AddAsync(string organizationId, Caller caller, string? email, OrgRole role, CancellationToken ct = default)
+    {
+        var callerRole = await RoleAsync(organizationId, caller.UserId, ct);
+        if (callerRole is not (OrgRole.Owner or OrgRole.Admin))
+        {
+            return ServiceError.Forbidden("Only owners and admins can add members.");
+        }
+        if (role == OrgRole.Owner && callerRole != OrgRole.Owner)
+        {
+            return ServiceError.Forbidden("Only owners can make someone an owner.");
+        }
+        var normalized = email?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(normalized))
+        {
+            return ServiceError.Field("email", "Enter the email address of a registered user.");
+        }
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
+        if (user is null)
+        {
+            return ServiceError.Field("email", "No Questra account uses that email address; ask them to register first.");
+        }
+        if (await db.Memberships.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == user.Id, ct))
+        {
+            return ServiceError.Field("email", "That person is already a member.");
+        }
+        var membership = new Membership { OrganizationId = organizationId, UserId = user.Id, Role = role, JoinedAt = clock.GetUtcNow() };
+        db.Memberships.Add(membership);
+        Audit(organizationId, caller, AuditEventTypes.MemberAdded, user.Id, $"{user.Email} added as {role}");
+        await db.SaveChangesAsync(ct);
+        return new MemberView(user.Id, user.Email ?? "", role, membership.JoinedAt);
+    }
+
+    public async Task<ServiceResult<OrgRole>> ChangeRoleAsync(string organizationId, Caller caller, string userId, OrgRole role, CancellationToken ct = default)
+    {
+        var (error, membership) = await FindManagedAsync(organizationId, caller, userId, ct);
+        if (error is not null) return error;
+        if (membership!.Role == role) return role;
+        if ((role == OrgRole.Owner || membership.Role == OrgRole.Owner) && await RoleAsync(organizationId, caller.UserId, ct) != OrgRole.Owner)
+        {
+            return ServiceError.Forbidden("Only owners can make someone an owner or change an owner's role.");
+        }
+        if (membership.Role == OrgRole.Owner && await IsLastOwnerAsync(organizationId, ct))
+        {
+            return new ServiceError(ErrorKind.Conflict, "The last owner cannot be demoted. Make someone else an owner first.");
+        }
+        var before = membership.Role;
+        membership.Role = role;
+        Audit(organizationId, caller, AuditEventTypes.MemberRoleChanged, userId, $"{before} -> {role}");
+        await db.SaveChangesAsync(ct);
+        return role;
+    }
+
+    public async Task<ServiceResult<bool>> RemoveAsync(string organizationId, Caller caller, string userId, CancellationToken ct = default)
+    {
+        var (error, membership) = await FindManagedAsync(organizationId, caller, userId, ct);
+        if (error is not null) return error;
+        if (membership!.Role == OrgRole.Owner && await RoleAsync(organizationId, caller.UserId, ct) != OrgRole.Owner)
+        {
+            return ServiceError.Forbidden("Only owners can remove an owner.");
+        }
+        if (membership.Role == OrgRole.Owner && await IsLastOwnerAsync(organizationId, ct))
+        {
+            return new ServiceError(ErrorKind.Conflict, "The last owner cannot be removed. Make someone else an owner first.");
+        }
+        db.Memberships.Remove(membership);
+        Audit(organizationId, caller, AuditEventTypes.MemberRemoved, userId, $"removed ({membership.Role})");
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private async Task<(ServiceError? Error, Membership? Membership)> FindManagedAsync(string organizationId, Caller caller, string userId, CancellationToken ct)
+    {
+        var callerRole = await RoleAsync(organizationId, caller.UserId, ct);
+        if (callerRole is not (OrgRole.Owner or OrgRole.Admin))
+        {
+            return (ServiceError.Forbidden("Only owners and admins can manage members."), null);
+        }
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, ct);
+        return membership is null ? (ServiceError.NotFound("That person is not a member of this organization."), null) : (null, membership);
+    }
+
+    private async Task<bool> IsLastOwnerAsync(string organizationId, CancellationToken ct) =>
+        await db.Memberships.CountAsync(m => m.OrganizationId == organizationId && m.Role == OrgRole.Owner, ct) <= 1;
+
+    private Task<OrgRole?> RoleAsync(string organizationId, string userId, CancellationToken ct) =>
+        db.Memberships.AsNoTracking().Where(m => m.OrganizationId == organizationId && m.UserId == userId)
+            .Select(m => (OrgRole?)m.Role).FirstOrDefaultAsync(ct);
+
+    private void Audit(string organizationId, Caller caller, string type, string targetId, string details) =>
+        db.AuditEvents.Add(new AuditEvent
+        {
+            OrganizationId = organizationId, Type = type, ActorUserId = caller.UserId, ActorApiKeyId = caller.ApiKeyId,
+            TargetId = targetId, Ip = caller.Ip, OccurredAt = clock.GetUtcNow(), Details = details,
+        });
+}
