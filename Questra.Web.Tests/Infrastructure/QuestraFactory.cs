@@ -36,6 +36,8 @@ public class QuestraFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
+        // Outside Development the host does not map the build's static web assets (CSS, Radzen, blazor.web.js) by itself.
+        builder.UseStaticWebAssets();
         builder.UseSetting("ConnectionStrings:Questra", $"Data Source={DatabasePath}");
         builder.UseSetting("Usage:FlushSeconds", "60");
         // Most suites fail authentication on purpose many times from one address; the throttle has its own tests.

@@ -33,6 +33,14 @@ public static class ApiScopeNames
     public static string[] ToNames(ApiScopes scopes) =>
         All.Where(s => scopes.HasFlag(s.Flag)).Select(s => s.Name).ToArray();
 
+    /// <summary>"Full Access" or "Data Access" when the scopes are exactly a preset, else null.</summary>
+    public static string? PresetName(ApiScopes scopes) => scopes switch
+    {
+        ApiScopes.FullAccess => "Full Access",
+        ApiScopes.DataAccess => "Data Access",
+        _ => null,
+    };
+
     public static string Name(ApiScopes single) => All.First(s => s.Flag == single).Name;
 
     /// <summary>Parses scope names; returns the names it does not know in <paramref name="unknown"/>.</summary>

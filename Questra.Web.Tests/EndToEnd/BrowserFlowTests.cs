@@ -1,0 +1,161 @@
+using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Questra.Web.Data;
+using Questra.Web.Features.Mfa;
+using static Microsoft.Playwright.Assertions;
+
+namespace Questra.Web.Tests.EndToEnd;
+
+/// <summary>What a person does, in real headless Chromium against the app on a real socket.</summary>
+public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
+{
+    private const string Password = "Correct-Horse-9-battery";
+
+    private string CurrentCode(string sharedKey, int stepsAhead = 0) =>
+        Totp.Compute(Base32.TryDecode(sharedKey)!, Totp.TimeStep(host.Factory.Clock.GetUtcNow()) + stepsAhead);
+
+    private static async Task RegisterAndConfirmAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Register");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm Password").FillAsync(Password);
+        await BrowserHost.ScreenshotAsync(page, "01-register");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await page.GetByText("Click here to confirm your account").ClickAsync();
+        await Expect(page.GetByText("Thank you for confirming your email")).ToBeVisibleAsync();
+    }
+
+    private static async Task LogInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await BrowserHost.ScreenshotAsync(page, "02-login");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+    }
+
+    [BrowserFact]
+    public async Task Register_EnrolTotp_CreateKey_UseIt_RevokeIt_ThenItIsRefused()
+    {
+        var page = await host.NewPageAsync();
+        var email = $"ada-{Guid.NewGuid():N}@example.test";
+
+        await RegisterAndConfirmAsync(page, email);
+        await LogInAsync(page, email);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".rz-data-row").First).ToBeVisibleAsync();
+        await BrowserHost.ScreenshotAsync(page, "03-surveys");
+
+        // The key page is gated on 2FA and links to enrolment.
+        await page.GotoAsync("/settings/api-keys");
+        var gate = page.GetByTestId("creation-gate");
+        await Expect(gate).ToContainTextAsync("Two-factor authentication is required");
+        await BrowserHost.ScreenshotAsync(page, "04-api-keys-gate");
+        await page.GetByTestId("creation-gate-fix").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Manage/EnableAuthenticator$"));
+        await Expect(page.GetByTestId("authenticator-qr")).ToBeVisibleAsync();
+        var sharedKey = await page.GetByTestId("authenticator-key").InnerTextAsync();
+        await BrowserHost.ScreenshotAsync(page, "05-enable-authenticator");
+        await page.GetByLabel("Verification Code").FillAsync(CurrentCode(sharedKey));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+        await Expect(page.GetByTestId("recovery-codes").Locator("code")).ToHaveCountAsync(10);
+        await BrowserHost.ScreenshotAsync(page, "06-recovery-codes");
+
+        // Create a key; the secret is shown once.
+        await page.GotoAsync("/settings/api-keys");
+        await Expect(page.GetByTestId("api-keys-empty")).ToBeVisibleAsync();
+        await BrowserHost.ScreenshotAsync(page, "07-api-keys-empty");
+        await page.GetByTestId("create-api-key").ClickAsync();
+        await page.GetByTestId("api-key-name").FillAsync("Production API Key");
+        await BrowserHost.ScreenshotAsync(page, "08-create-modal");
+        await page.GetByTestId("api-key-create-submit").ClickAsync();
+        var secretLocator = page.GetByTestId("api-key-secret");
+        await Expect(secretLocator).ToBeVisibleAsync();
+        var secret = await secretLocator.InnerTextAsync();
+        Assert.StartsWith("sk_live_", secret);
+        await BrowserHost.ScreenshotAsync(page, "09-key-created");
+        await page.GetByTestId("api-key-done").ClickAsync();
+        await Expect(secretLocator).ToHaveCountAsync(0);
+        Assert.DoesNotContain(secret, await page.ContentAsync());
+        var row = page.GetByTestId("api-key-row");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync("Production API Key");
+        await Expect(row).ToContainTextAsync("Never");
+        await BrowserHost.ScreenshotAsync(page, "10-api-keys-list");
+
+        await page.GotoAsync("/settings");
+        var orgId = await page.GetByTestId("org-id").InnerTextAsync();
+        await BrowserHost.ScreenshotAsync(page, "11-settings");
+
+        var api = host.ApiClient(secret, orgId);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/surveys")).StatusCode);
+
+        // Reloading never brings the secret back.
+        await page.GotoAsync("/settings/api-keys");
+        await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(1);
+        Assert.DoesNotContain(secret, await page.ContentAsync());
+
+        // Revoke in the UI, confirm, and the very next API call is refused.
+        await page.GetByTestId("api-key-row").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await BrowserHost.ScreenshotAsync(page, "12-revoke-confirm");
+        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(page.GetByTestId("api-key-status")).ToHaveTextAsync("Revoked");
+        await BrowserHost.ScreenshotAsync(page, "13-revoked");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/surveys")).StatusCode);
+    }
+
+    [BrowserFact]
+    public async Task LogOut_ThenLogInWithTotp_AndWithARecoveryCode_OnlyOnce()
+    {
+        var email = $"grace-{Guid.NewGuid():N}@example.test";
+        string sharedKey;
+        IReadOnlyList<string> recovery;
+        await using (var scope = host.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
+            await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.Organizations.OrganizationService>()
+                .CreatePersonalOrganizationAsync(user.Id, "grace");
+            var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
+            sharedKey = (await mfa.GetEnrollmentAsync(user)).SharedKey;
+            recovery = (await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1"))!;
+        }
+        var page = await host.NewPageAsync();
+
+        // The code used at enrolment cannot be used again: wait for the next step on the app's clock.
+        host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        await LogInAsync(page, email);
+        await Expect(page.GetByLabel("Authenticator code")).ToBeVisibleAsync();
+        await BrowserHost.ScreenshotAsync(page, "20-login-2fa");
+        await page.GetByLabel("Authenticator code").FillAsync(CurrentCode(sharedKey));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+
+        // Log out through the account menu in the bottom-left corner.
+        await page.GetByTestId("account-menu").Locator("summary").ClickAsync();
+        await BrowserHost.ScreenshotAsync(page, "21-account-menu");
+        await page.GetByTestId("account-menu").GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login|/$"));
+        await page.GotoAsync("/settings/api-keys");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
+
+        await LogInAsync(page, email);
+        await page.GetByRole(AriaRole.Link, new() { Name = "log in with a recovery code" }).ClickAsync();
+        await page.GetByLabel("Recovery Code").FillAsync(recovery[0]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+
+        // The same recovery code a second time is refused.
+        var second = await host.NewPageAsync();
+        await LogInAsync(second, email);
+        await second.GetByRole(AriaRole.Link, new() { Name = "log in with a recovery code" }).ClickAsync();
+        await second.GetByLabel("Recovery Code").FillAsync(recovery[0]);
+        await second.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(second.GetByText("Invalid recovery code")).ToBeVisibleAsync();
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.EndToEnd;
+
+/// <summary>
+/// The app on a real localhost socket (Kestrel) with a fresh database, and headless Debian Chromium driven by
+/// Playwright. Screenshots go to TestResults/screenshots.
+/// </summary>
+public sealed class BrowserHost : IAsyncLifetime
+{
+    public static readonly string? ChromiumPath =
+        new[] { Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser" }
+            .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p));
+
+    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    public static readonly string ScreenshotDir = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestResults", "screenshots");
+
+    public E2eFactory Factory { get; } = new();
+    public string BaseUrl { get; private set; } = "";
+    private IPlaywright? playwright;
+    public IBrowser Browser { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        if (ChromiumPath is null)
+        {
+            throw new InvalidOperationException("Chromium is not installed at /usr/bin/chromium: run 'apt-get install -y chromium' (.ci/run does).");
+        }
+        Factory.UseKestrel(0);
+        Factory.StartServer();
+        var address = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // WebAuthn-era scripts reject IP literals as a domain; browse by name.
+        BaseUrl = address.Replace("127.0.0.1", "localhost").Replace("[::1]", "localhost").TrimEnd('/');
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                // Without these Chromium keeps calling home, which this machine's closed network refuses.
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        });
+        Directory.CreateDirectory(ScreenshotDir);
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = 1360, Height = 900 },
+        });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, $"{name}.png"), FullPage = true });
+
+    /// <summary>An HTTP client for the same server, as a script using the API would call it.</summary>
+    public HttpClient ApiClient(string secret, string orgId)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        client.DefaultRequestHeaders.Add("X-Org-Id", orgId);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        playwright?.Dispose();
+        Factory.Dispose();
+    }
+}
+
+/// <summary>Like Development: a new user's org is on Pro with sample surveys, and registration shows the confirm link.</summary>
+public sealed class E2eFactory : QuestraFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Organizations:DefaultPlan", "Pro");
+        builder.UseSetting("Organizations:SeedSampleData", "true");
+        builder.UseSetting("Accounts:ShowConfirmationLink", "true");
+    }
+}
