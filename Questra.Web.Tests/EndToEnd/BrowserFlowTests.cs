@@ -16,6 +16,16 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
     private string CurrentCode(string sharedKey, int stepsAhead = 0) =>
         Totp.Compute(Base32.TryDecode(sharedKey)!, Totp.TimeStep(host.Factory.Clock.GetUtcNow()) + stepsAhead);
 
+    /// <summary>Opens a dashboard page and waits until its circuit is live, so clicks reach the server.</summary>
+    private static async Task GotoInteractiveAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await WaitInteractiveAsync(page);
+    }
+
+    private static Task WaitInteractiveAsync(IPage page) =>
+        page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
     private static async Task RegisterAndConfirmAsync(IPage page, string email)
     {
         await page.GotoAsync("/Account/Register");
@@ -50,7 +60,7 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         await BrowserHost.ScreenshotAsync(page, "03-surveys");
 
         // The key page is gated on 2FA and links to enrolment.
-        await page.GotoAsync("/settings/api-keys");
+        await GotoInteractiveAsync(page, "/settings/api-keys");
         var gate = page.GetByTestId("creation-gate");
         await Expect(gate).ToContainTextAsync("Two-factor authentication is required");
         await BrowserHost.ScreenshotAsync(page, "04-api-keys-gate");
@@ -66,7 +76,7 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         await BrowserHost.ScreenshotAsync(page, "06-recovery-codes");
 
         // Create a key; the secret is shown once.
-        await page.GotoAsync("/settings/api-keys");
+        await GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("api-keys-empty")).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "07-api-keys-empty");
         await page.GetByTestId("create-api-key").ClickAsync();
@@ -95,7 +105,7 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/surveys")).StatusCode);
 
         // Reloading never brings the secret back.
-        await page.GotoAsync("/settings/api-keys");
+        await GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(1);
         Assert.DoesNotContain(secret, await page.ContentAsync());
 
@@ -135,6 +145,7 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         await page.GetByLabel("Authenticator code").FillAsync(CurrentCode(sharedKey));
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+        await WaitInteractiveAsync(page);
 
         // Log out through the account menu in the bottom-left corner.
         await page.GetByTestId("account-menu").Locator("summary").ClickAsync();

@@ -1,0 +1,63 @@
+using Bunit;
+using Questra.Web.Components.Pages.ApiKeys;
+using Questra.Web.Features.ApiKeys;
+
+namespace Questra.Web.Tests.Components.ApiKeys;
+
+public class ApiKeysTableTests : DashboardTestContext
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+    private static ApiKey Key(string name, DateTimeOffset? expires = null, DateTimeOffset? revoked = null, DateTimeOffset? lastUsed = null) => new()
+    {
+        Id = $"ak_{name}", OrganizationId = "org_x", CreatedByUserId = "u", Name = name, Prefix = "sk_live_Ab12",
+        SecretHash = new byte[32], Scopes = ApiScopes.FullAccess, CreatedAt = Now.AddDays(-10),
+        ExpiresAt = expires, RevokedAt = revoked, LastUsedAt = lastUsed,
+    };
+
+    private IRenderedComponent<ApiKeysTable> RenderTable(params ApiKey[] keys) =>
+        Render<ApiKeysTable>(p => p.Add(t => t.Items, keys).Add(t => t.Total, keys.Length).Add(t => t.Now, Now));
+
+    private static string Row(IRenderedComponent<ApiKeysTable> cut, string id) =>
+        cut.Find($"[data-testid=api-key-row][data-key-id=ak_{id}]").TextContent;
+
+    [Fact]
+    public void EachKey_ShowsItsStatus_ExpiresSoonBadge_AndNeverForUnusedKeys()
+    {
+        var cut = RenderTable(
+            Key("active"),
+            Key("revoked", revoked: Now.AddDays(-1), lastUsed: Now.AddDays(-2)),
+            Key("expired", expires: Now.AddDays(-1)),
+            Key("soon", expires: Now.AddDays(3)),
+            Key("later", expires: Now.AddDays(30)));
+
+        Assert.Equal(5, cut.FindAll("[data-testid=api-key-row]").Count);
+        Assert.Equal(["Active", "Revoked", "Expired", "Active", "Active"], cut.FindAll("[data-testid=api-key-status]").Select(s => s.TextContent));
+        Assert.Contains("Never", Row(cut, "active"));
+        Assert.DoesNotContain("Expires soon", Row(cut, "active"));
+        Assert.Contains("Expires soon", Row(cut, "soon"));
+        Assert.DoesNotContain("Expires soon", Row(cut, "later"));
+        Assert.DoesNotContain("Expires soon", Row(cut, "expired"));
+        Assert.Contains("2026-11-20", Row(cut, "revoked"));
+    }
+
+    [Fact]
+    public void RevokedKey_CanOnlyBeDeleted_ActiveKeyCanBeRolledRevokedAndDeleted()
+    {
+        var cut = RenderTable(Key("active"), Key("revoked", revoked: Now));
+
+        string[] Labels(string id) => cut.Find($"[data-key-id=ak_{id}]").QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label")!).ToArray();
+
+        Assert.Equal(["Roll", "Revoke", "Delete"], Labels("active"));
+        Assert.Equal(["Delete"], Labels("revoked"));
+    }
+
+    [Fact]
+    public void NoMatchingKeys_SaysSo()
+    {
+        var cut = RenderTable();
+
+        Assert.Empty(cut.FindAll("[data-testid=api-key-row]"));
+        Assert.Contains("No keys match your search.", cut.Markup);
+    }
+}
