@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Questra.Web.Data;
+using Questra.Web.Features.Mfa;
+using Questra.Web.Features.Organizations;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Features.Mfa;
+
+/// <summary>The authenticator as Identity uses it: drift window, no replays, recovery codes hashed and single-use.</summary>
+public class AuthenticatorTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+{
+    private async Task<(ApplicationUser User, byte[] Key)> EnrolledUserAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(await factory.Data.UserAsync(mfa: false));
+        await users.ResetAuthenticatorKeyAsync(user!);
+        return (user!, Base32.TryDecode((await users.GetAuthenticatorKeyAsync(user!))!)!);
+    }
+
+    private string Code(byte[] key, int stepOffset) =>
+        Totp.Compute(key, Totp.TimeStep(factory.Clock.GetUtcNow()) + stepOffset);
+
+    private async Task<bool> Verify(ApplicationUser user, string code)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var fresh = await users.FindByIdAsync(user.Id);
+        return await users.VerifyTwoFactorTokenAsync(fresh!, TokenOptions.DefaultAuthenticatorProvider, code);
+    }
+
+    [Theory]
+    [InlineData(-1, true)]
+    [InlineData(0, true)]
+    [InlineData(1, true)]
+    [InlineData(-2, false)]
+    [InlineData(2, false)]
+    public async Task Code_IsAcceptedWithinOneStepOfDrift_Only(int stepOffset, bool accepted)
+    {
+        var (user, key) = await EnrolledUserAsync();
+
+        Assert.Equal(accepted, await Verify(user, Code(key, stepOffset)));
+    }
+
+    [Fact]
+    public async Task AcceptedCode_IsRefusedTheSecondTime_AndSoIsAnOlderOne()
+    {
+        var (user, key) = await EnrolledUserAsync();
+
+        Assert.True(await Verify(user, Code(key, 0)));
+        Assert.False(await Verify(user, Code(key, 0)));
+        Assert.False(await Verify(user, Code(key, -1)));
+        Assert.True(await Verify(user, Code(key, 1)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("12345")]
+    [InlineData("abcdef")]
+    [InlineData("1234567")]
+    public async Task MalformedCode_IsRefused(string code)
+    {
+        var (user, _) = await EnrolledUserAsync();
+
+        Assert.False(await Verify(user, code));
+    }
+
+    [Fact]
+    public async Task Enable_TurnsMfaOnOnlyWithARightCode_GivesTenRecoveryCodes_StoredHashed_AndAudits()
+    {
+        var org = await factory.Data.OrgAsync();
+        var (user, key) = await EnrolledUserAsync();
+        await factory.Data.AddMemberAsync(org, user.Id, OrgRole.Owner);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var tracked = (await users.FindByIdAsync(user.Id))!;
+        var wrong = Code(key, 0) == "000000" ? "111111" : "000000";
+
+        Assert.Null(await mfa.EnableAsync(tracked, wrong, "10.1.1.1"));
+        Assert.False(await users.GetTwoFactorEnabledAsync(tracked));
+        var codes = await mfa.EnableAsync(tracked, Code(key, 0), "10.1.1.1");
+
+        Assert.NotNull(codes);
+        Assert.Equal(10, codes.Count);
+        Assert.Equal(10, codes.Distinct().Count());
+        Assert.True(await users.GetTwoFactorEnabledAsync(tracked));
+        var stored = await factory.Data.WithDb(db => db.UserTokens.Where(t => t.UserId == user.Id).Select(t => t.Value).ToListAsync());
+        var all = string.Join("|", stored);
+        Assert.All(codes, c => Assert.DoesNotContain(c, all));
+        Assert.Equal(10, await users.CountRecoveryCodesAsync(tracked));
+        var audit = await factory.Data.WithDb(db => db.AuditEvents.SingleAsync(a => a.OrganizationId == org && a.Type == "mfa.enabled"));
+        Assert.Equal("10.1.1.1", audit.Ip);
+    }
+
+    [Fact]
+    public async Task RecoveryCode_WorksOnce()
+    {
+        var (user, key) = await EnrolledUserAsync();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var tracked = (await users.FindByIdAsync(user.Id))!;
+        var codes = (await mfa.EnableAsync(tracked, Code(key, 0), null))!;
+
+        Assert.True((await users.RedeemTwoFactorRecoveryCodeAsync(tracked, codes[3])).Succeeded);
+        Assert.False((await users.RedeemTwoFactorRecoveryCodeAsync(tracked, codes[3])).Succeeded);
+        Assert.True((await users.RedeemTwoFactorRecoveryCodeAsync(tracked, codes[4].ToLowerInvariant())).Succeeded);
+        Assert.False((await users.RedeemTwoFactorRecoveryCodeAsync(tracked, "NOT-A-CODE")).Succeeded);
+        Assert.Equal(8, await users.CountRecoveryCodesAsync(tracked));
+    }
+}

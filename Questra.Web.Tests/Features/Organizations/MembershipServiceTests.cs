@@ -1,0 +1,91 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Organizations;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Features.Organizations;
+
+public class MembershipServiceTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+{
+    private TestData Data => factory.Data;
+
+    private Task<ServiceResult<T>> Members<T>(Func<MembershipService, Task<ServiceResult<T>>> work) =>
+        Data.WithService<MembershipService, ServiceResult<T>>(work);
+
+    [Fact]
+    public async Task LastOwner_CannotBeDemotedOrRemoved()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var caller = new Caller(owner, null);
+
+        var demote = await Members(m => m.ChangeRoleAsync(org, caller, owner, OrgRole.Admin));
+        var remove = await Members(m => m.RemoveAsync(org, caller, owner));
+
+        Assert.Equal(ErrorKind.Conflict, demote.Error?.Kind);
+        Assert.Equal(ErrorKind.Conflict, remove.Error?.Kind);
+        Assert.Equal(OrgRole.Owner, await Data.WithDb(db => db.Memberships.Where(m => m.UserId == owner).Select(m => m.Role).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Admin_CannotMakeOwners_NorChangeAnOwner_ButManagesMembers()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var (admin, member) = (await Data.UserAsync(), await Data.UserAsync());
+        await Data.AddMemberAsync(org, admin, OrgRole.Admin);
+        await Data.AddMemberAsync(org, member, OrgRole.Member);
+        var caller = new Caller(admin, null);
+
+        Assert.Equal(ErrorKind.Forbidden, (await Members(m => m.ChangeRoleAsync(org, caller, member, OrgRole.Owner))).Error?.Kind);
+        Assert.Equal(ErrorKind.Forbidden, (await Members(m => m.ChangeRoleAsync(org, caller, owner, OrgRole.Member))).Error?.Kind);
+        Assert.Equal(ErrorKind.Forbidden, (await Members(m => m.RemoveAsync(org, caller, owner))).Error?.Kind);
+        Assert.True((await Members(m => m.ChangeRoleAsync(org, caller, member, OrgRole.Admin))).Succeeded);
+    }
+
+    [Fact]
+    public async Task Member_CannotChangeSettingsOrRoles()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var member = await Data.UserAsync();
+        await Data.AddMemberAsync(org, member, OrgRole.Member);
+        var caller = new Caller(member, null);
+
+        Assert.Equal(ErrorKind.Forbidden, (await Members(m => m.SetApiKeyCreationAsync(org, caller, ApiKeyCreationPolicy.AllMembers))).Error?.Kind);
+        Assert.Equal(ErrorKind.Forbidden, (await Members(m => m.ChangeRoleAsync(org, caller, member, OrgRole.Admin))).Error?.Kind);
+        Assert.Equal(ErrorKind.Forbidden, (await Members(m => m.AddAsync(org, caller, "x@example.test", OrgRole.Member))).Error?.Kind);
+    }
+
+    [Fact]
+    public async Task AddByEmail_NeedsARegisteredUser_AndNotTwice_AndAudits()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var newcomer = await Data.UserAsync();
+        var email = await Data.WithDb(db => db.Users.Where(u => u.Id == newcomer).Select(u => u.Email!).SingleAsync());
+        var caller = new Caller(owner, "10.0.0.9");
+
+        var unknown = await Members(m => m.AddAsync(org, caller, "nobody@example.test", OrgRole.Member));
+        var added = await Members(m => m.AddAsync(org, caller, $"  {email.ToUpperInvariant()} ", OrgRole.Admin));
+        var again = await Members(m => m.AddAsync(org, caller, email, OrgRole.Member));
+
+        Assert.Contains("register first", unknown.Error!.Message);
+        Assert.Equal(OrgRole.Admin, added.Value!.Role);
+        Assert.Contains("already a member", again.Error!.Message);
+        Assert.True(await Data.WithDb(db => db.AuditEvents.AnyAsync(a => a.OrganizationId == org && a.Type == "member.added" && a.TargetId == newcomer)));
+    }
+
+    [Fact]
+    public async Task PolicyChange_TakesEffectOnKeyCreation_AndIsAudited()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var member = await Data.UserAsync();
+        await Data.AddMemberAsync(org, member, OrgRole.Member);
+        var (_, ownerKey) = await Data.KeyAsync(org, owner);
+
+        await Members(m => m.SetApiKeyCreationAsync(org, new Caller(owner, null), ApiKeyCreationPolicy.Disabled));
+        var response = await factory.ApiClient(ownerKey, org).PostAsync("/api/api-keys",
+            new StringContent("""{"name":"x"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.True(await Data.WithDb(db => db.AuditEvents.AnyAsync(a => a.OrganizationId == org && a.Type == "org.settings_changed")));
+    }
+}
