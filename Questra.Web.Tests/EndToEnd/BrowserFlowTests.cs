@@ -169,4 +169,80 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         await second.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(second.GetByText("Invalid recovery code")).ToBeVisibleAsync();
     }
+
+    [BrowserFact]
+    public async Task RollAKey_UseTheNewSecret_DeleteTheOld_ThenSeeDetailAndAuditLog()
+    {
+        var email = $"linus-{Guid.NewGuid():N}@example.test";
+        string sharedKey, orgId, keyId, oldSecret;
+        await using (var scope = host.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
+            orgId = (await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.Organizations.OrganizationService>()
+                .CreatePersonalOrganizationAsync(user.Id, "linus")).Id;
+            var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
+            sharedKey = (await mfa.GetEnrollmentAsync(user)).SharedKey;
+            await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1");
+            var created = await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.ApiKeys.ApiKeyService>().CreateAsync(
+                orgId, new Questra.Web.Features.Common.Caller(user.Id, "127.0.0.1"), new("Nightly ETL", null, ["surveys:read", "responses:read"], null));
+            (keyId, oldSecret) = (created.Value!.Key.Id, created.Value.Secret);
+        }
+        var oldClient = host.ApiClient(oldSecret, orgId);
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync("/api/surveys")).StatusCode);
+        await host.Factory.Services.GetRequiredService<Questra.Web.Features.Audit.UsageRecorder>().FlushAsync();
+
+        var page = await host.NewPageAsync();
+        host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        await LogInAsync(page, email);
+        await page.GetByLabel("Authenticator code").FillAsync(CurrentCode(sharedKey));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+
+        // Roll with a one-hour grace period: the dialog shows the new secret once.
+        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await Expect(page.GetByTestId("api-key-row")).ToContainTextAsync("Data Access");
+        await page.GetByTestId("api-key-row").GetByRole(AriaRole.Button, new() { Name = "Roll" }).ClickAsync();
+        await page.GetByText("1 hour").ClickAsync();
+        await BrowserHost.ScreenshotAsync(page, "30-roll-dialog");
+        await page.GetByTestId("roll-submit").ClickAsync();
+        var newSecret = await page.GetByTestId("api-key-secret").InnerTextAsync();
+        await page.GetByTestId("api-key-done").ClickAsync();
+        await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(2);
+        await BrowserHost.ScreenshotAsync(page, "31-after-roll");
+        Assert.Equal(HttpStatusCode.OK, (await host.ApiClient(newSecret, orgId).GetAsync("/api/surveys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync("/api/surveys")).StatusCode);
+
+        // Delete the old key, confirmed: it stops at once.
+        var oldRow = page.Locator($"[data-testid=api-key-row][data-key-id={keyId}]");
+        await oldRow.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(1);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await oldClient.GetAsync("/api/surveys")).StatusCode);
+
+        // Search by prefix finds the new key; by a made-up name finds nothing.
+        await page.GetByTestId("api-key-search").FillAsync(newSecret[..12]);
+        await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(1);
+        await page.GetByTestId("api-key-search").FillAsync("no such key");
+        await Expect(page.GetByText("No keys match your search.")).ToBeVisibleAsync();
+
+        var newClient = host.ApiClient(newSecret, orgId);
+        for (var i = 0; i < 4; i++) await newClient.GetAsync("/api/surveys");
+        await newClient.GetAsync("/api/api-keys");
+        await host.Factory.Services.GetRequiredService<Questra.Web.Features.Audit.UsageRecorder>().FlushAsync();
+        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await page.GetByTestId("api-key-name-link").ClickAsync();
+        await Expect(page.GetByTestId("key-events")).ToContainTextAsync("api_key.created");
+        await Expect(page.GetByTestId("usage-chart")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("usage-chart").Locator("svg path").First).ToBeAttachedAsync();
+        await BrowserHost.ScreenshotAsync(page, "32-key-detail");
+
+        await GotoInteractiveAsync(page, "/settings/audit");
+        var audit = page.GetByTestId("audit-table");
+        await Expect(audit).ToContainTextAsync("api_key.rolled");
+        await Expect(audit).ToContainTextAsync("api_key.deleted");
+        await Expect(audit).ToContainTextAsync("mfa.enabled");
+        await BrowserHost.ScreenshotAsync(page, "33-audit-log");
+    }
 }

@@ -26,7 +26,7 @@ public class UsageTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
 
         var rows = await factory.Data.WithDb(db => db.ApiKeyUsage.Where(u => u.ApiKeyId == id).OrderBy(u => u.Endpoint).ToListAsync());
         Assert.Null(before);
-        Assert.Equal([("GET /api/surveys/", 4L), ("GET /api/surveys/{id}", 2L)], rows.Select(r => (r.Endpoint, r.Count)));
+        Assert.Equal([("GET /api/surveys", 4L), ("GET /api/surveys/{id}", 2L)], rows.Select(r => (r.Endpoint, r.Count)));
         Assert.All(rows, r => Assert.Equal(DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime), r.Day));
         var key = JsonDocument.Parse(await client.GetStringAsync($"/api/api-keys/{id}")).RootElement;
         Assert.Equal(factory.Clock.GetUtcNow(), key.GetProperty("last_used_at").GetDateTimeOffset());

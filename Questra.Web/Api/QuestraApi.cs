@@ -65,7 +65,7 @@ public static class QuestraApi
             {
                 var result = await next(context);
                 var http = context.HttpContext;
-                var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "?";
+                var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText?.TrimEnd('/') ?? "?";
                 http.RequestServices.GetRequiredService<UsageRecorder>().Record(http.ApiKey(), $"{http.Request.Method} {route}");
                 return result;
             });
