@@ -36,7 +36,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new { u.EmailConfirmed, u.TwoFactorEnabled }).FirstOrDefaultAsync(ct);
         var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, ct);
-        var role = await RoleAsync(organizationId, userId, ct);
+        var role = await db.RoleOfAsync(organizationId, userId, ct);
         if (user is null || org is null)
         {
             return CreationEligibility.Evaluate(false, false, Plan.Free, ApiKeyCreationPolicy.Disabled, null);
@@ -51,7 +51,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         {
             return ServiceError.Forbidden(eligibility.Message);
         }
-        var role = (await RoleAsync(organizationId, caller.UserId, ct))!.Value;
+        var role = (await db.RoleOfAsync(organizationId, caller.UserId, ct))!.Value;
         var now = clock.GetUtcNow();
 
         var errors = new Dictionary<string, string[]>();
@@ -78,14 +78,14 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
 
         var created = NewKey(organizationId, caller.UserId, name!, scopes, surveyIds, now, input.ExpiresAt);
         db.ApiKeys.Add(created.Key);
-        AddAudit(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key));
+        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key));
         await db.SaveChangesAsync(ct);
         return created;
     }
 
     public async Task<Page<ApiKey>> ListAsync(string organizationId, Caller caller, ApiKeyQuery query, CancellationToken ct = default)
     {
-        var role = await RoleAsync(organizationId, caller.UserId, ct);
+        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         if (role is null)
         {
             return new Page<ApiKey>([], query.Page, query.PageSize, 0);
@@ -123,7 +123,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
         var now = clock.GetUtcNow();
         key.RevokedAt = now;
-        AddAudit(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now, Describe(key));
+        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now, Describe(key));
         await db.SaveChangesAsync(ct);
         return key;
     }
@@ -136,7 +136,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         var now = clock.GetUtcNow();
         db.ApiKeys.Remove(key);
         db.DeletedApiKeys.Add(new DeletedApiKey { SecretHash = key.SecretHash, KeyId = key.Id, DeletedAt = now });
-        AddAudit(organizationId, caller, AuditEventTypes.ApiKeyDeleted, key.Id, now, Describe(key));
+        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyDeleted, key.Id, now, Describe(key));
         await db.SaveChangesAsync(ct);
         await db.ApiKeyUsage.Where(u => u.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
         return true;
@@ -184,9 +184,9 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             var graceEnd = now.AddHours(graceHours);
             if (old.ExpiresAt is null || old.ExpiresAt > graceEnd) old.ExpiresAt = graceEnd;
         }
-        AddAudit(organizationId, caller, AuditEventTypes.ApiKeyRolled, old.Id, now,
+        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRolled, old.Id, now,
             $"replaced by {created.Key.Id}; old key works for {graceHours} more hour(s)");
-        AddAudit(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, $"{Describe(created.Key)}; rolled from {old.Id}");
+        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, $"{Describe(created.Key)}; rolled from {old.Id}");
         await db.SaveChangesAsync(ct);
         return created;
     }
@@ -246,7 +246,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
     /// <summary>Rule 7: admins and owners reach every key of the org; members only their own (403 otherwise).</summary>
     private async Task<ServiceResult<Manageable>> FindManageableAsync(string organizationId, Caller caller, string keyId, CancellationToken ct, bool track = false)
     {
-        var role = await RoleAsync(organizationId, caller.UserId, ct);
+        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         var keys = track ? db.ApiKeys : db.ApiKeys.AsNoTracking();
         var key = role is null ? null : await keys.FirstOrDefaultAsync(k => k.Id == keyId && k.OrganizationId == organizationId, ct);
         if (key is null)
@@ -259,12 +259,6 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
         return new Manageable(key, role!.Value);
     }
-
-    private Task<OrgRole?> RoleAsync(string organizationId, string userId, CancellationToken ct) =>
-        db.Memberships.AsNoTracking()
-            .Where(m => m.OrganizationId == organizationId && m.UserId == userId)
-            .Select(m => (OrgRole?)m.Role)
-            .FirstOrDefaultAsync(ct);
 
     private static CreatedApiKey NewKey(string organizationId, string ownerUserId, string name, ApiScopes scopes,
         IEnumerable<string>? surveyIds, DateTimeOffset now, DateTimeOffset? expiresAt)
@@ -369,19 +363,6 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
     private static bool IsWithin(ApiKey key, KeyGrant grant) =>
         (key.Scopes & ~grant.Scopes) == 0
         && (grant.SurveyIds is null || (key.SurveyIds is { } ids && !ids.Except(grant.SurveyIds).Any()));
-
-    private void AddAudit(string organizationId, Caller caller, string type, string targetId, DateTimeOffset now, string details) =>
-        db.AuditEvents.Add(new AuditEvent
-        {
-            OrganizationId = organizationId,
-            Type = type,
-            ActorUserId = caller.UserId,
-            ActorApiKeyId = caller.ApiKeyId,
-            TargetId = targetId,
-            Ip = caller.Ip,
-            OccurredAt = now,
-            Details = details,
-        });
 
     private static string Describe(ApiKey key) =>
         $"name \"{key.Name}\", scopes {string.Join(' ', ApiScopeNames.ToNames(key.Scopes))}"

@@ -17,8 +17,7 @@ public sealed class AuditLog(QuestraDbContext db)
 {
     public async Task<ServiceResult<Page<AuditEntry>>> QueryAsync(string organizationId, string userId, AuditFilter filter, int page, int pageSize, CancellationToken ct = default)
     {
-        var role = await db.Memberships.AsNoTracking().Where(m => m.OrganizationId == organizationId && m.UserId == userId)
-            .Select(m => (OrgRole?)m.Role).FirstOrDefaultAsync(ct);
+        var role = await db.RoleOfAsync(organizationId, userId, ct);
         if (role is not (OrgRole.Owner or OrgRole.Admin))
         {
             return ServiceError.Forbidden("Only owners and admins can read the organization's audit log.");

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
 using Questra.Web.Features.Audit;
+using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.Mfa;
 
@@ -70,10 +71,10 @@ public sealed class MfaService(UserManager<ApplicationUser> users, QuestraDbCont
     {
         var orgs = await db.Memberships.Where(m => m.UserId == user.Id).Select(m => m.OrganizationId).ToListAsync();
         var now = clock.GetUtcNow();
-        db.AuditEvents.AddRange(orgs.Select(org => new AuditEvent
+        foreach (var org in orgs)
         {
-            OrganizationId = org, Type = type, ActorUserId = user.Id, TargetId = user.Id, Ip = ip, OccurredAt = now,
-        }));
+            db.AddAuditEvent(org, new Caller(user.Id, ip), type, user.Id, now);
+        }
         await db.SaveChangesAsync();
     }
 

@@ -22,7 +22,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock)
 
     public async Task<ServiceResult<Organization>> SetApiKeyCreationAsync(string organizationId, Caller caller, ApiKeyCreationPolicy policy, CancellationToken ct = default)
     {
-        var role = await RoleAsync(organizationId, caller.UserId, ct);
+        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         if (role is not (OrgRole.Owner or OrgRole.Admin))
         {
             return ServiceError.Forbidden("Only owners and admins can change who may create API keys.");
@@ -40,7 +40,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock)
 
     public async Task<ServiceResult<MemberView>> AddAsync(string organizationId, Caller caller, string? email, OrgRole role, CancellationToken ct = default)
     {
-        var callerRole = await RoleAsync(organizationId, caller.UserId, ct);
+        var callerRole = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         if (callerRole is not (OrgRole.Owner or OrgRole.Admin))
         {
             return ServiceError.Forbidden("Only owners and admins can add members.");
@@ -75,7 +75,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock)
         var (error, membership) = await FindManagedAsync(organizationId, caller, userId, ct);
         if (error is not null) return error;
         if (membership!.Role == role) return role;
-        if ((role == OrgRole.Owner || membership.Role == OrgRole.Owner) && await RoleAsync(organizationId, caller.UserId, ct) != OrgRole.Owner)
+        if ((role == OrgRole.Owner || membership.Role == OrgRole.Owner) && await db.RoleOfAsync(organizationId, caller.UserId, ct) != OrgRole.Owner)
         {
             return ServiceError.Forbidden("Only owners can make someone an owner or change an owner's role.");
         }
@@ -94,7 +94,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock)
     {
         var (error, membership) = await FindManagedAsync(organizationId, caller, userId, ct);
         if (error is not null) return error;
-        if (membership!.Role == OrgRole.Owner && await RoleAsync(organizationId, caller.UserId, ct) != OrgRole.Owner)
+        if (membership!.Role == OrgRole.Owner && await db.RoleOfAsync(organizationId, caller.UserId, ct) != OrgRole.Owner)
         {
             return ServiceError.Forbidden("Only owners can remove an owner.");
         }
@@ -110,7 +110,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock)
 
     private async Task<(ServiceError? Error, Membership? Membership)> FindManagedAsync(string organizationId, Caller caller, string userId, CancellationToken ct)
     {
-        var callerRole = await RoleAsync(organizationId, caller.UserId, ct);
+        var callerRole = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         if (callerRole is not (OrgRole.Owner or OrgRole.Admin))
         {
             return (ServiceError.Forbidden("Only owners and admins can manage members."), null);
@@ -122,14 +122,6 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock)
     private async Task<bool> IsLastOwnerAsync(string organizationId, CancellationToken ct) =>
         await db.Memberships.CountAsync(m => m.OrganizationId == organizationId && m.Role == OrgRole.Owner, ct) <= 1;
 
-    private Task<OrgRole?> RoleAsync(string organizationId, string userId, CancellationToken ct) =>
-        db.Memberships.AsNoTracking().Where(m => m.OrganizationId == organizationId && m.UserId == userId)
-            .Select(m => (OrgRole?)m.Role).FirstOrDefaultAsync(ct);
-
     private void Audit(string organizationId, Caller caller, string type, string targetId, string details) =>
-        db.AuditEvents.Add(new AuditEvent
-        {
-            OrganizationId = organizationId, Type = type, ActorUserId = caller.UserId, ActorApiKeyId = caller.ApiKeyId,
-            TargetId = targetId, Ip = caller.Ip, OccurredAt = clock.GetUtcNow(), Details = details,
-        });
+        db.AddAuditEvent(organizationId, caller, type, targetId, clock.GetUtcNow(), details);
 }

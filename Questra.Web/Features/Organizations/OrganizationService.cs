@@ -20,22 +20,6 @@ public sealed class OrganizationOptions
 /// <summary>Organizations, memberships and roles.</summary>
 public sealed class OrganizationService(QuestraDbContext db, IOptions<OrganizationOptions> options, TimeProvider clock)
 {
-    public Task<OrgRole?> GetRoleAsync(string organizationId, string userId, CancellationToken ct = default) =>
-        db.Memberships.AsNoTracking()
-            .Where(m => m.OrganizationId == organizationId && m.UserId == userId)
-            .Select(m => (OrgRole?)m.Role)
-            .FirstOrDefaultAsync(ct);
-
-    public Task<List<Membership>> GetMembershipsAsync(string userId, CancellationToken ct = default) =>
-        db.Memberships.AsNoTracking()
-            .Include(m => m.Organization)
-            .Where(m => m.UserId == userId)
-            .OrderBy(m => m.Organization!.Name)
-            .ToListAsync(ct);
-
-    public Task<Organization?> FindAsync(string organizationId, CancellationToken ct = default) =>
-        db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, ct);
-
     /// <summary>
     /// Gives a newly registered user an organization of their own, as its owner, on the configured plan
     /// (with sample surveys where configured, so the API returns data at once).
