@@ -31,12 +31,19 @@ public static class QuestraApi
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemDetails();
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi("v1", o =>
         {
-            doc.Info.Title = "Questra API";
-            doc.Info.Description = "Read-only survey data and API key management. Send 'Authorization: Bearer <API key>' and 'X-Org-Id: <organization id>'.";
-            return Task.CompletedTask;
-        }));
+            // Only the public API; the dashboard's account endpoints are not part of it.
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer((doc, _, _) =>
+            {
+                doc.Info.Title = "Questra API";
+                doc.Info.Description = "Read-only survey data and API key management. Send every request with the headers " +
+                    "`Authorization: Bearer YOUR_API_KEY` and `X-Org-Id: YOUR_ORGANIZATION_ID` (found on the Settings page). " +
+                    "Errors are `application/problem+json` with a `detail` that says what to fix.";
+                return Task.CompletedTask;
+            });
+        });
         return services;
     }
 
