@@ -11,7 +11,7 @@ builder.Services.AddQuestraDashboard();
 builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
 builder.Services.AddQuestraIdentity();
 builder.Services.AddQuestraFeatures();
-builder.Services.AddQuestraApi();
+builder.Services.AddQuestraApi(builder.Configuration);
 builder.Services.AddHealthChecks();
 if (builder.Environment.IsDevelopment())
 {
@@ -24,6 +24,7 @@ await app.MigrateQuestraDatabaseAsync();
 app.UseQuestraErrorHandling();
 app.UseQuestraApiDocs();
 app.UseRouting();
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

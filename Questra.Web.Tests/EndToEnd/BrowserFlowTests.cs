@@ -168,6 +168,12 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         await second.GetByLabel("Recovery Code").FillAsync(recovery[0]);
         await second.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(second.GetByText("Invalid recovery code")).ToBeVisibleAsync();
+
+        // Switching 2FA off brings the API Keys gate back.
+        await page.GotoAsync("/Account/Manage/Disable2fa");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Disable 2FA" }).ClickAsync();
+        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await Expect(page.GetByTestId("creation-gate")).ToContainTextAsync("Two-factor authentication is required");
     }
 
     [BrowserFact]

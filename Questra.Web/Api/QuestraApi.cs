@@ -9,6 +9,7 @@ namespace Questra.Web.Api;
 public static class QuestraApi
 {
     public const string PolicyName = "ApiKey";
+    public const string CorsPolicy = "QuestraApi";
 
     /// <summary>Request bodies: snake_case, and an unknown property is an error rather than silently dropped.</summary>
     public static readonly JsonSerializerOptions StrictJson = new(JsonSerializerDefaults.Web)
@@ -17,8 +18,8 @@ public static class QuestraApi
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    /// <summary>API-key authentication, snake_case JSON, problem details and the OpenAPI document.</summary>
-    public static IServiceCollection AddQuestraApi(this IServiceCollection services)
+    /// <summary>API-key authentication, snake_case JSON, problem details, CORS (off unless configured) and the OpenAPI document.</summary>
+    public static IServiceCollection AddQuestraApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -31,6 +32,12 @@ public static class QuestraApi
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemDetails();
+        services.AddCors(o => o.AddPolicy(CorsPolicy, p =>
+        {
+            // Browsers may call the API cross-origin only from origins listed in Cors:AllowedOrigins; none by default.
+            var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+            p.WithOrigins(origins).WithMethods("GET", "POST", "DELETE").WithHeaders("Authorization", "X-Org-Id", "Content-Type");
+        }));
         services.AddOpenApi("v1", o =>
         {
             // Only the public API; the dashboard's account endpoints are not part of it.
@@ -66,6 +73,7 @@ public static class QuestraApi
 
         var api = app.MapGroup("/api")
             .RequireAuthorization(PolicyName)
+            .RequireCors(CorsPolicy)
             .DisableAntiforgery()
             .AddEndpointFilter<ApiAccessFilter>()
             .AddEndpointFilter(async (context, next) =>
