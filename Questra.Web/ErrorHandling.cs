@@ -4,7 +4,7 @@ public static class ErrorHandling
 {
     /// <summary>
     /// API errors are problem+json (never an HTML page, never a stack trace); the dashboard gets its error and
-    /// not-found pages. Outside Development: HSTS and HTTPS redirection.
+    /// not-found pages. HSTS and HTTPS redirection unless <c>Security:RequireHttps</c> is false (Development).
     /// </summary>
     public static WebApplication UseQuestraErrorHandling(this WebApplication app)
     {
@@ -25,7 +25,7 @@ public static class ErrorHandling
             }
             ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
-        if (!app.Environment.IsDevelopment())
+        if (app.Configuration.GetValue("Security:RequireHttps", true))
         {
             app.UseHsts();
             app.UseHttpsRedirection();

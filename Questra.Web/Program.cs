@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddQuestraDashboard();
 builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
-builder.Services.AddQuestraIdentity();
+builder.Services.AddQuestraIdentity(builder.Configuration, builder.Environment);
 builder.Services.AddQuestraFeatures();
 builder.Services.AddQuestraApi(builder.Configuration);
 builder.Services.AddHealthChecks();
@@ -22,6 +22,7 @@ var app = builder.Build();
 
 await app.MigrateQuestraDatabaseAsync();
 app.UseQuestraErrorHandling();
+app.UseQuestraSecurityHeaders();
 app.UseQuestraApiDocs();
 app.UseRouting();
 app.UseCors();

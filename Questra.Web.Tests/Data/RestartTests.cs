@@ -28,6 +28,7 @@ public class RestartTests
         {
             SqliteConnection.ClearAllPools();
             foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+            if (Directory.Exists(path + ".keys")) Directory.Delete(path + ".keys", recursive: true);
         }
     }
 }

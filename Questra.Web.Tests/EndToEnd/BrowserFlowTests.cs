@@ -116,6 +116,7 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         await Expect(page.GetByTestId("api-key-status")).ToHaveTextAsync("Revoked");
         await BrowserHost.ScreenshotAsync(page, "13-revoked");
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/surveys")).StatusCode);
+        host.AssertNoCspViolations();
     }
 
     [BrowserFact]
@@ -174,6 +175,7 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         await page.GetByRole(AriaRole.Button, new() { Name = "Disable 2FA" }).ClickAsync();
         await GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("creation-gate")).ToContainTextAsync("Two-factor authentication is required");
+        host.AssertNoCspViolations();
     }
 
     [BrowserFact]
@@ -250,5 +252,21 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         await Expect(audit).ToContainTextAsync("api_key.deleted");
         await Expect(audit).ToContainTextAsync("mfa.enabled");
         await BrowserHost.ScreenshotAsync(page, "33-audit-log");
+        host.AssertNoCspViolations();
+
+        // After creating and rolling, no secret is in the database files or the logs.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var stored = string.Concat(new[] { "", "-wal", "-shm" }.Select(x => host.Factory.DatabasePath + x).Where(File.Exists).Select(f =>
+        {
+            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return new StreamReader(stream, System.Text.Encoding.Latin1).ReadToEnd();
+        }));
+        var logs = string.Join('\n', host.Factory.Logs.Lines);
+        Assert.Contains(newSecret[..12], stored);
+        foreach (var secret in new[] { oldSecret, newSecret })
+        {
+            Assert.DoesNotContain(secret[12..], stored);
+            Assert.DoesNotContain(secret[12..], logs);
+        }
     }
 }

@@ -63,8 +63,18 @@ public sealed class BrowserHost : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1360, Height = 900 },
         });
         context.SetDefaultTimeout(20_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // Anything the content security policy blocks would be a broken screen: collect it.
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) cspViolations.Add(message.Text);
+        };
+        return page;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> cspViolations = [];
+
+    public void AssertNoCspViolations() => Assert.Empty(cspViolations);
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, $"{name}.png"), FullPage = true });

@@ -25,6 +25,9 @@ public class QuestraFactory : WebApplicationFactory<Program>
 
     private readonly bool deleteOnDispose;
     public string DatabasePath { get; }
+
+    /// <summary>The Data Protection key ring, beside the database so an app restarted on the same database keeps it.</summary>
+    public string KeysPath => DatabasePath + ".keys";
     public string Environment { get; init; } = "Testing";
     public TestClock Clock { get; } = new();
     public CapturedLogs Logs { get; } = new();
@@ -39,6 +42,8 @@ public class QuestraFactory : WebApplicationFactory<Program>
         // Outside Development the host does not map the build's static web assets (CSS, Radzen, blazor.web.js) by itself.
         builder.UseStaticWebAssets();
         builder.UseSetting("ConnectionStrings:Questra", $"Data Source={DatabasePath}");
+        builder.UseSetting("DataProtection:KeysPath", KeysPath);
+        builder.UseSetting("Security:RequireHttps", "false");
         builder.UseSetting("Usage:FlushSeconds", "60");
         // Most suites fail authentication on purpose many times from one address; the throttle has its own tests.
         builder.UseSetting("ApiKeys:FailedAuthPerMinute", FailedAuthPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -80,5 +85,6 @@ public class QuestraFactory : WebApplicationFactory<Program>
         {
             File.Delete(DatabasePath + suffix);
         }
+        if (Directory.Exists(KeysPath)) Directory.Delete(KeysPath, recursive: true);
     }
 }

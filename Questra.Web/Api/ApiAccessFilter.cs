@@ -12,7 +12,7 @@ public sealed record RequiredScope(ApiScopes Scope);
 /// The checks after authentication, in rule 9's order: <c>X-Org-Id</c> (400 missing or malformed, 403 another
 /// org), then the route's scope (403). Resource checks (404/403) follow in the handlers.
 /// </summary>
-public sealed class ApiAccessFilter : IEndpointFilter
+public sealed class ApiAccessFilter(KeyRateLimiter rateLimiter) : IEndpointFilter
 {
     public const string OrgHeader = "X-Org-Id";
 
@@ -43,6 +43,18 @@ public sealed class ApiAccessFilter : IEndpointFilter
         if (http.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is { } required && !key.Scopes.HasFlag(required.Scope))
         {
             return ApiResults.Forbidden($"This API key lacks the '{ApiScopeNames.Name(required.Scope)}' scope.");
+        }
+
+        var rate = rateLimiter.Take(key.KeyId);
+        var reset = ((int)Math.Ceiling(rate.ResetIn.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["RateLimit-Limit"] = rate.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["RateLimit-Remaining"] = rate.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["RateLimit-Reset"] = reset;
+        if (!rate.Allowed)
+        {
+            http.Response.Headers.RetryAfter = reset;
+            return TypedResults.Problem(statusCode: 429, title: "Too Many Requests",
+                detail: $"This API key made more than {rate.Limit} requests in a minute; retry after {reset} s.");
         }
         return await next(context);
     }

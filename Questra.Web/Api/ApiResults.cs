@@ -74,6 +74,11 @@ public static partial class ApiResults
             var value = await JsonSerializer.DeserializeAsync<T>(request.Body, options, request.HttpContext.RequestAborted);
             return value is null ? (null, BadRequest("The JSON body must be an object, not null.")) : (value, null);
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TypedResults.Problem(statusCode: 413, title: "Payload Too Large",
+                detail: $"The request body is larger than {QuestraApi.MaxBodyBytes / 1024} KB."));
+        }
         catch (JsonException ex)
         {
             var at = ex.Path is { Length: > 0 and <= 100 } path ? $" at '{path}'" : "";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Audit;
 
@@ -10,6 +11,7 @@ public static class QuestraApi
 {
     public const string PolicyName = "ApiKey";
     public const string CorsPolicy = "QuestraApi";
+    public const int MaxBodyBytes = 64 * 1024;
 
     /// <summary>Request bodies: snake_case, and an unknown property is an error rather than silently dropped.</summary>
     public static readonly JsonSerializerOptions StrictJson = new(JsonSerializerDefaults.Web)
@@ -74,6 +76,8 @@ public static class QuestraApi
         var api = app.MapGroup("/api")
             .RequireAuthorization(PolicyName)
             .RequireCors(CorsPolicy)
+            // Bodies are a few hundred bytes; anything much larger is refused before it is read.
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .DisableAntiforgery()
             .AddEndpointFilter<ApiAccessFilter>()
             .AddEndpointFilter(async (context, next) =>

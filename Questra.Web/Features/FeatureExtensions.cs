@@ -24,6 +24,7 @@ public static class FeatureExtensions
         services.AddScoped<SurveyMetrics>();
         services.AddScoped<ApiKeyService>();
         services.AddSingleton<FailedAuthThrottle>();
+        services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<UsageFlushService>();
         return services;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Questra.Web.Data;
 using Questra.Web.Features.Mfa;
@@ -8,7 +9,7 @@ namespace Questra.Web.Components.Account;
 public static class IdentityExtensions
 {
     /// <summary>ASP.NET Core Identity with cookie sign-in for the dashboard (the API uses keys, never cookies).</summary>
-    public static IServiceCollection AddQuestraIdentity(this IServiceCollection services)
+    public static IServiceCollection AddQuestraIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment env)
     {
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -20,6 +21,27 @@ public static class IdentityExtensions
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
+        // Plain http only where configured (a developer's localhost, tests); everywhere else cookies never travel unencrypted.
+        var cookiePolicy = configuration.GetValue("Security:RequireHttps", true) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = cookiePolicy;
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = cookiePolicy;
+        });
+
+        // Sign-ins (and antiforgery tokens) must survive a restart: keep the key ring on disk, or in a shared
+        // folder when several instances run.
+        var keysPath = configuration["DataProtection:KeysPath"] ?? "App_Data/keys";
+        services.AddDataProtection()
+            .SetApplicationName("Questra")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.IsPathRooted(keysPath) ? keysPath : Path.Combine(env.ContentRootPath, keysPath)));
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {

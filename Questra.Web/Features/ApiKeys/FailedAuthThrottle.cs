@@ -11,6 +11,10 @@ public sealed class ApiKeyOptions
     /// <summary>Failed authentications one client address may make per minute before it gets 429s.</summary>
     [Range(1, 100_000)]
     public int FailedAuthPerMinute { get; set; } = 20;
+
+    /// <summary>Requests one key may make per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int RequestsPerMinutePerKey { get; set; } = 600;
 }
 
 /// <summary>
