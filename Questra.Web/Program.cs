@@ -32,7 +32,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapQuestraApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP says 'none'
 app.MapAdditionalIdentityEndpoints();
 
 app.Run();

@@ -69,21 +69,43 @@ public static partial class ApiResults
         {
             return (null, TypedResults.Problem(statusCode: 415, title: "Unsupported Media Type", detail: "Send the body as JSON with 'Content-Type: application/json'."));
         }
-        try
-        {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, options, request.HttpContext.RequestAborted);
-            return value is null ? (null, BadRequest("The JSON body must be an object, not null.")) : (value, null);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        var body = await ReadLimitedAsync(request);
+        if (body is null)
         {
             return (null, TypedResults.Problem(statusCode: 413, title: "Payload Too Large",
                 detail: $"The request body is larger than {QuestraApi.MaxBodyBytes / 1024} KB."));
+        }
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(body.Value.Span, options);
+            return value is null ? (null, BadRequest("The JSON body must be an object, not null.")) : (value, null);
         }
         catch (JsonException ex)
         {
             var at = ex.Path is { Length: > 0 and <= 100 } path ? $" at '{path}'" : "";
             return (null, BadRequest($"The request body is not valid for this endpoint{at}: it must be well-formed JSON with only the documented properties, each of the documented type."));
         }
+    }
+
+    // Reads at most MaxBodyBytes, whatever Content-Length claims or the server enforces; null when there is more.
+    private static async Task<ReadOnlyMemory<byte>?> ReadLimitedAsync(HttpRequest request)
+    {
+        if (request.ContentLength > QuestraApi.MaxBodyBytes) return null;
+        var buffer = new byte[(int)Math.Min(QuestraApi.MaxBodyBytes, request.ContentLength ?? QuestraApi.MaxBodyBytes) + 1];
+        var total = 0;
+        try
+        {
+            int read;
+            while (total < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(total), request.HttpContext.RequestAborted)) > 0)
+            {
+                total += read;
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        return total == buffer.Length && total > (request.ContentLength ?? QuestraApi.MaxBodyBytes) ? null : buffer.AsMemory(0, total);
     }
 
     /// <summary>An ISO 8601 timestamp with a zone (<c>Z</c> or <c>±hh:mm</c>); a local time without one is ambiguous and refused.</summary>

@@ -33,6 +33,7 @@ public static class IdentityExtensions
         {
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            o.SuppressXFrameOptionsHeader = true; // SecurityHeaders sends DENY for every response
             o.Cookie.SecurePolicy = cookiePolicy;
         });
 
