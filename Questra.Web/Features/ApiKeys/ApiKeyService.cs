@@ -124,7 +124,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         var now = clock.GetUtcNow();
         key.RevokedAt = now;
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now, Describe(key));
-        await db.SaveChangesAsync(ct);
+        if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
         return key;
     }
 
@@ -137,7 +137,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         db.ApiKeys.Remove(key);
         db.DeletedApiKeys.Add(new DeletedApiKey { SecretHash = key.SecretHash, KeyId = key.Id, DeletedAt = now });
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyDeleted, key.Id, now, Describe(key));
-        await db.SaveChangesAsync(ct);
+        if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
         await db.ApiKeyUsage.Where(u => u.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
         return true;
     }
@@ -187,7 +187,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRolled, old.Id, now,
             $"replaced by {created.Key.Id}; old key works for {graceHours} more hour(s)");
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, $"{Describe(created.Key)}; rolled from {old.Id}");
-        await db.SaveChangesAsync(ct);
+        if (await SaveUnlessGoneAsync(old.Id, ct) is { } gone) return gone;
         return created;
     }
 
@@ -239,6 +239,25 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
         return KeyAuthentication.Success(new AuthenticatedKey(
             row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes, SurveyIdList.Parse(row.SurveyRestriction)));
+    }
+
+    /// <summary>
+    /// Saves a change to a key that was read a moment ago. If another request deleted the key in between, nothing
+    /// is saved (one transaction) and the caller hears that the key is gone, as if it had come second.
+    /// </summary>
+    private async Task<ServiceError?> SaveUnlessGoneAsync(string keyId, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.ApiKeys.AnyAsync(k => k.Id == keyId, ct)) throw;
+            return ServiceError.NotFound("No API key with that id exists in this organization (it was just deleted).");
+        }
     }
 
     private sealed record Manageable(ApiKey Key, OrgRole Role);

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Api;
+
+public class ConcurrencyTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+{
+    private sealed record Outcome(string Op, string Target, HttpStatusCode Status, JsonElement? Body);
+
+    [Fact]
+    public async Task FiftyEachOfCreateRevokeRollDelete_InParallel_NoServerError_NoDuplicates_ConsistentEnd()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (adminKeyId, admin) = await factory.Data.KeyAsync(org, owner, name: "admin");
+        var targets = new List<string>();
+        for (var i = 0; i < 50; i++) targets.Add((await factory.Data.KeyAsync(org, owner, name: $"t{i}")).Id);
+        var client = factory.ApiClient(admin, org);
+
+        async Task<Outcome> Send(string op, string target, Func<Task<HttpResponseMessage>> call)
+        {
+            var response = await call();
+            var text = await response.Content.ReadAsStringAsync();
+            return new Outcome(op, target, response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement : null);
+        }
+
+        // Every target key is revoked, rolled and deleted at the same time as 50 keys are created.
+        var work = new List<Task<Outcome>>();
+        for (var i = 0; i < 50; i++)
+        {
+            var n = i;
+            var t = targets[i];
+            work.Add(Send("create", "", () => client.PostAsJsonAsync("/api/api-keys", new { name = $"new{n}" })));
+            work.Add(Send("revoke", t, () => client.PostAsync($"/api/api-keys/{t}/revoke", null)));
+            work.Add(Send("roll", t, () => client.PostAsJsonAsync($"/api/api-keys/{t}/roll", new { grace_period_hours = 1 })));
+            work.Add(Send("delete", t, () => client.DeleteAsync($"/api/api-keys/{t}")));
+        }
+        var outcomes = await Task.WhenAll(work);
+
+        Assert.DoesNotContain(outcomes, o => (int)o.Status >= 500);
+        Assert.All(outcomes.Where(o => o.Op == "create"), o => Assert.Equal(HttpStatusCode.Created, o.Status));
+        Assert.All(outcomes.Where(o => o.Op != "create"), o => Assert.Contains(o.Status, new[] { HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.NoContent, HttpStatusCode.NotFound, HttpStatusCode.Conflict }));
+
+        var minted = outcomes.Where(o => o.Status == HttpStatusCode.Created).Select(o => o.Body!.Value).ToList();
+        Assert.Equal(minted.Count, minted.Select(m => m.GetProperty("secret").GetString()).Distinct().Count());
+        Assert.Equal(minted.Count, minted.Select(m => m.GetProperty("id").GetString()).Distinct().Count());
+
+        var stored = await factory.Data.WithDb(db => db.ApiKeys.Where(k => k.OrganizationId == org).ToDictionaryAsync(k => k.Id));
+        // Every key whose creation (or roll) answered 201 exists and authenticates, unless ...
+        foreach (var m in minted)
+        {
+            Assert.True(stored.ContainsKey(m.GetProperty("id").GetString()!));
+            Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(m.GetProperty("secret").GetString(), org).GetAsync("/api/surveys")).StatusCode);
+        }
+        foreach (var t in targets)
+        {
+            var deleted = outcomes.Any(o => o.Op == "delete" && o.Target == t && o.Status == HttpStatusCode.NoContent);
+            var revoked = outcomes.Any(o => o.Op == "revoke" && o.Target == t && o.Status == HttpStatusCode.OK);
+            var rolled = outcomes.Any(o => o.Op == "roll" && o.Target == t && o.Status == HttpStatusCode.Created);
+            // ... a delete that succeeded removed the key for good; otherwise revoke and roll left their marks.
+            Assert.Equal(!deleted, stored.ContainsKey(t));
+            if (!deleted && revoked) Assert.NotNull(stored[t].RevokedAt);
+            if (!deleted && rolled) Assert.NotNull(stored[t].ReplacedByKeyId);
+        }
+        Assert.True(stored.ContainsKey(adminKeyId));
+        Assert.Equal(stored.Count, stored.Values.Select(k => Convert.ToHexString(k.SecretHash)).Distinct().Count());
+    }
+}
