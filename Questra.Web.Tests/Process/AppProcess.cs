@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Questra.Web.Tests.Process;
+
+/// <summary>
+/// The built app as its own OS process on a loopback port, on a given database — so a test can kill it the hard
+/// way (SIGKILL) and start it again.
+/// </summary>
+public sealed class AppProcess : IDisposable
+{
+    private readonly System.Diagnostics.Process process;
+    public string BaseUrl { get; }
+    private System.Collections.Concurrent.ConcurrentQueue<string> Output { get; init; } = new();
+
+    private AppProcess(System.Diagnostics.Process process, string baseUrl)
+    {
+        this.process = process;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The web project's build output, next to this test project's.</summary>
+    private static string AppDirectory =>
+        AppContext.BaseDirectory.Replace($"{Path.DirectorySeparatorChar}Questra.Web.Tests{Path.DirectorySeparatorChar}",
+            $"{Path.DirectorySeparatorChar}Questra.Web{Path.DirectorySeparatorChar}");
+
+    public static async Task<AppProcess> StartAsync(string databasePath)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", ["Questra.Web.dll", "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = AppDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["ConnectionStrings__Questra"] = $"Data Source={databasePath}";
+        start.Environment["DataProtection__KeysPath"] = databasePath + ".keys";
+        start.Environment["Security__RequireHttps"] = "false";
+        start.Environment["ApiKeys__RequestsPerMinutePerKey"] = "1000000";
+        start.Environment["ApiKeys__FailedAuthPerMinute"] = "100000";
+        var process = System.Diagnostics.Process.Start(start)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var app = new AppProcess(process, $"http://127.0.0.1:{port}") { Output = output };
+        await app.WaitHealthyAsync();
+        return app;
+    }
+
+    // Polls /healthz until the app answers; gives up after 60 s (a cold start on a busy 2-core machine takes a few).
+    private async Task WaitHealthyAsync()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The app exited with code {process.ExitCode} while starting:\n{string.Join('\n', Output.TakeLast(30))}");
+            try
+            {
+                if ((await client.GetAsync($"{BaseUrl}/healthz")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // not answering yet
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The app did not become healthy within 60 s.");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing — what a power cut or the OOM killer does.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        process.Dispose();
+    }
+}
