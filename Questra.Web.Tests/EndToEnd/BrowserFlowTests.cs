@@ -269,4 +269,39 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
             Assert.DoesNotContain(secret[12..], logs);
         }
     }
+
+    [BrowserFact]
+    public async Task FiveWrongAuthenticatorCodes_LockTheAccount()
+    {
+        var email = $"mallory-{Guid.NewGuid():N}@example.test";
+        string sharedKey;
+        await using (var scope = host.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
+            var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
+            sharedKey = (await mfa.GetEnrollmentAsync(user)).SharedKey;
+            await mfa.EnableAsync(user, CurrentCode(sharedKey, -1), null);
+        }
+        var page = await host.NewPageAsync();
+        await LogInAsync(page, email);
+        var right = CurrentCode(sharedKey);
+        var wrong = right == "123456" ? "654321" : "123456";
+
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            await page.GetByLabel("Authenticator code").FillAsync(wrong);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+            await Expect(page.GetByText("Invalid authenticator code")).ToBeVisibleAsync();
+        }
+        await page.GetByLabel("Authenticator code").FillAsync(wrong);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+
+        await Expect(page.GetByText("This account has been locked out")).ToBeVisibleAsync();
+        await BrowserHost.ScreenshotAsync(page, "40-locked-out");
+        // Even the right code does not get in now.
+        await LogInAsync(page, email);
+        await Expect(page.GetByText("This account has been locked out")).ToBeVisibleAsync();
+    }
 }
