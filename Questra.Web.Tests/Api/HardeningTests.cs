@@ -100,7 +100,7 @@ public class PersistenceTests
     [Fact]
     public void DataProtectionKeys_SurviveARestart_SoSignInCookiesStayValid()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"questra-dp-{Guid.NewGuid():N}.db");
+        var path = DatabaseFiles.NewPath("dp");
         try
         {
             string protectedTicket;
@@ -117,9 +117,7 @@ public class PersistenceTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
-            if (Directory.Exists(path + ".keys")) Directory.Delete(path + ".keys", recursive: true);
+            DatabaseFiles.Delete(path);
         }
     }
 

@@ -9,7 +9,7 @@ public class RestartTests
     [Fact]
     public async Task KeysAndOrgs_SurviveARestartOnTheSameDatabase()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"questra-restart-{Guid.NewGuid():N}.db");
+        var path = DatabaseFiles.NewPath("restart");
         try
         {
             string org, secret;
@@ -26,9 +26,7 @@ public class RestartTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
-            if (Directory.Exists(path + ".keys")) Directory.Delete(path + ".keys", recursive: true);
+            DatabaseFiles.Delete(path);
         }
     }
 }

@@ -255,12 +255,7 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         host.AssertNoCspViolations();
 
         // After creating and rolling, no secret is in the database files or the logs.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var stored = string.Concat(new[] { "", "-wal", "-shm" }.Select(x => host.Factory.DatabasePath + x).Where(File.Exists).Select(f =>
-        {
-            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return new StreamReader(stream, System.Text.Encoding.Latin1).ReadToEnd();
-        }));
+        var stored = Questra.Web.Tests.Infrastructure.DatabaseFiles.ReadAll(host.Factory.DatabasePath);
         var logs = string.Join('\n', host.Factory.Logs.Lines);
         Assert.Contains(newSecret[..12], stored);
         foreach (var secret in new[] { oldSecret, newSecret })

@@ -12,7 +12,7 @@ namespace Questra.Web.Tests.Infrastructure;
 /// <summary>The real app on a real SQLite file of its own, with a hand-moved clock and captured logs.</summary>
 public class QuestraFactory : WebApplicationFactory<Program>
 {
-    public QuestraFactory() : this(Path.Combine(Path.GetTempPath(), $"questra-test-{Guid.NewGuid():N}.db"), deleteOnDispose: true) { }
+    public QuestraFactory() : this(DatabaseFiles.NewPath("test"), deleteOnDispose: true) { }
 
     /// <summary>An app on a given database file, e.g. to start it again on what an earlier instance left.</summary>
     public static QuestraFactory OnDatabase(string databasePath) => new(databasePath, deleteOnDispose: false);
@@ -80,11 +80,6 @@ public class QuestraFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
-        if (!deleteOnDispose) return;
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(DatabasePath + suffix);
-        }
-        if (Directory.Exists(KeysPath)) Directory.Delete(KeysPath, recursive: true);
+        if (deleteOnDispose) DatabaseFiles.Delete(DatabasePath);
     }
 }

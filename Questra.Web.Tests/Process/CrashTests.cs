@@ -22,7 +22,7 @@ public class CrashTests
     [Fact]
     public async Task KilledMidBurstOfCreations_EveryKeyThatGot201ExistsAndWorks_AndNoneIsHalfWritten()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"questra-crash-{Guid.NewGuid():N}.db");
+        var path = DatabaseFiles.NewPath("crash");
         try
         {
             string org, secret;
@@ -94,9 +94,7 @@ public class CrashTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
-            if (Directory.Exists(path + ".keys")) Directory.Delete(path + ".keys", recursive: true);
+            DatabaseFiles.Delete(path);
         }
     }
 }

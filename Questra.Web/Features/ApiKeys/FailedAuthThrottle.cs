@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.ApiKeys;
 
@@ -24,50 +24,14 @@ public sealed class ApiKeyOptions
 /// </summary>
 public sealed class FailedAuthThrottle(IOptionsMonitor<ApiKeyOptions> options, TimeProvider clock)
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    private const int PruneAbove = 10_000;
-
-    private sealed class Counter
-    {
-        public DateTimeOffset Start;
-        public int Failures;
-    }
-
-    private readonly ConcurrentDictionary<string, Counter> clients = new();
+    private readonly FixedWindowCounters failures = new(clock, TimeSpan.FromMinutes(1), pruneAbove: 10_000);
 
     /// <summary>When the client is over its limit: how long until it may try again.</summary>
     public TimeSpan? RetryAfter(string client)
     {
-        if (!clients.TryGetValue(client, out var counter)) return null;
-        lock (counter)
-        {
-            var ends = counter.Start + Window;
-            var now = clock.GetUtcNow();
-            return counter.Failures >= options.CurrentValue.FailedAuthPerMinute && ends > now ? ends - now : null;
-        }
+        var (count, resetIn) = failures.Peek(client);
+        return count >= options.CurrentValue.FailedAuthPerMinute ? resetIn : null;
     }
 
-    public void RecordFailure(string client)
-    {
-        var now = clock.GetUtcNow();
-        if (clients.Count > PruneAbove) Prune(now);
-        var counter = clients.GetOrAdd(client, _ => new Counter { Start = now });
-        lock (counter)
-        {
-            if (counter.Start + Window <= now)
-            {
-                counter.Start = now;
-                counter.Failures = 0;
-            }
-            counter.Failures++;
-        }
-    }
-
-    private void Prune(DateTimeOffset now)
-    {
-        foreach (var (client, counter) in clients)
-        {
-            if (counter.Start + Window <= now) clients.TryRemove(client, out _);
-        }
-    }
+    public void RecordFailure(string client) => failures.TryAdd(client);
 }

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.ApiKeys;
 
@@ -12,42 +12,12 @@ public readonly record struct RateLimitState(bool Allowed, int Limit, int Remain
 /// </summary>
 public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeProvider clock)
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    private const int PruneAbove = 50_000;
-
-    private sealed class Counter
-    {
-        public DateTimeOffset Start;
-        public int Count;
-    }
-
-    private readonly ConcurrentDictionary<string, Counter> keys = new();
+    private readonly FixedWindowCounters windows = new(clock, TimeSpan.FromMinutes(1));
 
     public RateLimitState Take(string keyId)
     {
-        var now = clock.GetUtcNow();
         var limit = options.CurrentValue.RequestsPerMinutePerKey;
-        if (keys.Count > PruneAbove) Prune(now);
-        var counter = keys.GetOrAdd(keyId, _ => new Counter { Start = now });
-        lock (counter)
-        {
-            if (counter.Start + Window <= now)
-            {
-                counter.Start = now;
-                counter.Count = 0;
-            }
-            var resetIn = counter.Start + Window - now;
-            if (counter.Count >= limit) return new RateLimitState(false, limit, 0, resetIn);
-            counter.Count++;
-            return new RateLimitState(true, limit, limit - counter.Count, resetIn);
-        }
-    }
-
-    private void Prune(DateTimeOffset now)
-    {
-        foreach (var (key, counter) in keys)
-        {
-            if (counter.Start + Window <= now) keys.TryRemove(key, out _);
-        }
+        var (taken, count, resetIn) = windows.TryAdd(keyId, limit);
+        return new RateLimitState(taken, limit, limit - count, resetIn);
     }
 }
