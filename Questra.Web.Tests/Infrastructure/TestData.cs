@@ -54,12 +54,25 @@ public sealed class TestData(IServiceProvider services)
             await db.SaveChangesAsync();
         });
 
-    public Task SetRoleAsync(string orgId, string userId, OrgRole role) =>
-        WithDb(db => db.Memberships.Where(m => m.OrganizationId == orgId && m.UserId == userId)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role)));
+    /// <summary>Changes a member's role as another owner of the org would, through the service (which also drops cached keys).</summary>
+    public async Task SetRoleAsync(string orgId, string userId, OrgRole role)
+    {
+        var owner = await AnotherOwnerAsync(orgId, userId);
+        var result = await WithService<MembershipService, ServiceResult<OrgRole>>(m => m.ChangeRoleAsync(orgId, new Caller(owner, null), userId, role));
+        Assert.True(result.Succeeded, result.Error?.Message);
+    }
 
-    public Task RemoveMemberAsync(string orgId, string userId) =>
-        WithDb(db => db.Memberships.Where(m => m.OrganizationId == orgId && m.UserId == userId).ExecuteDeleteAsync());
+    /// <summary>Removes a member as another owner of the org would.</summary>
+    public async Task RemoveMemberAsync(string orgId, string userId)
+    {
+        var owner = await AnotherOwnerAsync(orgId, userId);
+        var result = await WithService<MembershipService, ServiceResult<bool>>(m => m.RemoveAsync(orgId, new Caller(owner, null), userId));
+        Assert.True(result.Succeeded, result.Error?.Message);
+    }
+
+    private Task<string> AnotherOwnerAsync(string orgId, string userId) =>
+        WithDb(db => db.Memberships.Where(m => m.OrganizationId == orgId && m.Role == OrgRole.Owner && m.UserId != userId)
+            .Select(m => m.UserId).FirstAsync());
 
     /// <summary>An org with an owner (MFA on), on a paid plan.</summary>
     public async Task<(string OrgId, string OwnerId)> OrgWithOwnerAsync(Plan plan = Plan.Pro)

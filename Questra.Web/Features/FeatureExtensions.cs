@@ -25,6 +25,7 @@ public static class FeatureExtensions
         services.AddScoped<ApiKeyService>();
         services.AddSingleton<FailedAuthThrottle>();
         services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<UsageFlushService>();
         return services;

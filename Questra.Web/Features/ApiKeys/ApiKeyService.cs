@@ -25,7 +25,7 @@ public sealed record ApiKeyQuery(string? Search = null, int Page = 1, int PageSi
 /// Secrets are generated here, hashed here, and handed back exactly once, by <see cref="CreateAsync"/> and
 /// <see cref="RollAsync"/>. Nothing in this class logs or stores a secret.
 /// </summary>
-public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, TimeProvider clock)
+public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, TimeProvider clock, ApiKeyCache cache)
 {
     public const int NameMaxLength = 100;
     public const int MaxGraceHours = 168;
@@ -125,6 +125,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         key.RevokedAt = now;
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now, Describe(key));
         if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
+        cache.Invalidate();
         return key;
     }
 
@@ -138,6 +139,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         db.DeletedApiKeys.Add(new DeletedApiKey { SecretHash = key.SecretHash, KeyId = key.Id, DeletedAt = now });
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyDeleted, key.Id, now, Describe(key));
         if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
+        cache.Invalidate();
         await db.ApiKeyUsage.Where(u => u.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
         return true;
     }
@@ -188,6 +190,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             $"replaced by {created.Key.Id}; old key works for {graceHours} more hour(s)");
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, $"{Describe(created.Key)}; rolled from {old.Id}");
         if (await SaveUnlessGoneAsync(old.Id, ct) is { } gone) return gone;
+        cache.Invalidate(); // the old key now expires sooner than any cached copy says
         return created;
     }
 
@@ -208,6 +211,12 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
 
         var hash = ApiKeySecret.Hash(secret);
+        var hashKey = Convert.ToBase64String(hash);
+        if (cache.Find(hashKey, out var cachedExpiry) is { } cached)
+        {
+            return cachedExpiry is { } at && at <= clock.GetUtcNow() ? Expired(at) : KeyAuthentication.Success(cached);
+        }
+        var generation = cache.Generation;
         var row = await db.ApiKeys.AsNoTracking()
             .Where(k => k.SecretHash == hash)
             .Select(k => new
@@ -231,15 +240,19 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
         if (row.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
         {
-            return KeyAuthentication.Fail(KeyFailure.Expired, $"This API key expired at {expires:yyyy-MM-ddTHH:mm:ssZ}.");
+            return Expired(expires);
         }
         if (row.Role is null)
         {
             return KeyAuthentication.Fail(KeyFailure.OwnerGone, "This API key's owner is no longer a member of its organization.");
         }
-        return KeyAuthentication.Success(new AuthenticatedKey(
-            row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes, SurveyIdList.Parse(row.SurveyRestriction)));
+        var key = new AuthenticatedKey(row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes, SurveyIdList.Parse(row.SurveyRestriction));
+        cache.Store(hashKey, key, row.ExpiresAt, generation);
+        return KeyAuthentication.Success(key);
     }
+
+    private static KeyAuthentication Expired(DateTimeOffset at) =>
+        KeyAuthentication.Fail(KeyFailure.Expired, $"This API key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.");
 
     /// <summary>
     /// Saves a change to a key that was read a moment ago. If another request deleted the key in between, nothing

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Questra.Web.Features.ApiKeys;
+
+/// <summary>
+/// Keys that authenticated recently, by secret hash, so a busy script costs no database round trip per request.
+/// Bounded in size and short-lived. Any change that could narrow a key (revoke, delete, roll, its owner's role or
+/// membership) clears it before the change is reported done, and a lookup that raced with such a change is not
+/// stored — so revocation still bites on the very next request. Expiry is checked on every hit.
+/// </summary>
+public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options) : IDisposable
+{
+    private readonly object gate = new();
+    private volatile MemoryCache entries = NewCache(options.Value);
+    private long generation;
+
+    private static MemoryCache NewCache(ApiKeyOptions o) => new(new MemoryCacheOptions { SizeLimit = o.CacheSize });
+
+    /// <summary>Taken before reading the database; <see cref="Store"/> refuses the result if anything changed since.</summary>
+    public long Generation => Interlocked.Read(ref generation);
+
+    public AuthenticatedKey? Find(string hashKey, out DateTimeOffset? expiresAt)
+    {
+        expiresAt = null;
+        if (entries.TryGetValue(hashKey, out CachedKey? cached) && cached is not null)
+        {
+            expiresAt = cached.ExpiresAt;
+            return cached.Key;
+        }
+        return null;
+    }
+
+    public void Store(string hashKey, AuthenticatedKey key, DateTimeOffset? expiresAt, long readAtGeneration)
+    {
+        lock (gate)
+        {
+            if (readAtGeneration != generation) return; // a change landed while we were reading: our copy may be stale
+            entries.Set(hashKey, new CachedKey(key, expiresAt), new MemoryCacheEntryOptions
+            {
+                Size = 1,
+                AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(options.Value.CacheSeconds),
+            });
+        }
+    }
+
+    /// <summary>Forgets every cached key. Changes are rare next to requests, so dropping all is simplest and safe.</summary>
+    public void Invalidate()
+    {
+        lock (gate)
+        {
+            generation++;
+            // Not disposed: a request that grabbed the old instance a moment ago may still read it (it started
+            // before this change returned); the garbage collector takes it afterwards.
+            entries = NewCache(options.Value);
+        }
+    }
+
+    public int Count => entries.Count;
+
+    public void Dispose() => entries.Dispose();
+
+    private sealed record CachedKey(AuthenticatedKey Key, DateTimeOffset? ExpiresAt);
+}
