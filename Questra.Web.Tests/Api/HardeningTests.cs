@@ -143,3 +143,43 @@ public class PersistenceTests
         Assert.Contains(expected, error.Message);
     }
 }
+
+public class BenchmarkBypassTests
+{
+    private sealed class BypassFactory(string environment, string orgId) : QuestraFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseEnvironment(environment);
+            builder.UseSetting("Benchmark:BypassAuthentication", "true");
+            builder.UseSetting("Benchmark:OrgId", orgId);
+            builder.UseSetting("Benchmark:UserId", "u");
+        }
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    [InlineData("Testing")]
+    public async Task BypassSetting_IsIgnoredOutsideTheBenchmarkEnvironment(string environment)
+    {
+        using var factory = new BypassFactory(environment, "org_bench");
+
+        var response = await factory.ApiClient(null, "org_bench").GetAsync("/api/surveys");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task InTheBenchmarkEnvironment_RequestsWithoutAKeyActAsTheBaselineKey_AndRealKeysAreStillChecked()
+    {
+        using var factory = new BypassFactory("Benchmark", "org_bench");
+
+        var baseline = await factory.ApiClient(null, "org_bench").GetAsync("/api/surveys");
+        var forged = await factory.ApiClient(ApiKeySecret.Generate(), "org_bench").GetAsync("/api/surveys");
+
+        Assert.Equal(HttpStatusCode.OK, baseline.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+    }
+}

@@ -26,6 +26,7 @@ public static class FeatureExtensions
         services.AddSingleton<FailedAuthThrottle>();
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<BenchmarkBypass>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<UsageFlushService>();
         return services;

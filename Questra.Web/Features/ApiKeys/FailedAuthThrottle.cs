@@ -9,7 +9,7 @@ public sealed class ApiKeyOptions
     public const string Section = "ApiKeys";
 
     /// <summary>Failed authentications one client address may make per minute before it gets 429s.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 10_000_000)]
     public int FailedAuthPerMinute { get; set; } = 20;
 
     /// <summary>How many authenticated keys are kept in memory at most.</summary>
@@ -21,7 +21,7 @@ public sealed class ApiKeyOptions
     public int CacheSeconds { get; set; } = 30;
 
     /// <summary>Requests one key may make per minute.</summary>
-    [Range(1, 1_000_000)]
+    [Range(1, 100_000_000)]
     public int RequestsPerMinutePerKey { get; set; } = 600;
 }
 

@@ -10,14 +10,14 @@ public sealed class UsageOptions
 {
     /// <summary>How often counted key use is written to the database.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 60)]
-    public int FlushSeconds { get; set; } = 15;
+    public int FlushSeconds { get; set; } = 30;
 }
 
 /// <summary>
 /// Counts key use in memory per key, endpoint and UTC day, and writes the counts (and each key's
 /// last_used_at) in one batch per flush — not one row per request. Flushed periodically and on shutdown.
 /// </summary>
-public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider clock, ILogger<UsageRecorder> logger)
 {
     private readonly record struct Bucket(string KeyId, string OrganizationId, string Endpoint, DateOnly Day);
 
@@ -96,6 +96,8 @@ public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider cloc
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, last), ct);
         }
         await tx.CommitAsync(ct);
+        logger.LogInformation("Wrote key usage: {Requests} requests, {Buckets} usage rows, {Keys} keys' last use",
+            batch.Sum(b => b.Count), batch.Count, batch.Select(b => b.Bucket.KeyId).Distinct().Count());
     }
 
     // Yesterday's buckets stay until today's first flush has written them; older empty ones are dropped.
