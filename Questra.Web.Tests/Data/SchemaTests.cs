@@ -84,6 +84,6 @@ public class SchemaTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
         Assert.Equal("wal", (string?)await mode.ExecuteScalarAsync());
         Assert.Equal("20261122000000_Init", (string?)await history.ExecuteScalarAsync());
         history.CommandText = "SELECT count(*) FROM __EFMigrationsHistory";
-        Assert.Equal(2L, (long?)await history.ExecuteScalarAsync());
+        Assert.Equal(3L, (long?)await history.ExecuteScalarAsync());
     }
 }

@@ -15,6 +15,7 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     public DbSet<Survey> Surveys => Set<Survey>();
     public DbSet<SurveyQuestion> SurveyQuestions => Set<SurveyQuestion>();
     public DbSet<SurveyResponse> SurveyResponses => Set<SurveyResponse>();
+    public DbSet<SurveyResponseDay> SurveyResponseDays => Set<SurveyResponseDay>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DeletedApiKey> DeletedApiKeys => Set<DeletedApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -64,6 +65,12 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
         {
             e.HasIndex(r => new { r.SurveyId, r.SubmittedAt });
             e.HasOne<Survey>().WithMany().HasForeignKey(r => r.SurveyId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<SurveyResponseDay>(e =>
+        {
+            e.HasKey(d => new { d.SurveyId, d.Day });
+            e.HasOne<Survey>().WithMany().HasForeignKey(d => d.SurveyId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<ApiKey>(e =>

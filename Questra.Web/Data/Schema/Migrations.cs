@@ -21,3 +21,11 @@ public sealed class UserSelectedOrganization : Migration
     protected override void Up(MigrationBuilder migrationBuilder) =>
         migrationBuilder.Sql(SchemaScripts.Read("0002_user_selected_org", migrationBuilder.ActiveProvider));
 }
+
+[DbContext(typeof(QuestraDbContext))]
+[Migration("20261122000002_SurveyResponseDays")]
+public sealed class SurveyResponseDays : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) =>
+        migrationBuilder.Sql(SchemaScripts.Read("0003_survey_response_days", migrationBuilder.ActiveProvider));
+}

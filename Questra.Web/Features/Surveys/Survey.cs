@@ -24,6 +24,20 @@ public sealed class SurveyQuestion
     public required string Kind { get; init; }
 }
 
+/// <summary>
+/// Responses of one survey on one UTC day, kept up to date by the database itself (triggers on SurveyResponses,
+/// whoever writes them), so metrics and counts read a few rows instead of scanning every response.
+/// </summary>
+public sealed class SurveyResponseDay
+{
+    public required string SurveyId { get; init; }
+    public DateOnly Day { get; init; }
+    public int Total { get; init; }
+    public int Completed { get; init; }
+    public DateTimeOffset FirstAt { get; init; }
+    public DateTimeOffset LastAt { get; init; }
+}
+
 /// <summary>A submitted response. Its answers are personal data: they never leave through the API.</summary>
 public sealed class SurveyResponse
 {

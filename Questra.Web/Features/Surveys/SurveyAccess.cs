@@ -38,7 +38,7 @@ public sealed class SurveyAccess(QuestraDbContext db)
         var items = await visible
             .OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(s => new SurveySummary(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, db.SurveyResponses.Count(r => r.SurveyId == s.Id)))
+            .Select(s => new SurveySummary(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, db.SurveyResponseDays.Where(d => d.SurveyId == s.Id).Sum(d => d.Total)))
             .ToListAsync(ct);
         return new Page<SurveySummary>(items, page, pageSize, total);
     }

@@ -19,27 +19,18 @@ public sealed class SurveyMetrics(QuestraDbContext db)
 {
     public async Task<ResponseMetrics> ForSurveyAsync(string surveyId, CancellationToken ct = default)
     {
-        var responses = db.SurveyResponses.AsNoTracking().Where(r => r.SurveyId == surveyId);
-        var totals = await responses
-            .GroupBy(r => r.SurveyId)
-            .Select(g => new
-            {
-                Total = g.Count(),
-                Completed = g.Count(r => r.Completed),
-                First = g.Min(r => r.SubmittedAt),
-                Last = g.Max(r => r.SubmittedAt),
-            })
-            .FirstOrDefaultAsync(ct);
-        if (totals is null)
+        // One row per day with responses, maintained by the database (see SurveyResponseDay).
+        var days = await db.SurveyResponseDays.AsNoTracking()
+            .Where(d => d.SurveyId == surveyId)
+            .OrderBy(d => d.Day)
+            .ToListAsync(ct);
+        if (days.Count == 0)
         {
             return new ResponseMetrics(surveyId, 0, 0, 0, null, null, []);
         }
-        var perDay = await responses
-            .GroupBy(r => r.SubmittedOn)
-            .OrderBy(g => g.Key)
-            .Select(g => new DailyCount(g.Key, g.Count()))
-            .ToListAsync(ct);
-        var rate = Math.Round((double)totals.Completed / totals.Total, 4);
-        return new ResponseMetrics(surveyId, totals.Total, totals.Completed, rate, totals.First, totals.Last, perDay);
+        var total = days.Sum(d => d.Total);
+        var completed = days.Sum(d => d.Completed);
+        return new ResponseMetrics(surveyId, total, completed, Math.Round((double)completed / total, 4),
+            days.Min(d => d.FirstAt), days.Max(d => d.LastAt), days.Select(d => new DailyCount(d.Day, d.Total)).ToList());
     }
 }

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Data;
+using Questra.Web.Features.ApiKeys;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Mfa;
+
+// Usage:
+//   generate <db> <outdir>      build the benchmark database; secrets and ids go to <outdir>
+//   page <baseUrl> <outdir> <n> sign in (password + TOTP) and time GET /settings/api-keys n times
+//   verify <db> <outdir>        after a graceful stop: how many of the used keys have last_used_at
+return args switch
+{
+    ["generate", var db, var outDir] => await Generate(db, outDir),
+    ["page", var baseUrl, var outDir, var n] => await TimePage(baseUrl, outDir, int.Parse(n)),
+    ["verify", var db, var outDir] => Verify(db, outDir),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir>");
+    return 2;
+}
+
+static async Task<int> Generate(string dbPath, string outDir)
+{
+    const int Orgs = 100, Keys = 10_000, Surveys = 50_000, Responses = 500_000, BigSurveyResponses = 100_000;
+    var watch = Stopwatch.StartNew();
+    Directory.CreateDirectory(outDir);
+    foreach (var f in new[] { dbPath, dbPath + "-wal", dbPath + "-shm" }) File.Delete(f);
+    var options = new DbContextOptionsBuilder<QuestraDbContext>().UseSqlite($"Data Source={dbPath}").Options;
+    await using (var context = new QuestraDbContext(options)) await context.Database.MigrateAsync();
+
+    await using var connection = new SqliteConnection($"Data Source={dbPath}");
+    await connection.OpenAsync();
+    await using (var pragma = connection.CreateCommand())
+    {
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;";
+        await pragma.ExecuteNonQueryAsync();
+    }
+    await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
+    var now = DateTimeOffset.UtcNow;
+    var random = new Random(42);
+
+    // One owner per org; org 0's owner has 2FA on, signs in to the dashboard, and owns all 10,000 keys.
+    var email = "bench-owner@example.test";
+    var password = "Bench-Password-1";
+    var authenticatorKey = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    var hasher = new PasswordHasher<ApplicationUser>();
+    var orgIds = new string[Orgs];
+    var userIds = new string[Orgs];
+    for (var o = 0; o < Orgs; o++)
+    {
+        orgIds[o] = Ids.New("org_");
+        userIds[o] = Guid.NewGuid().ToString();
+        var mail = o == 0 ? email : $"owner{o}@example.test";
+        var user = new ApplicationUser { Id = userIds[o], UserName = mail, Email = mail };
+        Exec(connection, tx, """
+            INSERT INTO AspNetUsers (Id, UserName, NormalizedUserName, Email, NormalizedEmail, EmailConfirmed, PasswordHash, SecurityStamp,
+              ConcurrencyStamp, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount, SelectedOrganizationId)
+            VALUES ($id, $mail, $norm, $mail, $norm, 1, $hash, $stamp, $cstamp, 0, $tfa, 1, 0, $org)
+            """, ("$id", userIds[o]), ("$mail", mail), ("$norm", mail.ToUpperInvariant()),
+            ("$hash", o == 0 ? hasher.HashPassword(user, password) : "x"), ("$stamp", Guid.NewGuid().ToString("N")),
+            ("$cstamp", Guid.NewGuid().ToString()), ("$tfa", o == 0 ? 1 : 0), ("$org", orgIds[o]));
+        Exec(connection, tx, "INSERT INTO Organizations (Id, Name, Plan, ApiKeyCreation, CreatedAt) VALUES ($id, $name, 'Pro', 'OwnersAndAdmins', $at)",
+            ("$id", orgIds[o]), ("$name", $"Bench org {o}"), ("$at", now.UtcTicks));
+        Exec(connection, tx, "INSERT INTO Memberships (OrganizationId, UserId, Role, JoinedAt) VALUES ($org, $user, 'Owner', $at)",
+            ("$org", orgIds[o]), ("$user", userIds[o]), ("$at", now.UtcTicks));
+    }
+    Exec(connection, tx, "INSERT INTO AspNetUserTokens (UserId, LoginProvider, Name, Value) VALUES ($u, '[AspNetUserStore]', 'AuthenticatorKey', $k)",
+        ("$u", userIds[0]), ("$k", authenticatorKey));
+
+    // 500 surveys per org; the first survey of org 0 gets 100,000 responses, the rest share 400,000.
+    var surveyIds = new string[Surveys];
+    using (var insert = Prepare(connection, tx, "INSERT INTO Surveys (Id, OrganizationId, OwnerUserId, Title, Status, CreatedAt) VALUES ($1, $2, $3, $4, 'Active', $5)", 5))
+    {
+        for (var s = 0; s < Surveys; s++)
+        {
+            var o = s % Orgs;
+            surveyIds[s] = Ids.New("sv_");
+            Run(insert, surveyIds[s], orgIds[o], userIds[o], $"Survey {s}", now.AddMinutes(-s).UtcTicks);
+        }
+    }
+    using (var insert = Prepare(connection, tx, "INSERT INTO SurveyResponses (SurveyId, SubmittedAt, SubmittedOn, Completed, AnswersJson) VALUES ($1, $2, $3, $4, '{}')", 4))
+    {
+        for (var r = 0; r < Responses; r++)
+        {
+            var survey = r < BigSurveyResponses ? surveyIds[0] : surveyIds[1 + random.Next(Surveys - 1)];
+            var at = now.AddMinutes(-random.Next(0, 60 * 24 * 180));
+            Run(insert, survey, at.UtcTicks, DateOnly.FromDateTime(at.UtcDateTime).ToString("yyyy-MM-dd"), random.NextDouble() < 0.8 ? 1 : 0);
+        }
+    }
+
+    var secrets = new List<string>(Keys);
+    using (var insert = Prepare(connection, tx, "INSERT INTO ApiKeys (Id, OrganizationId, CreatedByUserId, Name, Prefix, SecretHash, Scopes, CreatedAt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", 8))
+    {
+        for (var k = 0; k < Keys; k++)
+        {
+            var secret = ApiKeySecret.Generate();
+            secrets.Add(secret);
+            Run(insert, Ids.New("ak_"), orgIds[0], userIds[0], $"Bench key {k}", ApiKeySecret.DisplayPrefix(secret), ApiKeySecret.Hash(secret),
+                (int)ApiScopes.FullAccess, now.AddSeconds(-k).UtcTicks);
+        }
+    }
+    await tx.CommitAsync();
+
+    await File.WriteAllLinesAsync(Path.Combine(outDir, "keys.txt"), secrets);
+    var badChecksum = secrets.Take(1000).Select(s => s[..^1] + (s[^1] == 'A' ? 'B' : 'A'));
+    await File.WriteAllLinesAsync(Path.Combine(outDir, "bad-checksum.txt"), badChecksum);
+    await File.WriteAllLinesAsync(Path.Combine(outDir, "unknown.txt"), Enumerable.Range(0, 1000).Select(_ => ApiKeySecret.Generate()));
+    await File.WriteAllTextAsync(Path.Combine(outDir, "meta.json"), JsonSerializer.Serialize(new Dictionary<string, string>
+    {
+        ["org"] = orgIds[0], ["user"] = userIds[0], ["big_survey"] = surveyIds[0], ["email"] = email, ["password"] = password,
+        ["authenticator_key"] = authenticatorKey,
+    }));
+    await File.WriteAllTextAsync(Path.Combine(outDir, "meta.env"),
+        $"ORG={orgIds[0]}\nUSER_ID={userIds[0]}\nBIG_SURVEY={surveyIds[0]}\n");
+    Console.WriteLine($"generated {Orgs} orgs, {Keys} keys, {Surveys} surveys, {Responses} responses in {watch.Elapsed.TotalSeconds:F1} s");
+    return 0;
+}
+
+static async Task<int> TimePage(string baseUrl, string outDir, int n)
+{
+    var meta = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(outDir, "meta.json")))!;
+    var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true };
+    using var http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
+
+    async Task<HttpResponseMessage> PostForm(string path, Dictionary<string, string> fields)
+    {
+        var page = await http.GetStringAsync(path);
+        fields["__RequestVerificationToken"] = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        return await http.PostAsync(path, new FormUrlEncodedContent(fields));
+    }
+
+    await PostForm("/Account/Login", new() { ["Input.Email"] = meta["email"], ["Input.Password"] = meta["password"], ["_handler"] = "login" });
+    var code = Totp.Compute(Base32.TryDecode(meta["authenticator_key"])!, Totp.TimeStep(DateTimeOffset.UtcNow));
+    await PostForm("/Account/LoginWith2fa", new() { ["Input.TwoFactorCode"] = code, ["_handler"] = "login-with-2fa" });
+
+    var first = await http.GetStringAsync("/settings/api-keys");
+    if (!first.Contains("data-testid=\"api-key-row\"")) throw new InvalidOperationException("not signed in, or the page shows no keys");
+    var rows = Regex.Matches(first, "data-testid=\"api-key-row\"").Count;
+    var times = new List<double>();
+    for (var i = 0; i < n; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        var html = await http.GetStringAsync("/settings/api-keys");
+        times.Add(watch.Elapsed.TotalMilliseconds);
+        if (html.Length < 1000) throw new InvalidOperationException("empty page");
+    }
+    times.Sort();
+    Console.WriteLine($"api_keys_page rows_rendered={rows} first_render_p50_ms={times[n / 2]:F1} p95_ms={times[(int)(n * 0.95)]:F1}");
+    return 0;
+}
+
+static int Verify(string dbPath, string outDir)
+{
+    using var connection = new SqliteConnection($"Data Source={dbPath}");
+    connection.Open();
+    using var command = connection.CreateCommand();
+    command.CommandText = "SELECT count(*) FROM ApiKeys WHERE LastUsedAt IS NOT NULL";
+    var used = (long)command.ExecuteScalar()!;
+    command.CommandText = "SELECT coalesce(sum(Count), 0) FROM ApiKeyUsage";
+    var counted = (long)command.ExecuteScalar()!;
+    Console.WriteLine($"after_shutdown keys_with_last_used_at={used} usage_requests_counted={counted}");
+    return 0;
+}
+
+static void Exec(SqliteConnection c, SqliteTransaction tx, string sql, params (string Name, object Value)[] args)
+{
+    using var command = c.CreateCommand();
+    command.Transaction = tx;
+    command.CommandText = sql;
+    foreach (var (name, value) in args) command.Parameters.AddWithValue(name, value);
+    command.ExecuteNonQuery();
+}
+
+static SqliteCommand Prepare(SqliteConnection c, SqliteTransaction tx, string sql, int count)
+{
+    var command = c.CreateCommand();
+    command.Transaction = tx;
+    command.CommandText = sql;
+    for (var i = 1; i <= count; i++) command.Parameters.Add(new SqliteParameter($"${i}", null));
+    return command;
+}
+
+static void Run(SqliteCommand command, params object[] values)
+{
+    for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i];
+    command.ExecuteNonQuery();
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Questra key-check benchmark. Run by hand on an otherwise idle machine:  bash bench/run.sh
+# Builds Release, generates a large database (100 orgs, 10,000 keys, 50,000 surveys, 500,000 responses),
+# starts the app on localhost, and runs every scenario ROUNDS times, alternating, with wrk. Prints medians,
+# the ratios measured in the same run, the API Keys page render time, the usage-write count, and memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-32}
+PORT=${PORT:-5080}
+MILLION=${MILLION:-1000000}
+URL="http://127.0.0.1:$PORT"
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+dotnet build -c Release Questra.Web -v q -nologo >/dev/null
+dotnet build -c Release bench/Questra.Bench -v q -nologo >/dev/null
+WORK=$(mktemp -d)
+DB="$WORK/bench.db"
+OUT="$WORK/out"
+dotnet bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll generate "$DB" "$OUT"
+# shellcheck disable=SC1091
+source "$OUT/meta.env"
+export ORG
+
+APP_DIR=Questra.Web/bin/Release/net10.0
+start_app() {
+  (cd "$APP_DIR" && exec env ASPNETCORE_ENVIRONMENT=Benchmark \
+    ConnectionStrings__Questra="Data Source=$DB" \
+    Benchmark__BypassAuthentication=true Benchmark__OrgId="$ORG" Benchmark__UserId="$USER_ID" \
+    Security__RequireHttps=false DataProtection__KeysPath="$WORK/keys" \
+    ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000 \
+    Logging__LogLevel__Default=Warning Logging__LogLevel__Questra.Web.Features.Audit.UsageRecorder=Information \
+    dotnet Questra.Web.dll --urls "$URL" >>"$WORK/app.log" 2>&1) &
+  APP_PID=$!
+  for _ in $(seq 1 120); do curl -sf "$URL/healthz" >/dev/null && return 0; sleep 0.5; done
+  echo "app did not start; log:" >&2; tail -30 "$WORK/app.log" >&2; exit 1
+}
+start_app
+trap 'kill $APP_PID 2>/dev/null || true' EXIT
+APP_STARTED=$(date +%s)
+
+# scenario name -> "path keyfile keycount"
+declare -A SCENARIOS=(
+  [baseline]="/api/surveys - 0"
+  [one_key]="/api/surveys $OUT/keys.txt 1"
+  [keys_1000]="/api/surveys $OUT/keys.txt 1000"
+  [bad_checksum]="/api/surveys $OUT/bad-checksum.txt 1000"
+  [unknown_key]="/api/surveys $OUT/unknown.txt 1000"
+  [metrics_100k]="/api/surveys/$BIG_SURVEY/metrics/responses $OUT/keys.txt 1"
+)
+ORDER=(baseline one_key keys_1000 bad_checksum unknown_key metrics_100k)
+
+run_wrk() { # name duration -> "rps p50_ms p99_ms"
+  read -r path file count <<<"${SCENARIOS[$1]}"
+  [ "$file" = "-" ] && file=""
+  BENCH_PATH="$path" BENCH_KEYFILE="$file" BENCH_KEYS="$count" \
+    wrk -t1 -c"$CONNECTIONS" -d"$2"s --latency -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
+  python3 - "$WORK/wrk.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+total = int(re.search(r"(\d+) requests in", text).group(1))
+print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f} {total} {non2xx.group(1) if non2xx else 0}")
+PY
+}
+
+echo "warm-up..."
+for s in "${ORDER[@]}"; do run_wrk "$s" 3 >/dev/null; done
+
+: >"$WORK/results.txt"
+for round in $(seq 1 "$ROUNDS"); do
+  for s in "${ORDER[@]}"; do
+    line=$(run_wrk "$s" "$DURATION")
+    echo "round $round $s $line" | tee -a "$WORK/results.txt"
+  done
+done
+
+echo
+python3 - "$WORK/results.txt" <<'PY'
+import sys, statistics, collections
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    _, rnd, name, rps, p50, p99, total, non2xx = line.split()
+    rows[name].append((float(rps), float(p50), float(p99), int(total), int(non2xx)))
+med = {n: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), statistics.median(r[2] for r in v)) for n, v in rows.items()}
+print(f"{'scenario':<14}{'req/s (median)':>16}{'p50 ms':>10}{'p99 ms':>10}   answers")
+for n, (rps, p50, p99) in med.items():
+    kind = "401" if n in ("bad_checksum", "unknown_key") else "200"
+    wrong = sum(r[4] for r in rows[n]) if kind == "200" else sum(r[3] - r[4] for r in rows[n])
+    print(f"{n:<14}{rps:>16.0f}{p50:>10.3f}{p99:>10.3f}   {kind} expected, {wrong} other")
+base = med["baseline"]
+print()
+for n in ("one_key", "keys_1000", "bad_checksum", "unknown_key"):
+    print(f"ratio {n}/baseline throughput = {med[n][0] / base[0]:.3f}   p99 added = {med[n][2] - base[2]:+.3f} ms")
+PY
+
+echo
+dotnet bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll page "$URL" "$OUT" 30
+
+# A never-used key becomes "used" within one flush.
+FRESH=$(sed -n '9999p' "$OUT/keys.txt")
+T0=$(date +%s.%N)
+curl -sf -o /dev/null -H "Authorization: Bearer $FRESH" -H "X-Org-Id: $ORG" "$URL/api/surveys"
+until python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$DB?mode=ro', uri=True); sys.exit(0 if c.execute(\"select count(*) from ApiKeys where Prefix=? and LastUsedAt is not null\", ('${FRESH:0:12}',)).fetchone()[0] else 1)"; do sleep 1; done
+echo "never-used key shown as used after $(python3 -c "print(round($(date +%s.%N) - $T0, 1))") s"
+
+echo
+echo "sustained load over 10,000 keys until $MILLION requests..."
+SENT=0
+while [ "$SENT" -lt "$MILLION" ]; do
+  read -r path file count <<<"/api/surveys $OUT/keys.txt 10000"
+  BENCH_PATH="$path" BENCH_KEYFILE="$file" BENCH_KEYS="$count" wrk -t1 -c"$CONNECTIONS" -d20s -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
+  SENT=$((SENT + $(grep -oE '^ *[0-9]+ requests in' "$WORK/wrk.txt" | grep -oE '[0-9]+')))
+done
+RSS_KB=$(ps -o rss= -p "$(pgrep -f "Questra.Web.dll --urls $URL" | head -1)")
+echo "after $SENT requests: working set $((RSS_KB / 1024)) MiB"
+ELAPSED=$(( $(date +%s) - APP_STARTED ))
+FLUSHES=$(grep -c "Wrote key usage" "$WORK/app.log" || true)
+echo "usage flushes: $FLUSHES in ${ELAPSED} s of load (each writes each used key's last_used_at at most once)"
+
+kill -TERM "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
+trap - EXIT
+dotnet bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll verify "$DB" "$OUT"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d)"
+rm -rf "$WORK"
