@@ -71,13 +71,19 @@ print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f} {total} {non2xx.group(1) if no
 PY
 }
 
+OK_REQUESTS=0 # every request answered 200 is one the usage roll-up must count
+count_ok() { # name wrk-line
+  case "$1" in bad_checksum|unknown_key) ;; *) read -r _ _ _ total non2xx <<<"$2"; OK_REQUESTS=$((OK_REQUESTS + total - non2xx)) ;; esac
+}
+
 echo "warm-up..."
-for s in "${ORDER[@]}"; do run_wrk "$s" 3 >/dev/null; done
+for s in "${ORDER[@]}"; do line=$(run_wrk "$s" 3); count_ok "$s" "$line"; done
 
 : >"$WORK/results.txt"
 for round in $(seq 1 "$ROUNDS"); do
   for s in "${ORDER[@]}"; do
     line=$(run_wrk "$s" "$DURATION")
+    count_ok "$s" "$line"
     echo "round $round $s $line" | tee -a "$WORK/results.txt"
   done
 done
@@ -102,16 +108,25 @@ for n in ("one_key", "keys_1000", "bad_checksum", "unknown_key"):
 PY
 
 echo
+# Latency of one request at a time (no queueing behind other connections).
+BENCH_PATH="/api/surveys/$BIG_SURVEY/metrics/responses" BENCH_KEYFILE="$OUT/keys.txt" BENCH_KEYS=1 \
+  wrk -t1 -c1 -d10s --latency -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
+METRICS_OK=$(grep -oE '^ *[0-9]+ requests in' "$WORK/wrk.txt" | grep -oE '[0-9]+')
+OK_REQUESTS=$((OK_REQUESTS + METRICS_OK))
+echo "metrics on 100,000 responses, one connection: p50 $(awk '$1=="50%" {print $2}' "$WORK/wrk.txt"), p99 $(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")"
 dotnet bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll page "$URL" "$OUT" 30
 
 # A never-used key becomes "used" within one flush.
 FRESH=$(sed -n '9999p' "$OUT/keys.txt")
 T0=$(date +%s.%N)
 curl -sf -o /dev/null -H "Authorization: Bearer $FRESH" -H "X-Org-Id: $ORG" "$URL/api/surveys"
+OK_REQUESTS=$((OK_REQUESTS + 1))
 until python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$DB?mode=ro', uri=True); sys.exit(0 if c.execute(\"select count(*) from ApiKeys where Prefix=? and LastUsedAt is not null\", ('${FRESH:0:12}',)).fetchone()[0] else 1)"; do sleep 1; done
 echo "never-used key shown as used after $(python3 -c "print(round($(date +%s.%N) - $T0, 1))") s"
 
 echo
+PID=$(pgrep -f "Questra.Web.dll --urls $URL" | head -1)
+echo "working set before sustained load: $(( $(ps -o rss= -p "$PID") / 1024 )) MiB"
 echo "sustained load over 10,000 keys until $MILLION requests..."
 SENT=0
 while [ "$SENT" -lt "$MILLION" ]; do
@@ -119,8 +134,8 @@ while [ "$SENT" -lt "$MILLION" ]; do
   BENCH_PATH="$path" BENCH_KEYFILE="$file" BENCH_KEYS="$count" wrk -t1 -c"$CONNECTIONS" -d20s -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
   SENT=$((SENT + $(grep -oE '^ *[0-9]+ requests in' "$WORK/wrk.txt" | grep -oE '[0-9]+')))
 done
-RSS_KB=$(ps -o rss= -p "$(pgrep -f "Questra.Web.dll --urls $URL" | head -1)")
-echo "after $SENT requests: working set $((RSS_KB / 1024)) MiB"
+OK_REQUESTS=$((OK_REQUESTS + SENT))
+echo "after $SENT requests: working set $(( $(ps -o rss= -p "$PID") / 1024 )) MiB (key cache entries are capped at ApiKeys:CacheSize)"
 ELAPSED=$(( $(date +%s) - APP_STARTED ))
 FLUSHES=$(grep -c "Wrote key usage" "$WORK/app.log" || true)
 echo "usage flushes: $FLUSHES in ${ELAPSED} s of load (each writes each used key's last_used_at at most once)"
@@ -128,5 +143,6 @@ echo "usage flushes: $FLUSHES in ${ELAPSED} s of load (each writes each used key
 kill -TERM "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
 trap - EXIT
 dotnet bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll verify "$DB" "$OUT"
+echo "requests answered 200 during the run: $OK_REQUESTS (the usage count above must equal it: nothing lost on a graceful stop)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d)"
 rm -rf "$WORK"
