@@ -47,14 +47,15 @@ public class SchemaTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
         var fromModel = Path.Combine(Path.GetTempPath(), $"questra-model-{Guid.NewGuid():N}.db");
         try
         {
+            // The model as the app builds it (with its Identity options), turned into SQL and run on an empty file.
             await using (var scope = factory.Services.CreateAsyncScope())
+            await using (var connection = new SqliteConnection($"Data Source={fromModel}"))
             {
-                var options = new DbContextOptionsBuilder<QuestraDbContext>()
-                    .UseSqlite($"Data Source={fromModel}")
-                    .UseApplicationServiceProvider(scope.ServiceProvider)
-                    .Options;
-                await using var db = new QuestraDbContext(options);
-                await db.Database.EnsureCreatedAsync();
+                var script = scope.ServiceProvider.GetRequiredService<QuestraDbContext>().Database.GenerateCreateScript();
+                await connection.OpenAsync();
+                var command = connection.CreateCommand();
+                command.CommandText = script;
+                await command.ExecuteNonQueryAsync();
             }
 
             var migrated = await SchemaOf($"Data Source={factory.DatabasePath}");
