@@ -11,6 +11,9 @@ CONNECTIONS=${CONNECTIONS:-32}
 PORT=${PORT:-5080}
 MILLION=${MILLION:-1000000}
 URL="http://127.0.0.1:$PORT"
+# Optional CPU pinning so the load generator does not steal the app's core: APP_CPUS=0 WRK_CPUS=1.
+APP_PIN=${APP_CPUS:+taskset -c $APP_CPUS}
+WRK_PIN=${WRK_CPUS:+taskset -c $WRK_CPUS}
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
@@ -32,7 +35,7 @@ start_app() {
     Security__RequireHttps=false DataProtection__KeysPath="$WORK/keys" \
     ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000 \
     Logging__LogLevel__Default=Warning Logging__LogLevel__Questra.Web.Features.Audit.UsageRecorder=Information \
-    dotnet Questra.Web.dll --urls "$URL" >>"$WORK/app.log" 2>&1) &
+    $APP_PIN dotnet Questra.Web.dll --urls "$URL" >>"$WORK/app.log" 2>&1) &
   APP_PID=$!
   for _ in $(seq 1 120); do curl -sf "$URL/healthz" >/dev/null && return 0; sleep 0.5; done
   echo "app did not start; log:" >&2; tail -30 "$WORK/app.log" >&2; exit 1
@@ -56,7 +59,7 @@ run_wrk() { # name duration -> "rps p50_ms p99_ms"
   read -r path file count <<<"${SCENARIOS[$1]}"
   [ "$file" = "-" ] && file=""
   BENCH_PATH="$path" BENCH_KEYFILE="$file" BENCH_KEYS="$count" \
-    wrk -t1 -c"$CONNECTIONS" -d"$2"s --latency -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
+    $WRK_PIN wrk -t1 -c"$CONNECTIONS" -d"$2"s --latency -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
   python3 - "$WORK/wrk.txt" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -110,7 +113,7 @@ PY
 echo
 # Latency of one request at a time (no queueing behind other connections).
 BENCH_PATH="/api/surveys/$BIG_SURVEY/metrics/responses" BENCH_KEYFILE="$OUT/keys.txt" BENCH_KEYS=1 \
-  wrk -t1 -c1 -d10s --latency -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
+  $WRK_PIN wrk -t1 -c1 -d10s --latency -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
 METRICS_OK=$(grep -oE '^ *[0-9]+ requests in' "$WORK/wrk.txt" | grep -oE '[0-9]+')
 OK_REQUESTS=$((OK_REQUESTS + METRICS_OK))
 echo "metrics on 100,000 responses, one connection: p50 $(awk '$1=="50%" {print $2}' "$WORK/wrk.txt"), p99 $(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")"
@@ -131,7 +134,7 @@ echo "sustained load over 10,000 keys until $MILLION requests..."
 SENT=0
 while [ "$SENT" -lt "$MILLION" ]; do
   read -r path file count <<<"/api/surveys $OUT/keys.txt 10000"
-  BENCH_PATH="$path" BENCH_KEYFILE="$file" BENCH_KEYS="$count" wrk -t1 -c"$CONNECTIONS" -d20s -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
+  BENCH_PATH="$path" BENCH_KEYFILE="$file" BENCH_KEYS="$count" $WRK_PIN wrk -t1 -c"$CONNECTIONS" -d20s -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
   SENT=$((SENT + $(grep -oE '^ *[0-9]+ requests in' "$WORK/wrk.txt" | grep -oE '[0-9]+')))
 done
 OK_REQUESTS=$((OK_REQUESTS + SENT))
