@@ -31,7 +31,11 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
     public const int MaxGraceHours = 168;
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3660);
 
-    public async Task<CreationEligibility> CheckCreationAsync(string organizationId, string userId, CancellationToken ct = default)
+    public async Task<CreationEligibility> CheckCreationAsync(string organizationId, string userId, CancellationToken ct = default) =>
+        (await EligibilityAsync(organizationId, userId, ct)).Eligibility;
+
+    // Rule 1 and the user's role, read together so a create does not ask for the role twice.
+    private async Task<(CreationEligibility Eligibility, OrgRole? Role)> EligibilityAsync(string organizationId, string userId, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new { u.EmailConfirmed, u.TwoFactorEnabled }).FirstOrDefaultAsync(ct);
@@ -39,19 +43,18 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         var role = await db.RoleOfAsync(organizationId, userId, ct);
         if (user is null || org is null)
         {
-            return CreationEligibility.Evaluate(false, false, Plan.Free, ApiKeyCreationPolicy.Disabled, null);
+            return (CreationEligibility.Evaluate(false, false, Plan.Free, ApiKeyCreationPolicy.Disabled, null), null);
         }
-        return CreationEligibility.Evaluate(user.EmailConfirmed, user.TwoFactorEnabled, org.Plan, org.ApiKeyCreation, role);
+        return (CreationEligibility.Evaluate(user.EmailConfirmed, user.TwoFactorEnabled, org.Plan, org.ApiKeyCreation, role), role);
     }
 
     public async Task<ServiceResult<CreatedApiKey>> CreateAsync(string organizationId, Caller caller, ApiKeyInput input, CancellationToken ct = default)
     {
-        var eligibility = await CheckCreationAsync(organizationId, caller.UserId, ct);
+        var (eligibility, role) = await EligibilityAsync(organizationId, caller.UserId, ct);
         if (!eligibility.Allowed)
         {
             return ServiceError.Forbidden(eligibility.Message);
         }
-        var role = (await db.RoleOfAsync(organizationId, caller.UserId, ct))!.Value;
         var now = clock.GetUtcNow();
 
         var errors = new Dictionary<string, string[]>();
@@ -69,7 +72,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
         if (input.SurveyIds is not null)
         {
-            await ValidateSurveysAsync(new SurveyViewer(organizationId, caller.UserId, role, caller.Key?.SurveyIds), input.SurveyIds, errors, ct);
+            await ValidateSurveysAsync(new SurveyViewer(organizationId, caller.UserId, role!.Value, caller.Key?.SurveyIds), input.SurveyIds, errors, ct);
         }
         if (errors.Count > 0)
         {
@@ -108,15 +111,14 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
 
     public async Task<ServiceResult<ApiKey>> GetAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
     {
-        var found = await FindManageableAsync(organizationId, caller, keyId, ct);
-        return found.Succeeded ? found.Value!.Key : found.Error!;
+        return await FindManageableAsync(organizationId, caller, keyId, ct);
     }
 
     public async Task<ServiceResult<ApiKey>> RevokeAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
         if (!found.Succeeded) return found.Error!;
-        var key = found.Value!.Key;
+        var key = found.Value!;
         if (key.IsRevoked)
         {
             return key; // Revoking twice changes nothing; a revoked key is never reactivated.
@@ -133,7 +135,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
         if (!found.Succeeded) return found.Error!;
-        var key = found.Value!.Key;
+        var key = found.Value!;
         var now = clock.GetUtcNow();
         db.ApiKeys.Remove(key);
         db.DeletedApiKeys.Add(new DeletedApiKey { SecretHash = key.SecretHash, KeyId = key.Id, DeletedAt = now });
@@ -152,7 +154,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
         if (!found.Succeeded) return found.Error!;
-        var old = found.Value!.Key;
+        var old = found.Value!;
         if (graceHours is < 0 or > MaxGraceHours)
         {
             return ServiceError.Field("grace_period_hours", $"The grace period must be between 0 and {MaxGraceHours} hours.");
@@ -203,11 +205,11 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         switch (ApiKeySecret.CheckFormat(secret))
         {
             case SecretFormat.WrongPrefix:
-                return KeyAuthentication.Fail(KeyFailure.Malformed, $"The bearer token is not a Questra API key (keys start with '{ApiKeySecret.Prefix}').");
+                return KeyAuthentication.Fail($"The bearer token is not a Questra API key (keys start with '{ApiKeySecret.Prefix}').");
             case SecretFormat.Malformed:
-                return KeyAuthentication.Fail(KeyFailure.Malformed, $"The API key is malformed: it must be {ApiKeySecret.Length} characters of letters and digits after the prefix.");
+                return KeyAuthentication.Fail($"The API key is malformed: it must be {ApiKeySecret.Length} characters of letters and digits after the prefix.");
             case SecretFormat.BadChecksum:
-                return KeyAuthentication.Fail(KeyFailure.BadChecksum, "The API key's checksum does not match: it was mistyped or truncated.");
+                return KeyAuthentication.Fail("The API key's checksum does not match: it was mistyped or truncated.");
         }
 
         var hash = ApiKeySecret.Hash(secret);
@@ -231,12 +233,12 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         {
             var deleted = await db.DeletedApiKeys.AsNoTracking().AnyAsync(d => d.SecretHash == hash, ct);
             return deleted
-                ? KeyAuthentication.Fail(KeyFailure.Deleted, "This API key was deleted.")
-                : KeyAuthentication.Fail(KeyFailure.Unknown, "The API key is not recognised.");
+                ? KeyAuthentication.Fail("This API key was deleted.")
+                : KeyAuthentication.Fail("The API key is not recognised.");
         }
         if (row.RevokedAt is not null)
         {
-            return KeyAuthentication.Fail(KeyFailure.Revoked, "This API key was revoked.");
+            return KeyAuthentication.Fail("This API key was revoked.");
         }
         if (row.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
         {
@@ -244,7 +246,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
         if (row.Role is null)
         {
-            return KeyAuthentication.Fail(KeyFailure.OwnerGone, "This API key's owner is no longer a member of its organization.");
+            return KeyAuthentication.Fail("This API key's owner is no longer a member of its organization.");
         }
         var key = new AuthenticatedKey(row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes, SurveyIdList.Parse(row.SurveyRestriction));
         cache.Store(hashKey, key, row.ExpiresAt, generation);
@@ -252,7 +254,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
     }
 
     private static KeyAuthentication Expired(DateTimeOffset at) =>
-        KeyAuthentication.Fail(KeyFailure.Expired, $"This API key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.");
+        KeyAuthentication.Fail($"This API key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.");
 
     /// <summary>
     /// Saves a change to a key that was read a moment ago. If another request deleted the key in between, nothing
@@ -273,10 +275,8 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
     }
 
-    private sealed record Manageable(ApiKey Key, OrgRole Role);
-
     /// <summary>Rule 7: admins and owners reach every key of the org; members only their own (403 otherwise).</summary>
-    private async Task<ServiceResult<Manageable>> FindManageableAsync(string organizationId, Caller caller, string keyId, CancellationToken ct, bool track = false)
+    private async Task<ServiceResult<ApiKey>> FindManageableAsync(string organizationId, Caller caller, string keyId, CancellationToken ct, bool track = false)
     {
         var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         var keys = track ? db.ApiKeys : db.ApiKeys.AsNoTracking();
@@ -289,7 +289,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         {
             return ServiceError.Forbidden("Members can see and manage only their own API keys; ask an owner or admin.");
         }
-        return new Manageable(key, role!.Value);
+        return key;
     }
 
     private static CreatedApiKey NewKey(string organizationId, string ownerUserId, string name, ApiScopes scopes,

@@ -72,10 +72,10 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
 
     public async Task<ServiceResult<OrgRole>> ChangeRoleAsync(string organizationId, Caller caller, string userId, OrgRole role, CancellationToken ct = default)
     {
-        var (error, membership) = await FindManagedAsync(organizationId, caller, userId, ct);
+        var (error, membership, callerRole) = await FindManagedAsync(organizationId, caller, userId, ct);
         if (error is not null) return error;
         if (membership!.Role == role) return role;
-        if ((role == OrgRole.Owner || membership.Role == OrgRole.Owner) && await db.RoleOfAsync(organizationId, caller.UserId, ct) != OrgRole.Owner)
+        if ((role == OrgRole.Owner || membership.Role == OrgRole.Owner) && callerRole != OrgRole.Owner)
         {
             return ServiceError.Forbidden("Only owners can make someone an owner or change an owner's role.");
         }
@@ -93,9 +93,9 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
 
     public async Task<ServiceResult<bool>> RemoveAsync(string organizationId, Caller caller, string userId, CancellationToken ct = default)
     {
-        var (error, membership) = await FindManagedAsync(organizationId, caller, userId, ct);
+        var (error, membership, callerRole) = await FindManagedAsync(organizationId, caller, userId, ct);
         if (error is not null) return error;
-        if (membership!.Role == OrgRole.Owner && await db.RoleOfAsync(organizationId, caller.UserId, ct) != OrgRole.Owner)
+        if (membership!.Role == OrgRole.Owner && callerRole != OrgRole.Owner)
         {
             return ServiceError.Forbidden("Only owners can remove an owner.");
         }
@@ -110,15 +110,17 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         return true;
     }
 
-    private async Task<(ServiceError? Error, Membership? Membership)> FindManagedAsync(string organizationId, Caller caller, string userId, CancellationToken ct)
+    private async Task<(ServiceError? Error, Membership? Membership, OrgRole? CallerRole)> FindManagedAsync(string organizationId, Caller caller, string userId, CancellationToken ct)
     {
         var callerRole = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         if (callerRole is not (OrgRole.Owner or OrgRole.Admin))
         {
-            return (ServiceError.Forbidden("Only owners and admins can manage members."), null);
+            return (ServiceError.Forbidden("Only owners and admins can manage members."), null, callerRole);
         }
         var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, ct);
-        return membership is null ? (ServiceError.NotFound("That person is not a member of this organization."), null) : (null, membership);
+        return membership is null
+            ? (ServiceError.NotFound("That person is not a member of this organization."), null, callerRole)
+            : (null, membership, callerRole);
     }
 
     private async Task<bool> IsLastOwnerAsync(string organizationId, CancellationToken ct) =>
