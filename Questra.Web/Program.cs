@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddQuestraDashboard();
 builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
-builder.Services.AddQuestraIdentity(builder.Configuration, builder.Environment);
+builder.Services.AddQuestraIdentity(builder.Configuration);
 builder.Services.AddQuestraFeatures();
 builder.Services.AddQuestraApi(builder.Configuration);
 builder.Services.AddHealthChecks();

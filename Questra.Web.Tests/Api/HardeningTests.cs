@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Questra.Web.Features.ApiKeys;
@@ -98,7 +99,7 @@ public class HardeningTests(QuestraFactory factory) : IClassFixture<QuestraFacto
 public class PersistenceTests
 {
     [Fact]
-    public void DataProtectionKeys_SurviveARestart_SoSignInCookiesStayValid()
+    public async Task DataProtectionKeys_SurviveARestart_SoSignInCookiesStayValid()
     {
         var path = DatabaseFiles.NewPath("dp");
         try
@@ -113,7 +114,7 @@ public class PersistenceTests
             var unprotected = second.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("cookie-test").Unprotect(protectedTicket);
 
             Assert.Equal("signed in", unprotected);
-            Assert.NotEmpty(Directory.GetFiles(path + ".keys", "*.xml"));
+            Assert.True(await second.Data.WithDb(db => db.DataProtectionKeys.AnyAsync()), "the key ring is kept in the database");
         }
         finally
         {

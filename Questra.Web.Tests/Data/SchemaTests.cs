@@ -85,6 +85,64 @@ public class SchemaTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
         Assert.Equal("wal", (string?)await mode.ExecuteScalarAsync());
         Assert.Equal("20261122000000_Init", (string?)await history.ExecuteScalarAsync());
         history.CommandText = "SELECT count(*) FROM __EFMigrationsHistory";
-        Assert.Equal(3L, (long?)await history.ExecuteScalarAsync());
+        var migrations = factory.Data.WithDb(db => Task.FromResult(db.Database.GetMigrations().Count()));
+        Assert.Equal((long)await migrations, (long?)await history.ExecuteScalarAsync());
+        Assert.True(await migrations >= 4);
+    }
+}
+
+public class PostgresSchemaTests(PostgresFactory factory) : IClassFixture<PostgresFactory>
+{
+    /// <summary>Columns (type, length, null), constraints and indexes of the public schema, as comparable text.</summary>
+    private static async Task<List<string>> SchemaOf(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        const string sql = """
+            SELECT table_name || '.' || column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', '')
+                   || ' null=' || is_nullable || ' identity=' || is_identity
+            FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '__EFMigrations%'
+            UNION ALL
+            SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT LIKE '%EFMigrations%'
+            UNION ALL
+            SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT LIKE '__EFMigrations%'
+            """;
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+
+    [Fact]
+    public async Task MigratedSchema_MatchesTheCurrentModel()
+    {
+        using var fromModel = PostgresTestDatabase.Create();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        await using (var connection = new Npgsql.NpgsqlConnection(fromModel.ConnectionString))
+        {
+            var script = scope.ServiceProvider.GetRequiredService<QuestraDbContext>().Database.GenerateCreateScript();
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(script, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var migrated = await SchemaOf(factory.Database.ConnectionString);
+        var model = await SchemaOf(fromModel.ConnectionString);
+
+        Assert.Contains(migrated, row => row.StartsWith("ApiKeys.SecretHash bytea", StringComparison.Ordinal));
+        Assert.Equal(model, migrated);
+    }
+
+    [Fact]
+    public async Task EveryMigrationIsRecorded()
+    {
+        var (applied, known) = await factory.Data.WithDb(async db =>
+            ((await db.Database.GetAppliedMigrationsAsync()).ToList(), db.Database.GetMigrations().ToList()));
+
+        Assert.Equal(known, applied);
+        Assert.True(await factory.Data.WithDb(db => Task.FromResult(db.Database.IsNpgsql())));
     }
 }

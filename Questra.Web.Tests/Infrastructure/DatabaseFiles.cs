@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Questra.Web.Tests.Infrastructure;
 
-/// <summary>A test database on disk: the SQLite file, its WAL and shared memory, and the key ring kept beside it.</summary>
+/// <summary>A test database on disk: the SQLite file, its WAL and its shared memory.</summary>
 public static class DatabaseFiles
 {
     private static readonly string[] Suffixes = ["", "-wal", "-shm"];
@@ -25,6 +25,5 @@ public static class DatabaseFiles
     {
         SqliteConnection.ClearAllPools();
         foreach (var suffix in Suffixes) File.Delete(path + suffix);
-        if (Directory.Exists(path + ".keys")) Directory.Delete(path + ".keys", recursive: true);
     }
 }

@@ -9,25 +9,32 @@ using Microsoft.Extensions.Logging;
 
 namespace Questra.Web.Tests.Infrastructure;
 
-/// <summary>The real app on a real SQLite file of its own, with a hand-moved clock and captured logs.</summary>
+/// <summary>
+/// The real app on a real database of its own (a SQLite file unless a subclass brings another), with a
+/// hand-moved clock and captured logs.
+/// </summary>
 public class QuestraFactory : WebApplicationFactory<Program>
 {
-    public QuestraFactory() : this(DatabaseFiles.NewPath("test"), deleteOnDispose: true) { }
+    public QuestraFactory() : this(new SqliteTestDatabase(DatabaseFiles.NewPath("test"), deleteOnDispose: true)) { }
 
     /// <summary>An app on a given database file, e.g. to start it again on what an earlier instance left.</summary>
-    public static QuestraFactory OnDatabase(string databasePath) => new(databasePath, deleteOnDispose: false);
+    public static QuestraFactory OnDatabase(string databasePath) => new(new SqliteTestDatabase(databasePath, deleteOnDispose: false));
 
-    private QuestraFactory(string databasePath, bool deleteOnDispose)
+    /// <summary>An app on a given database, which the caller keeps (and disposes).</summary>
+    public static QuestraFactory OnDatabase(TestDatabase database) => new(database, ownsDatabase: false);
+
+    protected QuestraFactory(TestDatabase database, bool ownsDatabase = true)
     {
-        DatabasePath = databasePath;
-        this.deleteOnDispose = deleteOnDispose;
+        Database = database;
+        this.ownsDatabase = ownsDatabase;
     }
 
-    private readonly bool deleteOnDispose;
-    public string DatabasePath { get; }
+    private readonly bool ownsDatabase;
+    public TestDatabase Database { get; }
 
-    /// <summary>The Data Protection key ring, beside the database so an app restarted on the same database keeps it.</summary>
-    public string KeysPath => DatabasePath + ".keys";
+    /// <summary>The SQLite file (SQLite only).</summary>
+    public string DatabasePath => Database.FilePath;
+
     public string Environment { get; init; } = "Testing";
     public TestClock Clock { get; } = new();
     public CapturedLogs Logs { get; } = new();
@@ -41,8 +48,8 @@ public class QuestraFactory : WebApplicationFactory<Program>
         builder.UseEnvironment(Environment);
         // Outside Development the host does not map the build's static web assets (CSS, Radzen, blazor.web.js) by itself.
         builder.UseStaticWebAssets();
-        builder.UseSetting("ConnectionStrings:Questra", $"Data Source={DatabasePath}");
-        builder.UseSetting("DataProtection:KeysPath", KeysPath);
+        builder.UseSetting("Database:Provider", Database.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Questra", Database.ConnectionString);
         builder.UseSetting("Security:RequireHttps", "false");
         builder.UseSetting("Usage:FlushSeconds", "60");
         // Most suites fail authentication on purpose many times from one address; the throttle has its own tests.
@@ -79,7 +86,10 @@ public class QuestraFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        SqliteConnection.ClearAllPools();
-        if (deleteOnDispose) DatabaseFiles.Delete(DatabasePath);
+        if (ownsDatabase) Database.Dispose();
+        else SqliteConnection.ClearAllPools();
     }
 }
+
+/// <summary>The same app on a fresh PostgreSQL database of its own.</summary>
+public class PostgresFactory() : QuestraFactory(PostgresTestDatabase.Create());

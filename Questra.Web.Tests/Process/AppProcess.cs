@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Process;
 
@@ -25,7 +26,11 @@ public sealed class AppProcess : IDisposable
         AppContext.BaseDirectory.Replace($"{Path.DirectorySeparatorChar}Questra.Web.Tests{Path.DirectorySeparatorChar}",
             $"{Path.DirectorySeparatorChar}Questra.Web{Path.DirectorySeparatorChar}");
 
-    public static async Task<AppProcess> StartAsync(string databasePath)
+    public static Task<AppProcess> StartAsync(string databasePath) =>
+        StartAsync(new SqliteTestDatabase(databasePath, deleteOnDispose: false));
+
+    /// <summary>Starts the app on a database; <paramref name="settings"/> are extra configuration (key, value).</summary>
+    public static async Task<AppProcess> StartAsync(TestDatabase database, params (string Key, string Value)[] settings)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", ["Questra.Web.dll", "--urls", $"http://127.0.0.1:{port}"])
@@ -36,11 +41,12 @@ public sealed class AppProcess : IDisposable
             UseShellExecute = false,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["ConnectionStrings__Questra"] = $"Data Source={databasePath}";
-        start.Environment["DataProtection__KeysPath"] = databasePath + ".keys";
+        start.Environment["Database__Provider"] = database.Provider.ToString();
+        start.Environment["ConnectionStrings__Questra"] = database.ConnectionString;
         start.Environment["Security__RequireHttps"] = "false";
         start.Environment["ApiKeys__RequestsPerMinutePerKey"] = "1000000";
         start.Environment["ApiKeys__FailedAuthPerMinute"] = "100000";
+        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
         var process = System.Diagnostics.Process.Start(start)!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };

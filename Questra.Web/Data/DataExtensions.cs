@@ -1,18 +1,37 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Questra.Web.Data;
+
+/// <summary>Which database holds everything: SQLite for one machine, PostgreSQL for several instances.</summary>
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSQL,
+}
 
 public static class DataExtensions
 {
     /// <summary>
-    /// The database: SQLite by default (<c>ConnectionStrings:Questra</c>; a relative file path is taken from the
-    /// content root, and its folder is created).
+    /// The database named by <c>Database:Provider</c> (<c>Sqlite</c>, the default, or <c>PostgreSQL</c>) at
+    /// <c>ConnectionStrings:Questra</c>. A relative SQLite file path is taken from the content root, and its
+    /// folder is created.
     /// </summary>
     public static IServiceCollection AddQuestraData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment env)
     {
         var connectionString = configuration.GetConnectionString("Questra")
             ?? throw new InvalidOperationException("Connection string 'ConnectionStrings:Questra' is not configured.");
+        var provider = ReadProvider(configuration);
+        services.AddSingleton(new DatabaseSettings(provider));
+        if (provider == DatabaseProvider.PostgreSQL)
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+            services.AddSingleton(dataSource);
+            services.AddDbContext<QuestraDbContext>(o => o.UseNpgsql(dataSource));
+            return services;
+        }
+
         var sqlite = new SqliteConnectionStringBuilder(connectionString);
         if (sqlite.DataSource is { Length: > 0 } file && file != ":memory:" && !Path.IsPathRooted(file) && sqlite.Mode != SqliteOpenMode.Memory)
         {
@@ -26,7 +45,20 @@ public static class DataExtensions
         return services;
     }
 
-    /// <summary>Applies pending schema migrations (data is kept) and puts SQLite in WAL mode.</summary>
+    private static DatabaseProvider ReadProvider(IConfiguration configuration)
+    {
+        var value = configuration["Database:Provider"];
+        if (string.IsNullOrWhiteSpace(value)) return DatabaseProvider.Sqlite;
+        return Enum.TryParse<DatabaseProvider>(value.Trim(), ignoreCase: true, out var provider) && Enum.IsDefined(provider)
+            ? provider
+            : throw new InvalidOperationException(
+                $"Database:Provider '{value}' is not known; use '{DatabaseProvider.Sqlite}' or '{DatabaseProvider.PostgreSQL}'.");
+    }
+
+    /// <summary>
+    /// Applies pending schema migrations (data is kept) and puts SQLite in WAL mode. EF Core takes a database
+    /// lock while migrating, so several instances starting at once on PostgreSQL run each migration exactly once.
+    /// </summary>
     public static async Task MigrateQuestraDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -38,4 +70,10 @@ public static class DataExtensions
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
     }
+}
+
+/// <summary>The database provider in use, for the few places whose SQL differs.</summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider)
+{
+    public bool IsPostgreSql => Provider == DatabaseProvider.PostgreSQL;
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -8,7 +9,7 @@ using Questra.Web.Features.Surveys;
 
 namespace Questra.Web.Data;
 
-public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Membership> Memberships => Set<Membership>();
@@ -21,12 +22,20 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ApiKeyUsage> ApiKeyUsage => Set<ApiKeyUsage>();
 
+    /// <summary>The Data Protection key ring (sign-in cookies, antiforgery), shared by every instance on this database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot order or compare DateTimeOffset stored as text; store UTC ticks instead.
         if (Database.IsSqlite())
         {
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+        else if (Database.IsNpgsql())
+        {
+            // timestamptz takes UTC only; an expiry given as +02:00 is the same instant in UTC.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<ToUtcConverter>();
         }
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
     }
@@ -107,6 +116,10 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
             e.HasIndex(u => new { u.OrganizationId, u.Day });
         });
     }
+
+    private sealed class ToUtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(
+        v => v.ToUniversalTime(),
+        v => v);
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.UtcTicks,

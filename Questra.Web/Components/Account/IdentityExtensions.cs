@@ -9,7 +9,7 @@ namespace Questra.Web.Components.Account;
 public static class IdentityExtensions
 {
     /// <summary>ASP.NET Core Identity with cookie sign-in for the dashboard (the API uses keys, never cookies).</summary>
-    public static IServiceCollection AddQuestraIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment env)
+    public static IServiceCollection AddQuestraIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -37,12 +37,11 @@ public static class IdentityExtensions
             o.Cookie.SecurePolicy = cookiePolicy;
         });
 
-        // Sign-ins (and antiforgery tokens) must survive a restart: keep the key ring on disk, or in a shared
-        // folder when several instances run.
-        var keysPath = configuration["DataProtection:KeysPath"] ?? "App_Data/keys";
+        // Sign-ins (and antiforgery tokens) must survive a restart and be readable by every instance: the key ring
+        // lives in the database, under one application name whatever folder an instance runs from.
         services.AddDataProtection()
             .SetApplicationName("Questra")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.IsPathRooted(keysPath) ? keysPath : Path.Combine(env.ContentRootPath, keysPath)));
+            .PersistKeysToDbContext<QuestraDbContext>();
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {

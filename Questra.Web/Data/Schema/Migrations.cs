@@ -29,3 +29,11 @@ public sealed class SurveyResponseDays : Migration
     protected override void Up(MigrationBuilder migrationBuilder) =>
         migrationBuilder.Sql(SchemaScripts.Read("0003_survey_response_days", migrationBuilder.ActiveProvider));
 }
+
+[DbContext(typeof(QuestraDbContext))]
+[Migration("20261122000003_DataProtectionKeys")]
+public sealed class DataProtectionKeys : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) =>
+        migrationBuilder.Sql(SchemaScripts.Read("0004_data_protection_keys", migrationBuilder.ActiveProvider));
+}

@@ -14,6 +14,7 @@ public static class SchemaScripts
         var suffix = provider switch
         {
             "Microsoft.EntityFrameworkCore.Sqlite" => "sqlite",
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => "postgres",
             _ => throw new NotSupportedException($"No schema scripts for database provider '{provider}'."),
         };
         var name = $"{typeof(SchemaScripts).Namespace}.{migration}.{suffix}.sql";

@@ -71,24 +71,35 @@ public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider cloc
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+        var postgres = db.Database.IsNpgsql();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var (bucket, count, last) in batch)
+        // Rows in one fixed order, so two instances flushing at once lock them in the same order (no deadlock).
+        foreach (var (bucket, count, last) in batch.OrderBy(b => b.Bucket.KeyId, StringComparer.Ordinal)
+                     .ThenBy(b => b.Bucket.Endpoint, StringComparer.Ordinal).ThenBy(b => b.Bucket.Day))
         {
-            // Increment in place so counts from several writers add up.
-            var updated = await db.ApiKeyUsage
-                .Where(u => u.ApiKeyId == bucket.KeyId && u.Endpoint == bucket.Endpoint && u.Day == bucket.Day)
-                .ExecuteUpdateAsync(s => s.SetProperty(u => u.Count, u => u.Count + count).SetProperty(u => u.LastUsedAt, last), ct);
-            if (updated == 0)
+            // Add to the stored count in place (insert or increment in one statement), so counts written by
+            // several instances add up and none is lost to a race between "read" and "write".
+            if (postgres)
             {
-                db.ApiKeyUsage.Add(new ApiKeyUsage
-                {
-                    ApiKeyId = bucket.KeyId, OrganizationId = bucket.OrganizationId, Endpoint = bucket.Endpoint,
-                    Day = bucket.Day, Count = count, LastUsedAt = last,
-                });
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO "ApiKeyUsage" AS u ("ApiKeyId", "Endpoint", "Day", "OrganizationId", "Count", "LastUsedAt")
+                    VALUES ({bucket.KeyId}, {bucket.Endpoint}, {bucket.Day}, {bucket.OrganizationId}, {count}, {last})
+                    ON CONFLICT ("ApiKeyId", "Endpoint", "Day") DO UPDATE SET
+                        "Count" = u."Count" + excluded."Count", "LastUsedAt" = greatest(u."LastUsedAt", excluded."LastUsedAt")
+                    """, ct);
+            }
+            else
+            {
+                // SQLite keeps instants as UTC ticks (see QuestraDbContext) and days as text.
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO "ApiKeyUsage" ("ApiKeyId", "Endpoint", "Day", "OrganizationId", "Count", "LastUsedAt")
+                    VALUES ({bucket.KeyId}, {bucket.Endpoint}, {bucket.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}, {bucket.OrganizationId}, {count}, {last.UtcTicks})
+                    ON CONFLICT ("ApiKeyId", "Endpoint", "Day") DO UPDATE SET
+                        "Count" = "Count" + excluded."Count", "LastUsedAt" = max("LastUsedAt", excluded."LastUsedAt")
+                    """, ct);
             }
         }
-        await db.SaveChangesAsync(ct);
-        foreach (var group in batch.GroupBy(b => b.Bucket.KeyId))
+        foreach (var group in batch.GroupBy(b => b.Bucket.KeyId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var last = group.Max(b => b.Last);
             await db.ApiKeys
