@@ -8,7 +8,7 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Api;
 
-public class ApiKeysApiTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class ApiKeysApiTests(QuestraFactory factory)
 {
     private TestData Data => factory.Data;
 
@@ -283,3 +283,7 @@ public class ApiKeysApiTests(QuestraFactory factory) : IClassFixture<QuestraFact
         Assert.All(events.Skip(1), e => Assert.Equal("127.0.0.1", e.Ip));
     }
 }
+
+public sealed class ApiKeysApiTestsOnSqlite(QuestraFactory factory) : ApiKeysApiTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class ApiKeysApiTestsOnPostgres(PostgresFactory factory) : ApiKeysApiTests(factory), IClassFixture<PostgresFactory>;

@@ -5,7 +5,7 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Api;
 
 /// <summary>The 401 row of the error table: each cause answers with its own description.</summary>
-public class AuthenticationTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class AuthenticationTests(QuestraFactory factory)
 {
     private async Task<string> Assert401(HttpResponseMessage response)
     {
@@ -134,3 +134,7 @@ public class AuthenticationTests(QuestraFactory factory) : IClassFixture<Questra
         Assert.False(response.Headers.Contains("Set-Cookie"));
     }
 }
+
+public sealed class AuthenticationTestsOnSqlite(QuestraFactory factory) : AuthenticationTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class AuthenticationTestsOnPostgres(PostgresFactory factory) : AuthenticationTests(factory), IClassFixture<PostgresFactory>;

@@ -9,8 +9,12 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Api;
 
 /// <summary>A world to throw bad requests at: an org with an owner key, a survey, and a second org.</summary>
-public sealed class BadInputWorld : QuestraFactory, IAsyncLifetime
+public class BadInputWorld : QuestraFactory, IAsyncLifetime
 {
+    public BadInputWorld() : this(new SqliteTestDatabase(DatabaseFiles.NewPath("bad-input"), deleteOnDispose: true)) { }
+
+    protected BadInputWorld(TestDatabase database) : base(database) { }
+
     public string OrgId { get; private set; } = "";
     public string OtherOrgId { get; private set; } = "";
     public string Secret { get; private set; } = "";
@@ -44,7 +48,7 @@ public sealed class BadInputWorld : QuestraFactory, IAsyncLifetime
 /// <summary>
 /// Hundreds of malformed requests: each must answer 4xx with problem+json — never 5xx — and change nothing stored.
 /// </summary>
-public class BadInputTests(BadInputWorld world) : IClassFixture<BadInputWorld>
+public abstract class BadInputTests(BadInputWorld world)
 {
     public sealed record Case(string Name, string Method, string Path, string? Authorization, string? OrgHeader, string? Body,
         byte[]? RawBody = null, string ContentType = "application/json", string[]? ExtraAuthorization = null, string[]? ExtraOrg = null)
@@ -213,3 +217,9 @@ public class BadInputTests(BadInputWorld world) : IClassFixture<BadInputWorld>
         Assert.Equal(before, await world.DumpAsync());
     }
 }
+
+public sealed class PostgresBadInputWorld() : BadInputWorld(PostgresTestDatabase.Create());
+
+public sealed class BadInputTestsOnSqlite(BadInputWorld world) : BadInputTests(world), IClassFixture<BadInputWorld>;
+
+public sealed class BadInputTestsOnPostgres(PostgresBadInputWorld world) : BadInputTests(world), IClassFixture<PostgresBadInputWorld>;

@@ -6,7 +6,7 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Api;
 
-public class ConcurrencyTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class ConcurrencyTests(QuestraFactory factory)
 {
     private sealed record Outcome(string Op, string Target, HttpStatusCode Status, JsonElement? Body);
 
@@ -68,3 +68,7 @@ public class ConcurrencyTests(QuestraFactory factory) : IClassFixture<QuestraFac
         Assert.Equal(stored.Count, stored.Values.Select(k => Convert.ToHexString(k.SecretHash)).Distinct().Count());
     }
 }
+
+public sealed class ConcurrencyTestsOnSqlite(QuestraFactory factory) : ConcurrencyTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class ConcurrencyTestsOnPostgres(PostgresFactory factory) : ConcurrencyTests(factory), IClassFixture<PostgresFactory>;

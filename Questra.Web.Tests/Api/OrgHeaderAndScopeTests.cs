@@ -5,7 +5,7 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Api;
 
 /// <summary>Rule 9 after authentication: X-Org-Id (400/403), then scope (403).</summary>
-public class OrgHeaderAndScopeTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class OrgHeaderAndScopeTests(QuestraFactory factory)
 {
     [Fact]
     public async Task MissingOrgHeader_Returns400()
@@ -90,3 +90,7 @@ public class OrgHeaderAndScopeTests(QuestraFactory factory) : IClassFixture<Ques
         await Problem.AssertAsync(await factory.ApiClient(secret, org).GetAsync("/api/nothing-here"), HttpStatusCode.NotFound);
     }
 }
+
+public sealed class OrgHeaderAndScopeTestsOnSqlite(QuestraFactory factory) : OrgHeaderAndScopeTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class OrgHeaderAndScopeTestsOnPostgres(PostgresFactory factory) : OrgHeaderAndScopeTests(factory), IClassFixture<PostgresFactory>;

@@ -5,7 +5,7 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Api;
 
-public class SurveysApiTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class SurveysApiTests(QuestraFactory factory)
 {
     private TestData Data => factory.Data;
 
@@ -182,3 +182,7 @@ public class SurveysApiTests(QuestraFactory factory) : IClassFixture<QuestraFact
         await Problem.AssertAsync(await client.GetAsync($"/api/surveys/{othersSurvey}"), HttpStatusCode.Forbidden);
     }
 }
+
+public sealed class SurveysApiTestsOnSqlite(QuestraFactory factory) : SurveysApiTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class SurveysApiTestsOnPostgres(PostgresFactory factory) : SurveysApiTests(factory), IClassFixture<PostgresFactory>;

@@ -5,7 +5,7 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Data;
 
 /// <summary>The per-day roll-up is kept by database triggers: it must always equal a recount of the responses.</summary>
-public class ResponseRollupTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class ResponseRollupTests(QuestraFactory factory)
 {
     private Task<List<string>> RollUp(string survey) => factory.Data.WithDb(db => db.SurveyResponseDays.Where(d => d.SurveyId == survey)
         .OrderBy(d => d.Day).Select(d => $"{d.Day:yyyy-MM-dd} {d.Total} {d.Completed} {d.FirstAt.UtcTicks} {d.LastAt.UtcTicks}").ToListAsync());
@@ -31,11 +31,20 @@ public class ResponseRollupTests(QuestraFactory factory) : IClassFixture<Questra
             var rows = await db.SurveyResponses.Where(r => r.SurveyId == survey).OrderBy(r => r.Id).ToListAsync();
             db.SurveyResponses.RemoveRange(rows.Take(40));
             await db.SaveChangesAsync();
-            await db.Database.ExecuteSqlRawAsync(
-                "UPDATE SurveyResponses SET Completed = 1 - Completed WHERE Id IN (SELECT Id FROM SurveyResponses WHERE SurveyId = {0} LIMIT 25)", survey);
+            var flipped = rows.Skip(40).Take(25).Select(r => r.Id).ToList();
+            await db.SurveyResponses.Where(r => flipped.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.Completed, r => !r.Completed));
+            // Moved to another day: both the day it left and the day it joined are recounted.
+            var moved = rows.Skip(65).Take(10).Select(r => r.Id).ToList();
+            var newDay = new DateTimeOffset(2026, 9, 20, 12, 0, 0, TimeSpan.Zero);
+            await db.SurveyResponses.Where(r => moved.Contains(r.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.SubmittedAt, newDay).SetProperty(r => r.SubmittedOn, DateOnly.FromDateTime(newDay.UtcDateTime)));
         });
 
         Assert.Equal(await Recount(survey), await RollUp(survey));
         Assert.Equal(260, (await factory.Data.WithService<SurveyMetrics, ResponseMetrics>(m => m.ForSurveyAsync(survey))).Total);
     }
 }
+
+public sealed class ResponseRollupTestsOnSqlite(QuestraFactory factory) : ResponseRollupTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class ResponseRollupTestsOnPostgres(PostgresFactory factory) : ResponseRollupTests(factory), IClassFixture<PostgresFactory>;

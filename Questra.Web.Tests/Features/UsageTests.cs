@@ -7,7 +7,7 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Features;
 
-public class UsageTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class UsageTests(QuestraFactory factory)
 {
     [Fact]
     public async Task KeyUse_IsRolledUpPerKeyPerEndpointPerDay_AndSetsLastUsedAt()
@@ -44,3 +44,7 @@ public class UsageTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
         Assert.Equal(0, await factory.Data.WithDb(db => db.ApiKeyUsage.CountAsync(u => u.ApiKeyId == id)));
     }
 }
+
+public sealed class UsageTestsOnSqlite(QuestraFactory factory) : UsageTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class UsageTestsOnPostgres(PostgresFactory factory) : UsageTests(factory), IClassFixture<PostgresFactory>;

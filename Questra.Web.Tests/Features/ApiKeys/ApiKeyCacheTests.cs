@@ -8,7 +8,7 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Features.ApiKeys;
 
 /// <summary>The key cache makes checks cheap, and still no change to a key is ever late, whatever is cached.</summary>
-public class ApiKeyCacheTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class ApiKeyCacheTests(QuestraFactory factory)
 {
     private int KeyTableQueries() =>
         factory.Logs.Lines.Count(l => l.Contains("Executed DbCommand") && l.Contains("FROM \"ApiKeys\""));
@@ -153,3 +153,7 @@ public class ApiKeyCacheTests(QuestraFactory factory) : IClassFixture<QuestraFac
         Assert.Null(cache.Find("hash", out _));
     }
 }
+
+public sealed class ApiKeyCacheTestsOnSqlite(QuestraFactory factory) : ApiKeyCacheTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class ApiKeyCacheTestsOnPostgres(PostgresFactory factory) : ApiKeyCacheTests(factory), IClassFixture<PostgresFactory>;

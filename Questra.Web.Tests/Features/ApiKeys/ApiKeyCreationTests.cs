@@ -5,7 +5,7 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Features.ApiKeys;
 
-public class ApiKeyCreationTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class ApiKeyCreationTests(QuestraFactory factory)
 {
     private TestData Data => factory.Data;
 
@@ -146,3 +146,7 @@ public class ApiKeyCreationTests(QuestraFactory factory) : IClassFixture<Questra
         Assert.DoesNotContain(created.Secret, created.ToString());
     }
 }
+
+public sealed class ApiKeyCreationTestsOnSqlite(QuestraFactory factory) : ApiKeyCreationTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class ApiKeyCreationTestsOnPostgres(PostgresFactory factory) : ApiKeyCreationTests(factory), IClassFixture<PostgresFactory>;

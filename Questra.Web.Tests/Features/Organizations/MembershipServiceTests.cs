@@ -6,7 +6,7 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Features.Organizations;
 
-public class MembershipServiceTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class MembershipServiceTests(QuestraFactory factory)
 {
     private TestData Data => factory.Data;
 
@@ -89,3 +89,7 @@ public class MembershipServiceTests(QuestraFactory factory) : IClassFixture<Ques
         Assert.True(await Data.WithDb(db => db.AuditEvents.AnyAsync(a => a.OrganizationId == org && a.Type == "org.settings_changed")));
     }
 }
+
+public sealed class MembershipServiceTestsOnSqlite(QuestraFactory factory) : MembershipServiceTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class MembershipServiceTestsOnPostgres(PostgresFactory factory) : MembershipServiceTests(factory), IClassFixture<PostgresFactory>;
