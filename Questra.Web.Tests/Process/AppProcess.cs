@@ -83,6 +83,33 @@ public sealed class AppProcess : IDisposable
         throw new TimeoutException("The app did not become healthy within 60 s.");
     }
 
+    /// <summary>Everything the app printed so far.</summary>
+    public string OutputText => string.Join('\n', Output);
+
+    /// <summary>Waits until the app has printed a line containing <paramref name="text"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Any(line => line.Contains(text, StringComparison.Ordinal)))
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The app exited before printing '{text}':\n{OutputText}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The app did not print '{text}' within {timeout.TotalSeconds} s.");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>SIGTERM, as a service manager stops it: the app shuts down gracefully (final usage flush included).</summary>
+    public async Task StopAsync()
+    {
+        if (process.HasExited) return;
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing — what a power cut or the OOM killer does.</summary>
     public void Kill()
     {

@@ -26,6 +26,8 @@ public static class FeatureExtensions
         services.AddSingleton<FailedAuthThrottle>();
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ApiKeyCacheSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCacheSync>());
         services.AddSingleton<BenchmarkBypass>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<UsageFlushService>();

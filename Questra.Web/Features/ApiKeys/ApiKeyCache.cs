@@ -14,6 +14,7 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options) : IDisposable
     private readonly object gate = new();
     private volatile MemoryCache entries = NewCache(options.Value);
     private long generation;
+    private bool suspended;
 
     private static MemoryCache NewCache(ApiKeyOptions o) => new(new MemoryCacheOptions { SizeLimit = o.CacheSize });
 
@@ -36,6 +37,7 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options) : IDisposable
         lock (gate)
         {
             if (readAtGeneration != generation) return; // a change landed while we were reading: our copy may be stale
+            if (suspended) return; // changes made elsewhere would not reach us
             entries.Set(hashKey, new CachedKey(key, expiresAt), new MemoryCacheEntryOptions
             {
                 Size = 1,
@@ -55,6 +57,30 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options) : IDisposable
             entries = NewCache(options.Value);
         }
     }
+
+    /// <summary>Empties the cache and stores nothing until <see cref="Resume"/>: for when changes made by other instances cannot reach us.</summary>
+    public void Suspend()
+    {
+        lock (gate)
+        {
+            suspended = true;
+            generation++;
+            entries = NewCache(options.Value);
+        }
+    }
+
+    /// <summary>Caching again, from empty (whatever changed meanwhile is not in it).</summary>
+    public void Resume()
+    {
+        lock (gate)
+        {
+            suspended = false;
+            generation++;
+            entries = NewCache(options.Value);
+        }
+    }
+
+    public bool IsSuspended => Volatile.Read(ref suspended);
 
     public int Count => entries.Count;
 

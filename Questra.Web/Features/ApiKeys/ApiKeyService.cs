@@ -25,7 +25,7 @@ public sealed record ApiKeyQuery(string? Search = null, int Page = 1, int PageSi
 /// Secrets are generated here, hashed here, and handed back exactly once, by <see cref="CreateAsync"/> and
 /// <see cref="RollAsync"/>. Nothing in this class logs or stores a secret.
 /// </summary>
-public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, TimeProvider clock, ApiKeyCache cache)
+public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, TimeProvider clock, ApiKeyCache cache, ApiKeyCacheSync cacheSync)
 {
     public const int NameMaxLength = 100;
     public const int MaxGraceHours = 168;
@@ -127,7 +127,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         key.RevokedAt = now;
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now, Describe(key));
         if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
-        cache.Invalidate();
+        await cacheSync.KeysChangedAsync();
         return key;
     }
 
@@ -141,7 +141,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         db.DeletedApiKeys.Add(new DeletedApiKey { SecretHash = key.SecretHash, KeyId = key.Id, DeletedAt = now });
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyDeleted, key.Id, now, Describe(key));
         if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
-        cache.Invalidate();
+        await cacheSync.KeysChangedAsync();
         await db.ApiKeyUsage.Where(u => u.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
         return true;
     }
@@ -192,7 +192,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             $"replaced by {created.Key.Id}; old key works for {graceHours} more hour(s)");
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, $"{Describe(created.Key)}; rolled from {old.Id}");
         if (await SaveUnlessGoneAsync(old.Id, ct) is { } gone) return gone;
-        cache.Invalidate(); // the old key now expires sooner than any cached copy says
+        await cacheSync.KeysChangedAsync(); // the old key now expires sooner than any cached copy says
         return created;
     }
 

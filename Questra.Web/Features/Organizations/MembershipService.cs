@@ -11,7 +11,7 @@ public sealed record MemberView(string UserId, string Email, OrgRole Role, DateT
 /// Organization settings and members. Owners and admins manage them; only owners make or unmake owners; the
 /// last owner can be neither demoted nor removed. A key follows its owner's role on its next request.
 /// </summary>
-public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, ApiKeys.ApiKeyCache keyCache)
+public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, ApiKeys.ApiKeyCacheSync keyCacheSync)
 {
     public async Task<List<MemberView>> ListAsync(string organizationId, CancellationToken ct = default) =>
         await (from m in db.Memberships.AsNoTracking()
@@ -87,7 +87,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         membership.Role = role;
         Audit(organizationId, caller, AuditEventTypes.MemberRoleChanged, userId, $"{before} -> {role}");
         await db.SaveChangesAsync(ct);
-        keyCache.Invalidate(); // the member's keys shrink with them from the next request on
+        await keyCacheSync.KeysChangedAsync(); // the member's keys shrink with them from the next request on
         return role;
     }
 
@@ -106,7 +106,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         db.Memberships.Remove(membership);
         Audit(organizationId, caller, AuditEventTypes.MemberRemoved, userId, $"removed ({membership.Role})");
         await db.SaveChangesAsync(ct);
-        keyCache.Invalidate(); // the member's keys stop from the next request on
+        await keyCacheSync.KeysChangedAsync(); // the member's keys stop from the next request on
         return true;
     }
 

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Questra.Web.Data;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Process;
+
+/// <summary>
+/// Two app processes on one PostgreSQL database, as behind a load balancer: what one instance changes, the other
+/// honours; a sign-in from one is good on the other; usage counted by both adds up.
+/// </summary>
+public sealed partial class ScaleOutTests : IAsyncLifetime
+{
+    private const string Password = "Scale-out-9-horses";
+    private readonly PostgresTestDatabase database = PostgresTestDatabase.Create();
+    private AppProcess a = null!;
+    private AppProcess b = null!;
+    private string org = "", adminSecret = "", keyId = "", secret = "", email = "";
+
+    public async Task InitializeAsync()
+    {
+        using (var seed = QuestraFactory.OnDatabase(database))
+        {
+            string owner;
+            (org, owner) = await seed.Data.OrgWithOwnerAsync();
+            (_, adminSecret) = await seed.Data.KeyAsync(org, owner, name: "admin");
+            (keyId, secret) = await seed.Data.KeyAsync(org, owner, name: "script");
+            email = $"scale-{Guid.NewGuid():N}@example.test";
+            await using var scope = seed.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
+        }
+        (string, string)[] settings =
+        [
+            // Cached keys would otherwise be trusted for 5 minutes: only the change notice can make B refuse in time.
+            ("ApiKeys:CacheSeconds", "300"),
+            ("Usage:FlushSeconds", "1"),
+            ("Logging:LogLevel:Questra.Web.Features.ApiKeys.ApiKeyCacheSync", "Debug"),
+        ];
+        var started = await Task.WhenAll(AppProcess.StartAsync(database, settings), AppProcess.StartAsync(database, settings));
+        (a, b) = (started[0], started[1]);
+        await Task.WhenAll(
+            a.WaitForOutputAsync("Listening for API key changes", TimeSpan.FromSeconds(30)),
+            b.WaitForOutputAsync("Listening for API key changes", TimeSpan.FromSeconds(30)));
+    }
+
+    public Task DisposeAsync()
+    {
+        a?.Dispose();
+        b?.Dispose();
+        database.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private HttpClient Api(AppProcess app, string key)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        client.DefaultRequestHeaders.Add("X-Org-Id", org);
+        return client;
+    }
+
+    [Fact]
+    public async Task KeyRevokedThroughA_IsRefusedByB_WithinOneSecond()
+    {
+        using var onB = Api(b, secret);
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync("/api/surveys")).StatusCode); // cached on B now
+
+        using var adminOnA = Api(a, adminSecret);
+        var revoke = await adminOnA.PostAsync($"/api/api-keys/{keyId}/revoke", null);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        var sinceRevoke = Stopwatch.StartNew();
+
+        HttpStatusCode status;
+        while ((status = (await onB.GetAsync("/api/surveys")).StatusCode) == HttpStatusCode.OK && sinceRevoke.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+        var refusedAfter = sinceRevoke.Elapsed;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.True(refusedAfter < TimeSpan.FromSeconds(1), $"B still accepted the revoked key {refusedAfter.TotalMilliseconds:F0} ms after the revoke returned");
+        await b.WaitForOutputAsync("Another instance changed API keys", TimeSpan.FromSeconds(5));
+        // And it stays refused on both.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync("/api/surveys")).StatusCode);
+        using var onA = Api(a, secret);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onA.GetAsync("/api/surveys")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignInCookieFromA_IsAcceptedByB()
+    {
+        var cookies = new CookieContainer(); // cookies ignore ports: both instances see the same jar, as behind one host name
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false });
+
+        var form = await browser.GetStringAsync($"{a.BaseUrl}/Account/Login");
+        var fields = HiddenInputs(form);
+        fields["Input.Email"] = email;
+        fields["Input.Password"] = Password;
+        var signIn = await browser.PostAsync($"{a.BaseUrl}/Account/Login", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Contains(cookies.GetCookies(new Uri(a.BaseUrl)), c => c.Name == ".AspNetCore.Identity.Application");
+
+        var onB = await browser.GetAsync($"{b.BaseUrl}/Account/Manage");
+        using var stranger = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var withoutCookie = await stranger.GetAsync($"{b.BaseUrl}/Account/Manage");
+
+        Assert.Equal(HttpStatusCode.OK, onB.StatusCode);
+        Assert.Contains(email, await onB.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, withoutCookie.StatusCode);
+        Assert.Contains("/Account/Login", withoutCookie.Headers.Location?.ToString());
+    }
+
+    [Fact]
+    public async Task ThousandRequestsOverBothInstances_AreCountedExactlyOnce()
+    {
+        using var onA = Api(a, secret);
+        using var onB = Api(b, secret);
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            var mine = new List<HttpStatusCode>();
+            for (var i = worker; i < 1000; i += 8)
+            {
+                mine.Add((await (i % 2 == 0 ? onA : onB).GetAsync("/api/surveys")).StatusCode);
+            }
+            return mine;
+        })));
+        Assert.All(statuses.SelectMany(s => s), s => Assert.Equal(HttpStatusCode.OK, s));
+
+        // Both flush every second while serving, and once more as they stop.
+        await Task.WhenAll(a.StopAsync(), b.StopAsync());
+
+        using var reader = QuestraFactory.OnDatabase(database);
+        var (count, lastUsed) = await reader.Data.WithDb(async db => (
+            await db.ApiKeyUsage.Where(u => u.ApiKeyId == keyId).SumAsync(u => u.Count),
+            await db.ApiKeys.Where(k => k.Id == keyId).Select(k => k.LastUsedAt).SingleAsync()));
+        Assert.Equal(1000, count);
+        Assert.NotNull(lastUsed);
+        Assert.Contains("Wrote key usage", a.OutputText);
+        Assert.Contains("Wrote key usage", b.OutputText);
+    }
+
+    private static Dictionary<string, string> HiddenInputs(string html)
+    {
+        var fields = new Dictionary<string, string>();
+        foreach (Match input in InputTag().Matches(html))
+        {
+            var tag = input.Value;
+            if (!tag.Contains("type=\"hidden\"", StringComparison.Ordinal)) continue;
+            var name = NameAttribute().Match(tag);
+            var value = ValueAttribute().Match(tag);
+            if (name.Success) fields[WebUtility.HtmlDecode(name.Groups[1].Value)] = WebUtility.HtmlDecode(value.Success ? value.Groups[1].Value : "");
+        }
+        return fields;
+    }
+
+    [GeneratedRegex("<input[^>]*>")]
+    private static partial Regex InputTag();
+
+    [GeneratedRegex("\\sname=\"([^\"]*)\"")]
+    private static partial Regex NameAttribute();
+
+    [GeneratedRegex("\\svalue=\"([^\"]*)\"")]
+    private static partial Regex ValueAttribute();
+}
