@@ -12,6 +12,7 @@ builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
 builder.Services.AddQuestraIdentity(builder.Configuration);
 builder.Services.AddQuestraFeatures();
 builder.Services.AddQuestraApi(builder.Configuration);
+builder.Services.AddQuestraReverseProxy(builder.Configuration);
 builder.Services.AddHealthChecks();
 if (builder.Environment.IsDevelopment())
 {
@@ -21,6 +22,7 @@ if (builder.Environment.IsDevelopment())
 var app = builder.Build();
 
 await app.MigrateQuestraDatabaseAsync();
+app.UseQuestraReverseProxy(app.Configuration);
 app.UseQuestraErrorHandling();
 app.UseQuestraSecurityHeaders();
 app.UseQuestraApiDocs();

@@ -44,3 +44,44 @@ public class ThrottleTests(ThrottledFactory factory) : IClassFixture<ThrottledFa
         Assert.Equal(HttpStatusCode.OK, (await Get(valid, org, attacker)).StatusCode);
     }
 }
+
+public sealed class ThrottledBehindProxyFactory : QuestraFactory
+{
+    protected override int FailedAuthPerMinute => 20;
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("ReverseProxy:KnownProxies:0", "127.0.0.1"); // the test server's requests come from loopback
+    }
+}
+
+/// <summary>Behind a named proxy the throttle counts per real client (X-Forwarded-For); without one that header is ignored.</summary>
+public class ForwardedClientTests(ThrottledBehindProxyFactory behindProxy, ThrottledFactory direct)
+    : IClassFixture<ThrottledBehindProxyFactory>, IClassFixture<ThrottledFactory>
+{
+    private static async Task<HttpStatusCode> Fail(QuestraFactory factory, string forwardedFor)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/surveys");
+        request.Headers.Add("Authorization", $"Bearer {ApiKeySecret.Generate()}");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return (await factory.CreateClient().SendAsync(request)).StatusCode;
+    }
+
+    [Fact]
+    public async Task BehindAKnownProxy_EachForwardedClientHasItsOwnBudget()
+    {
+        for (var i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.Unauthorized, await Fail(behindProxy, "203.0.113.40"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Fail(behindProxy, "203.0.113.40"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Fail(behindProxy, "198.51.100.41"));
+    }
+
+    [Fact]
+    public async Task WithoutAKnownProxy_ForwardedForIsIgnored_SoItCannotDodgeTheThrottle()
+    {
+        for (var i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.Unauthorized, await Fail(direct, $"203.0.113.{i}"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Fail(direct, "198.51.100.99"));
+    }
+}
