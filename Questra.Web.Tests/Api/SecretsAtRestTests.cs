@@ -9,7 +9,7 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Api;
 
-public class SecretsAtRestTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class SecretsAtRestTests(QuestraFactory factory)
 {
     [Fact]
     public async Task AfterCreatingUsingAndRollingKeys_NoSecretIsInTheDatabaseFilesOrTheLogs()
@@ -25,7 +25,7 @@ public class SecretsAtRestTests(QuestraFactory factory) : IClassFixture<QuestraF
         Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(third, org).GetAsync("/api/surveys")).StatusCode);
         await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
 
-        var stored = DatabaseFiles.ReadAll(factory.DatabasePath);
+        var stored = await factory.Database.ReadAllStoredTextAsync();
         var logs = string.Join('\n', factory.Logs.Lines);
 
         Assert.Contains(first[..12], stored); // the display prefix is stored, and the search does find text in these files
@@ -37,3 +37,7 @@ public class SecretsAtRestTests(QuestraFactory factory) : IClassFixture<QuestraF
         }
     }
 }
+
+public sealed class SecretsAtRestTestsOnSqlite(QuestraFactory factory) : SecretsAtRestTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class SecretsAtRestTestsOnPostgres(PostgresFactory factory) : SecretsAtRestTests(factory), IClassFixture<PostgresFactory>;

@@ -8,7 +8,7 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Components;
 
 /// <summary>Whole dashboard pages rendered by bUnit over the app's real services and database.</summary>
-public class PageTests(QuestraFactory factory) : DashboardTestContext, IClassFixture<QuestraFactory>
+public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
 {
     [Fact]
     public async Task ApiKeysPage_WithoutMfa_ShowsOnlyTheGate_NoTableAndNoCreateButton()
@@ -99,3 +99,7 @@ public class PageTests(QuestraFactory factory) : DashboardTestContext, IClassFix
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=members-table] .rz-data-row")));
     }
 }
+
+public sealed class PageTestsOnSqlite(QuestraFactory factory) : PageTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class PageTestsOnPostgres(PostgresFactory factory) : PageTests(factory), IClassFixture<PostgresFactory>;

@@ -9,7 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Questra.Web.Tests.EndToEnd;
 
 /// <summary>What a person does, in real headless Chromium against the app on a real socket.</summary>
-public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
+public abstract class BrowserFlowTests(BrowserHost host)
 {
     private const string Password = "Correct-Horse-9-battery";
 
@@ -255,7 +255,7 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         host.AssertNoCspViolations();
 
         // After creating and rolling, no secret is in the database files or the logs.
-        var stored = Questra.Web.Tests.Infrastructure.DatabaseFiles.ReadAll(host.Factory.DatabasePath);
+        var stored = await host.Factory.Database.ReadAllStoredTextAsync();
         var logs = string.Join('\n', host.Factory.Logs.Lines);
         Assert.Contains(newSecret[..12], stored);
         foreach (var secret in new[] { oldSecret, newSecret })
@@ -300,3 +300,7 @@ public class BrowserFlowTests(BrowserHost host) : IClassFixture<BrowserHost>
         await Expect(page.GetByText("This account has been locked out")).ToBeVisibleAsync();
     }
 }
+
+public sealed class BrowserFlowTestsOnSqlite(BrowserHost host) : BrowserFlowTests(host), IClassFixture<BrowserHost>;
+
+public sealed class BrowserFlowTestsOnPostgres(PostgresBrowserHost host) : BrowserFlowTests(host), IClassFixture<PostgresBrowserHost>;

@@ -13,8 +13,12 @@ namespace Questra.Web.Tests.EndToEnd;
 /// The app on a real localhost socket (Kestrel) with a fresh database, and headless Debian Chromium driven by
 /// Playwright. Screenshots go to TestResults/screenshots.
 /// </summary>
-public sealed class BrowserHost : IAsyncLifetime
+public class BrowserHost : IAsyncLifetime
 {
+    public BrowserHost() : this(new E2eFactory()) { }
+
+    protected BrowserHost(E2eFactory factory) => Factory = factory;
+
     public static readonly string? ChromiumPath =
         new[] { Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser" }
             .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p));
@@ -23,7 +27,7 @@ public sealed class BrowserHost : IAsyncLifetime
 
     public static readonly string ScreenshotDir = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestResults", "screenshots");
 
-    public E2eFactory Factory { get; } = new();
+    public E2eFactory Factory { get; }
     public string BaseUrl { get; private set; } = "";
     private IPlaywright? playwright;
     public IBrowser Browser { get; private set; } = default!;
@@ -99,6 +103,10 @@ public sealed class BrowserHost : IAsyncLifetime
 /// <summary>Like Development: a new user's org is on Pro with sample surveys, and registration shows the confirm link.</summary>
 public sealed class E2eFactory : QuestraFactory
 {
+    public E2eFactory() : base(new SqliteTestDatabase(DatabaseFiles.NewPath("e2e"), deleteOnDispose: true)) { }
+
+    public E2eFactory(TestDatabase database) : base(database) { }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -107,3 +115,6 @@ public sealed class E2eFactory : QuestraFactory
         builder.UseSetting("Accounts:ShowConfirmationLink", "true");
     }
 }
+
+/// <summary>The same browser flows with the app on PostgreSQL.</summary>
+public sealed class PostgresBrowserHost() : BrowserHost(new E2eFactory(PostgresTestDatabase.Create()));

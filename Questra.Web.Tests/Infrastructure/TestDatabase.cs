@@ -14,6 +14,9 @@ public abstract class TestDatabase : IDisposable
     /// <summary>The SQLite file; only SQLite databases have one.</summary>
     public virtual string FilePath => throw new InvalidOperationException($"A {Provider} database has no file.");
 
+    /// <summary>Everything stored, as text, to search for what must never be there (a secret in clear).</summary>
+    public abstract Task<string> ReadAllStoredTextAsync();
+
     public abstract void Dispose();
 }
 
@@ -22,6 +25,8 @@ public sealed class SqliteTestDatabase(string path, bool deleteOnDispose) : Test
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
     public override string ConnectionString => $"Data Source={path}";
     public override string FilePath => path;
+
+    public override Task<string> ReadAllStoredTextAsync() => Task.FromResult(DatabaseFiles.ReadAll(path));
 
     public override void Dispose()
     {
@@ -50,6 +55,26 @@ public sealed class PostgresTestDatabase : TestDatabase
         Admin($"CREATE DATABASE {name}");
         var builder = new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { Database = name };
         return new PostgresTestDatabase(name, builder.ConnectionString);
+    }
+
+    /// <summary>A full <c>pg_dump</c> of the database: every table's rows, as the server stores them.</summary>
+    public override async Task<string> ReadAllStoredTextAsync()
+    {
+        var c = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var start = new ProcessStartInfo(PostgresServer.Tool("pg_dump"),
+            ["--host", c.Host!, "--port", c.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", c.Username!, "--dbname", name])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (c.Password is { } password) start.Environment["PGPASSWORD"] = password;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var dump = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"pg_dump failed: {await errors}");
+        return await dump;
     }
 
     public override void Dispose()
@@ -99,6 +124,13 @@ public static class PostgresServer
         }
         return stdout.Result.Trim();
     }
+
+    /// <summary>A PostgreSQL client program (pg_dump, psql): the newest installed version's, else the one on PATH.</summary>
+    public static string Tool(string name) =>
+        Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", name)).Where(File.Exists)
+                .OrderByDescending(p => p, StringComparer.Ordinal).FirstOrDefault() ?? name
+            : name;
 
     private static string RepositoryRoot()
     {

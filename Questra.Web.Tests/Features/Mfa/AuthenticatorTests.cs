@@ -9,7 +9,7 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Features.Mfa;
 
 /// <summary>The authenticator as Identity uses it: drift window, no replays, recovery codes hashed and single-use.</summary>
-public class AuthenticatorTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class AuthenticatorTests(QuestraFactory factory)
 {
     private async Task<(ApplicationUser User, byte[] Key)> EnrolledUserAsync()
     {
@@ -112,3 +112,7 @@ public class AuthenticatorTests(QuestraFactory factory) : IClassFixture<QuestraF
         Assert.Equal(8, await users.CountRecoveryCodesAsync(tracked));
     }
 }
+
+public sealed class AuthenticatorTestsOnSqlite(QuestraFactory factory) : AuthenticatorTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class AuthenticatorTestsOnPostgres(PostgresFactory factory) : AuthenticatorTests(factory), IClassFixture<PostgresFactory>;

@@ -7,7 +7,7 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Features.Organizations;
 
-public class CurrentOrganizationTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+public abstract class CurrentOrganizationTests(QuestraFactory factory)
 {
     private sealed class SignedIn(string userId) : AuthenticationStateProvider
     {
@@ -52,3 +52,7 @@ public class CurrentOrganizationTests(QuestraFactory factory) : IClassFixture<Qu
         Assert.Null(await For(user).GetAsync());
     }
 }
+
+public sealed class CurrentOrganizationTestsOnSqlite(QuestraFactory factory) : CurrentOrganizationTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class CurrentOrganizationTestsOnPostgres(PostgresFactory factory) : CurrentOrganizationTests(factory), IClassFixture<PostgresFactory>;
