@@ -55,14 +55,21 @@ declare -A SCENARIOS=(
 )
 ORDER=(baseline one_key keys_1000 bad_checksum unknown_key metrics_100k)
 
-run_wrk() { # name duration -> "rps p50_ms p99_ms"
+# CPU time the app has used so far, in clock ticks (user + system, from /proc).
+app_cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
+
+run_wrk() { # name duration -> "rps p50_ms p99_ms total non2xx cpu_us_per_request"
   read -r path file count <<<"${SCENARIOS[$1]}"
   [ "$file" = "-" ] && file=""
+  local cpu_before cpu_after
+  cpu_before=$(app_cpu_ticks)
   BENCH_PATH="$path" BENCH_KEYFILE="$file" BENCH_KEYS="$count" \
     $WRK_PIN wrk -t1 -c"$CONNECTIONS" -d"$2"s --latency -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
-  python3 - "$WORK/wrk.txt" <<'PY'
+  cpu_after=$(app_cpu_ticks)
+  python3 - "$WORK/wrk.txt" "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
+ticks, hz = int(sys.argv[2]), int(sys.argv[3])
 def ms(label):
     m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
     v, unit = float(m.group(1)), m.group(2)
@@ -70,13 +77,13 @@ def ms(label):
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
 total = int(re.search(r"(\d+) requests in", text).group(1))
-print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f} {total} {non2xx.group(1) if non2xx else 0}")
+print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f} {total} {non2xx.group(1) if non2xx else 0} {ticks / hz * 1e6 / total:.1f}")
 PY
 }
 
 OK_REQUESTS=0 # every request answered 200 is one the usage roll-up must count
 count_ok() { # name wrk-line
-  case "$1" in bad_checksum|unknown_key) ;; *) read -r _ _ _ total non2xx <<<"$2"; OK_REQUESTS=$((OK_REQUESTS + total - non2xx)) ;; esac
+  case "$1" in bad_checksum|unknown_key) ;; *) read -r _ _ _ total non2xx _ <<<"$2"; OK_REQUESTS=$((OK_REQUESTS + total - non2xx)) ;; esac
 }
 
 echo "warm-up..."
@@ -84,7 +91,9 @@ for s in "${ORDER[@]}"; do line=$(run_wrk "$s" 3); count_ok "$s" "$line"; done
 
 : >"$WORK/results.txt"
 for round in $(seq 1 "$ROUNDS"); do
-  for s in "${ORDER[@]}"; do
+  # Each round starts one scenario later, so no scenario always follows the same one (or runs first).
+  shift_by=$(( (round - 1) % ${#ORDER[@]} ))
+  for s in "${ORDER[@]:shift_by}" "${ORDER[@]:0:shift_by}"; do
     line=$(run_wrk "$s" "$DURATION")
     count_ok "$s" "$line"
     echo "round $round $s $line" | tee -a "$WORK/results.txt"
@@ -94,20 +103,27 @@ done
 echo
 python3 - "$WORK/results.txt" <<'PY'
 import sys, statistics, collections
-rows = collections.defaultdict(list)
+rows = collections.defaultdict(dict)
 for line in open(sys.argv[1]):
-    _, rnd, name, rps, p50, p99, total, non2xx = line.split()
-    rows[name].append((float(rps), float(p50), float(p99), int(total), int(non2xx)))
-med = {n: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), statistics.median(r[2] for r in v)) for n, v in rows.items()}
-print(f"{'scenario':<14}{'req/s (median)':>16}{'p50 ms':>10}{'p99 ms':>10}   answers")
-for n, (rps, p50, p99) in med.items():
+    _, rnd, name, rps, p50, p99, total, non2xx, cpu = line.split()
+    rows[name][int(rnd)] = (float(rps), float(p50), float(p99), int(total), int(non2xx), float(cpu))
+med = {n: [statistics.median(r[i] for r in v.values()) for i in (0, 1, 2, 5)] for n, v in rows.items()}
+print(f"{'scenario':<14}{'req/s (median)':>16}{'p50 ms':>10}{'p99 ms':>10}{'app CPU us/req':>16}   answers")
+for n, (rps, p50, p99, cpu) in med.items():
     kind = "401" if n in ("bad_checksum", "unknown_key") else "200"
-    wrong = sum(r[4] for r in rows[n]) if kind == "200" else sum(r[3] - r[4] for r in rows[n])
-    print(f"{n:<14}{rps:>16.0f}{p50:>10.3f}{p99:>10.3f}   {kind} expected, {wrong} other")
-base = med["baseline"]
+    wrong = sum(r[4] for r in rows[n].values()) if kind == "200" else sum(r[3] - r[4] for r in rows[n].values())
+    print(f"{n:<14}{rps:>16.0f}{p50:>10.3f}{p99:>10.3f}{cpu:>16.1f}   {kind} expected, {wrong} other")
+# Ratios are taken per round (each scenario against the baseline of the same round), then the median over rounds.
+base = rows["baseline"]
 print()
 for n in ("one_key", "keys_1000", "bad_checksum", "unknown_key"):
-    print(f"ratio {n}/baseline throughput = {med[n][0] / base[0]:.3f}   p99 added = {med[n][2] - base[2]:+.3f} ms")
+    rounds = sorted(base)
+    tput = [rows[n][r][0] / base[r][0] for r in rounds]
+    p99 = [rows[n][r][2] - base[r][2] for r in rounds]
+    cpu = [rows[n][r][5] / base[r][5] for r in rounds]
+    print(f"ratio {n}/baseline: throughput {statistics.median(tput):.3f} (rounds {min(tput):.3f}..{max(tput):.3f})"
+          f"   p99 added {statistics.median(p99):+.3f} ms ({min(p99):+.2f}..{max(p99):+.2f})"
+          f"   app CPU per request {statistics.median(cpu):.3f} ({min(cpu):.3f}..{max(cpu):.3f})")
 PY
 
 echo
