@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 PORT=${PORT:-5080}
 MILLION=${MILLION:-1000000}
@@ -86,8 +87,9 @@ count_ok() { # name wrk-line
   case "$1" in bad_checksum|unknown_key) ;; *) read -r _ _ _ total non2xx _ <<<"$2"; OK_REQUESTS=$((OK_REQUESTS + total - non2xx)) ;; esac
 }
 
+# Warm-up long enough for the JIT's background recompilation to settle (3 s left the first round slow).
 echo "warm-up..."
-for s in "${ORDER[@]}"; do line=$(run_wrk "$s" 3); count_ok "$s" "$line"; done
+for s in "${ORDER[@]}"; do line=$(run_wrk "$s" "$WARMUP"); count_ok "$s" "$line"; done
 
 : >"$WORK/results.txt"
 for round in $(seq 1 "$ROUNDS"); do
