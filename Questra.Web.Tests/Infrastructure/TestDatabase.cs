@@ -61,20 +61,11 @@ public sealed class PostgresTestDatabase : TestDatabase
     public override async Task<string> ReadAllStoredTextAsync()
     {
         var c = new NpgsqlConnectionStringBuilder(ConnectionString);
-        var start = new ProcessStartInfo(PostgresServer.Tool("pg_dump"),
-            ["--host", c.Host!, "--port", c.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", c.Username!, "--dbname", name])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (c.Password is { } password) start.Environment["PGPASSWORD"] = password;
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var dump = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"pg_dump failed: {await errors}");
-        return await dump;
+        var (exitCode, dump, errors) = await ExternalCommand.RunAsync(PostgresServer.Tool("pg_dump"),
+            ["--host", c.Host!, "--port", c.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", c.Username!, "--dbname", name],
+            c.Password is { } password ? new() { ["PGPASSWORD"] = password } : null);
+        Assert.True(exitCode == 0, $"pg_dump failed: {errors}");
+        return dump;
     }
 
     public override void Dispose()
@@ -108,21 +99,13 @@ public static class PostgresServer
         if (Environment.GetEnvironmentVariable("QUESTRA_TEST_POSTGRES") is { Length: > 0 } configured) return configured;
 
         var script = Path.Combine(RepositoryRoot(), ".ci", "postgres");
-        using var process = System.Diagnostics.Process.Start(new ProcessStartInfo("bash", [script])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        var (exitCode, stdout, stderr) = ExternalCommand.RunAsync("bash", [script]).GetAwaiter().GetResult();
+        if (exitCode != 0)
         {
             throw new InvalidOperationException(
-                $"The PostgreSQL tests need a server: set QUESTRA_TEST_POSTGRES, or let {script} start one. It failed:\n{stderr.Result}");
+                $"The PostgreSQL tests need a server: set QUESTRA_TEST_POSTGRES, or let {script} start one. It failed:\n{stderr}");
         }
-        return stdout.Result.Trim();
+        return stdout.Trim();
     }
 
     /// <summary>A PostgreSQL client program (pg_dump, psql): the newest installed version's, else the one on PATH.</summary>
@@ -139,5 +122,27 @@ public static class PostgresServer
             if (File.Exists(Path.Combine(dir.FullName, "Questra.sln"))) return dir.FullName;
         }
         throw new InvalidOperationException("Could not find the repository root (Questra.sln) above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>Runs a program to its end and hands back its exit code and everything it printed.</summary>
+internal static class ExternalCommand
+{
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+        string fileName, IEnumerable<string> arguments, Dictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(fileName, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        // No captured context: Resolve() waits on this synchronously (it runs once, inside a Lazy).
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        return (process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 }

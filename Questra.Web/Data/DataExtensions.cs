@@ -23,7 +23,6 @@ public static class DataExtensions
         var connectionString = configuration.GetConnectionString("Questra")
             ?? throw new InvalidOperationException("Connection string 'ConnectionStrings:Questra' is not configured.");
         var provider = ReadProvider(configuration);
-        services.AddSingleton(new DatabaseSettings(provider));
         if (provider == DatabaseProvider.PostgreSQL)
         {
             var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
@@ -70,10 +69,4 @@ public static class DataExtensions
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
     }
-}
-
-/// <summary>The database provider in use, for the few places whose SQL differs.</summary>
-public sealed record DatabaseSettings(DatabaseProvider Provider)
-{
-    public bool IsPostgreSql => Provider == DatabaseProvider.PostgreSQL;
 }

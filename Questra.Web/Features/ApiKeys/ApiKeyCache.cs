@@ -47,40 +47,25 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options) : IDisposable
     }
 
     /// <summary>Forgets every cached key. Changes are rare next to requests, so dropping all is simplest and safe.</summary>
-    public void Invalidate()
+    public void Invalidate() => Reset(suspend: null);
+
+    /// <summary>Empties the cache and stores nothing until <see cref="Resume"/>: for when changes made by other instances cannot reach us.</summary>
+    public void Suspend() => Reset(suspend: true);
+
+    /// <summary>Caching again, from empty (whatever changed meanwhile is not in it).</summary>
+    public void Resume() => Reset(suspend: false);
+
+    private void Reset(bool? suspend)
     {
         lock (gate)
         {
+            if (suspend is { } value) suspended = value;
             generation++;
             // Not disposed: a request that grabbed the old instance a moment ago may still read it (it started
             // before this change returned); the garbage collector takes it afterwards.
             entries = NewCache(options.Value);
         }
     }
-
-    /// <summary>Empties the cache and stores nothing until <see cref="Resume"/>: for when changes made by other instances cannot reach us.</summary>
-    public void Suspend()
-    {
-        lock (gate)
-        {
-            suspended = true;
-            generation++;
-            entries = NewCache(options.Value);
-        }
-    }
-
-    /// <summary>Caching again, from empty (whatever changed meanwhile is not in it).</summary>
-    public void Resume()
-    {
-        lock (gate)
-        {
-            suspended = false;
-            generation++;
-            entries = NewCache(options.Value);
-        }
-    }
-
-    public bool IsSuspended => Volatile.Read(ref suspended);
 
     public int Count => entries.Count;
 

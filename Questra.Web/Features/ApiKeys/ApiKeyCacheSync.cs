@@ -1,5 +1,4 @@
 using Npgsql;
-using Questra.Web.Data;
 
 namespace Questra.Web.Features.ApiKeys;
 
@@ -19,15 +18,13 @@ public sealed class ApiKeyCacheSync : BackgroundService
     private readonly ILogger<ApiKeyCacheSync> logger;
     private readonly string instanceId = Guid.NewGuid().ToString("N");
 
-    public ApiKeyCacheSync(ApiKeyCache cache, DatabaseSettings database, IServiceProvider services, ILogger<ApiKeyCacheSync> logger)
+    /// <summary>An <see cref="NpgsqlDataSource"/> is registered only when the app runs on PostgreSQL.</summary>
+    public ApiKeyCacheSync(ApiKeyCache cache, IServiceProvider services, ILogger<ApiKeyCacheSync> logger)
     {
         this.cache = cache;
         this.logger = logger;
-        if (database.IsPostgreSql)
-        {
-            dataSource = services.GetRequiredService<NpgsqlDataSource>();
-            cache.Suspend(); // until this instance hears the others
-        }
+        dataSource = services.GetService<NpgsqlDataSource>();
+        if (dataSource is not null) cache.Suspend(); // until this instance hears the others
     }
 
     /// <summary>Called after a change that could narrow a key (revoke, delete, roll, role or membership change) is saved.</summary>
