@@ -14,17 +14,19 @@ using Questra.Web.Features.Mfa;
 //   generate <db> <outdir>      build the benchmark database; secrets and ids go to <outdir>
 //   page <baseUrl> <outdir> <n> sign in (password + TOTP) and time GET /settings/api-keys n times
 //   verify <db> <outdir>        after a graceful stop: how many of the used keys have last_used_at
+//   checkcost <db> <outdir> <blocks> <calls>  what the key check itself costs per request, in-process
 return args switch
 {
     ["generate", var db, var outDir] => await Generate(db, outDir),
     ["page", var baseUrl, var outDir, var n] => await TimePage(baseUrl, outDir, int.Parse(n)),
     ["verify", var db, var outDir] => Verify(db, outDir),
+    ["checkcost", var db, var outDir, var blocks, var calls] => await CheckCost.RunAsync(db, outDir, int.Parse(blocks), int.Parse(calls)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir>");
+    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir> | checkcost <db> <outdir> <blocks> <calls>");
     return 2;
 }
 
