@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-8}
 DURATION=${DURATION:-10}
+LEADIN=${LEADIN:-3}
 WARMUP=${WARMUP:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 PORT=${PORT:-5080}
@@ -112,9 +113,13 @@ done
 
 : >"$WORK/results.txt"
 for round in $(seq 1 "$ROUNDS"); do
-  # Each round starts one scenario later, so no scenario always follows the same one (or runs first).
-  shift_by=$(( (round - 1) % ${#ORDER[@]} ))
-  for s in "${ORDER[@]:shift_by}" "${ORDER[@]:0:shift_by}"; do
+  # A new shuffled order each round (seeded, so a rerun uses the same orders), and a short lead-in of the same
+  # scenario before each measured window: rotating a fixed order kept every scenario behind the same neighbour
+  # (baseline always after the metrics scenario), and what a scenario leaves behind (thread-pool size, GC
+  # budgets tuned to its load) leaked into the next one's figures.
+  mapfile -t round_order < <(printf '%s\n' "${ORDER[@]}" | shuf --random-source=<(yes "$round"))
+  for s in "${round_order[@]}"; do
+    lead=$(run_wrk "$s" "$LEADIN"); count_ok "$s" "$lead"
     line=$(run_wrk "$s" "$DURATION")
     count_ok "$s" "$line"
     echo "round $round $s $line" | tee -a "$WORK/results.txt"
