@@ -9,49 +9,18 @@ ROUNDS=${ROUNDS:-8}
 DURATION=${DURATION:-10}
 LEADIN=${LEADIN:-3}
 WARMUP=${WARMUP:-10}
-CONNECTIONS=${CONNECTIONS:-16}
-PORT=${PORT:-5080}
+WARMUP_CYCLES=${WARMUP_CYCLES:-3}
 MILLION=${MILLION:-1000000}
-URL="http://127.0.0.1:$PORT"
-# CPU pinning so the load generator does not steal the app's core (default on a machine with 2+ cores; set
-# APP_CPUS= WRK_CPUS= to turn it off, or e.g. APP_CPUS=0-3 WRK_CPUS=4-5 on a bigger machine).
-if [ "$(nproc)" -ge 2 ]; then APP_CPUS=${APP_CPUS-0} WRK_CPUS=${WRK_CPUS-1}; fi
-APP_PIN=${APP_CPUS:+taskset -c $APP_CPUS}
-WRK_PIN=${WRK_CPUS:+taskset -c $WRK_CPUS}
-
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-
-dotnet build -c Release Questra.Web -v q -nologo >/dev/null
-dotnet build -c Release bench/Questra.Bench -v q -nologo >/dev/null
-WORK=$(mktemp -d)
-DB="$WORK/bench.db"
-OUT="$WORK/out"
-dotnet bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll generate "$DB" "$OUT"
-# shellcheck disable=SC1091
-source "$OUT/meta.env"
-export ORG
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_prepare
 
 # What the key check itself costs, in-process (no load generator, no network), before the app is started so
 # nothing else runs: microseconds added per request over the baseline, p99 added, bytes allocated per call.
 echo "in-process key check cost..."
-$APP_PIN dotnet bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll checkcost "$DB" "$OUT" "${CHECK_BLOCKS:-30}" 1000 | tee "$WORK/checkcost.txt"
+$APP_PIN dotnet "$BENCH_TOOL" checkcost "$DB" "$OUT" "${CHECK_BLOCKS:-30}" 1000 | tee "$WORK/checkcost.txt"
 
-APP_DIR=Questra.Web/bin/Release/net10.0
-start_app() {
-  (cd "$APP_DIR" && exec env ASPNETCORE_ENVIRONMENT=Benchmark \
-    ConnectionStrings__Questra="Data Source=$DB" \
-    Benchmark__BypassAuthentication=true Benchmark__OrgId="$ORG" Benchmark__UserId="$USER_ID" \
-    Security__RequireHttps=false \
-    ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000 \
-    Logging__LogLevel__Default=Warning Logging__LogLevel__Questra.Web.Features.Audit.UsageRecorder=Information \
-    $APP_PIN dotnet Questra.Web.dll --urls "$URL" >>"$WORK/app.log" 2>&1) &
-  APP_PID=$!
-  for _ in $(seq 1 120); do curl -sf "$URL/healthz" >/dev/null && return 0; sleep 0.5; done
-  echo "app did not start; log:" >&2; tail -30 "$WORK/app.log" >&2; exit 1
-}
-start_app
-trap 'kill $APP_PID 2>/dev/null || true' EXIT
-APP_STARTED=$(date +%s)
+bench_start_app
 
 # scenario name -> "path keyfile keycount"
 declare -A SCENARIOS=(
@@ -64,16 +33,12 @@ declare -A SCENARIOS=(
 )
 ORDER=(baseline one_key keys_1000 bad_checksum unknown_key metrics_100k)
 
-# CPU time the app has used so far, in clock ticks (user + system, from /proc).
-app_cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
-
 run_wrk() { # name duration -> "rps p50_ms p99_ms total non2xx cpu_us_per_request"
   read -r path file count <<<"${SCENARIOS[$1]}"
   [ "$file" = "-" ] && file=""
   local cpu_before cpu_after
   cpu_before=$(app_cpu_ticks)
-  BENCH_PATH="$path" BENCH_KEYFILE="$file" BENCH_KEYS="$count" \
-    $WRK_PIN wrk -t1 -c"$CONNECTIONS" -d"$2"s --latency -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
+  run_wrk_raw "$path" "$file" "$count" "$2" "$CONNECTIONS" >"$WORK/wrk.txt"
   cpu_after=$(app_cpu_ticks)
   python3 - "$WORK/wrk.txt" "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
@@ -95,20 +60,16 @@ count_ok() { # name wrk-line
   case "$1" in bad_checksum|unknown_key) ;; *) read -r _ _ _ total non2xx _ <<<"$2"; OK_REQUESTS=$((OK_REQUESTS + total - non2xx)) ;; esac
 }
 
-# Warm-up until the JIT has settled. With one busy core the runtime needs 60-90 s to move the hot path through
-# its instrumented tier to the final optimised code (a perf map showed no Tier1 method before ~40 s and the
-# last ones at ~75 s), and the app's CPU time per request halves over that time. So: whole cycles of every
-# scenario until the baseline's CPU per request moves less than 5 % from one cycle to the next (2 to 6 cycles).
+# Warm-up long enough for the JIT to settle. With one busy core the runtime needs 60-90 s to move the hot path
+# through its instrumented tier to the final optimised code (a perf map showed no Tier1 method before ~40 s and
+# the last ones at ~75 s), and the app's CPU time per request halves over that time. Three cycles of every
+# scenario (3 minutes by default); each cycle's baseline figure is printed so a slow start shows.
 echo "warm-up..."
-prev_cpu=0
-for cycle in 1 2 3 4 5 6; do
+for cycle in $(seq 1 "$WARMUP_CYCLES"); do
   for s in "${ORDER[@]}"; do
     line=$(run_wrk "$s" "$WARMUP"); count_ok "$s" "$line"
-    [ "$s" = baseline ] && cpu=$(awk '{print $6}' <<<"$line")
+    [ "$s" = baseline ] && echo "warm-up cycle $cycle: baseline app CPU per request $(awk '{print $6}' <<<"$line") us"
   done
-  echo "warm-up cycle $cycle: baseline app CPU per request $cpu us"
-  if [ "$cycle" -ge 2 ] && python3 -c "import sys; sys.exit(0 if abs($cpu - $prev_cpu) < 0.05 * $prev_cpu else 1)"; then break; fi
-  prev_cpu=$cpu
 done
 
 : >"$WORK/results.txt"
@@ -158,19 +119,18 @@ for line in open(sys.argv[2]):
     m = dict(re.findall(r"(\w+)=(\S+)", line))
     if m.get("scenario") in ("one_key", "keys_1000", "bad_checksum"):
         added = float(m["added_mean_us"])
-        print(f"check cost {m['scenario']}: +{added:.1f} us per request (in-process, median over blocks), "
+        print(f"check cost {m['scenario']}: +{added:.1f} us per request on average (typical call +{float(m['added_typical_us']):.1f} us), "
               f"p99 +{float(m['added_p99_us']) / 1000:.3f} ms; against {base_cpu:.0f} us of app CPU per baseline request "
               f"-> throughput ratio {base_cpu / (base_cpu + max(added, 0)):.3f}")
 PY
 
 echo
 # Latency of one request at a time (no queueing behind other connections).
-BENCH_PATH="/api/surveys/$BIG_SURVEY/metrics/responses" BENCH_KEYFILE="$OUT/keys.txt" BENCH_KEYS=1 \
-  $WRK_PIN wrk -t1 -c1 -d10s --latency -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
+run_wrk_raw "/api/surveys/$BIG_SURVEY/metrics/responses" "$OUT/keys.txt" 1 10 1 >"$WORK/wrk.txt"
 METRICS_OK=$(grep -oE '^ *[0-9]+ requests in' "$WORK/wrk.txt" | grep -oE '[0-9]+')
 OK_REQUESTS=$((OK_REQUESTS + METRICS_OK))
 echo "metrics on 100,000 responses, one connection: p50 $(awk '$1=="50%" {print $2}' "$WORK/wrk.txt"), p99 $(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")"
-dotnet bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll page "$URL" "$OUT" 30
+dotnet "$BENCH_TOOL" page "$URL" "$OUT" 30
 
 # A never-used key becomes "used" within one flush.
 FRESH=$(sed -n '9999p' "$OUT/keys.txt")
@@ -181,24 +141,21 @@ until python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$DB?mode=ro', uri=
 echo "never-used key shown as used after $(python3 -c "print(round($(date +%s.%N) - $T0, 1))") s"
 
 echo
-PID=$(pgrep -f "Questra.Web.dll --urls $URL" | head -1)
-echo "working set before sustained load: $(( $(ps -o rss= -p "$PID") / 1024 )) MiB"
+echo "working set before sustained load: $(( $(ps -o rss= -p "$APP_PID") / 1024 )) MiB"
 echo "sustained load over 10,000 keys until $MILLION requests..."
 SENT=0
 while [ "$SENT" -lt "$MILLION" ]; do
-  read -r path file count <<<"/api/surveys $OUT/keys.txt 10000"
-  BENCH_PATH="$path" BENCH_KEYFILE="$file" BENCH_KEYS="$count" $WRK_PIN wrk -t1 -c"$CONNECTIONS" -d20s -s bench/lua/keys.lua "$URL" >"$WORK/wrk.txt"
+  run_wrk_raw /api/surveys "$OUT/keys.txt" 10000 20 "$CONNECTIONS" >"$WORK/wrk.txt"
   SENT=$((SENT + $(grep -oE '^ *[0-9]+ requests in' "$WORK/wrk.txt" | grep -oE '[0-9]+')))
 done
 OK_REQUESTS=$((OK_REQUESTS + SENT))
-echo "after $SENT requests: working set $(( $(ps -o rss= -p "$PID") / 1024 )) MiB (key cache entries are capped at ApiKeys:CacheSize)"
+echo "after $SENT requests: working set $(( $(ps -o rss= -p "$APP_PID") / 1024 )) MiB (key cache entries are capped at ApiKeys:CacheSize)"
 ELAPSED=$(( $(date +%s) - APP_STARTED ))
 FLUSHES=$(grep -c "Wrote key usage" "$WORK/app.log" || true)
 echo "usage flushes: $FLUSHES in ${ELAPSED} s of load (each writes each used key's last_used_at at most once)"
 
-kill -TERM "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
-trap - EXIT
-dotnet bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll verify "$DB" "$OUT"
+bench_stop_app
+dotnet "$BENCH_TOOL" verify "$DB" "$OUT"
 echo "requests answered 200 during the run: $OK_REQUESTS (the usage count above must be at least this: nothing lost on a graceful stop; it can be higher by requests the server finished after wrk stopped its clock)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d)"
 rm -rf "$WORK"

@@ -1,0 +1,57 @@
+# Shared by bench/run.sh and bench/profile.sh (sourced, not run): settings, building, the generated database,
+# starting and stopping the app in the Benchmark environment, and one wrk run.
+CONNECTIONS=${CONNECTIONS:-16}
+PORT=${PORT:-5080}
+URL="http://127.0.0.1:$PORT"
+# CPU pinning so the load generator does not steal the app's core (default on a machine with 2+ cores; set
+# APP_CPUS= WRK_CPUS= to turn it off, or e.g. APP_CPUS=0-3 WRK_CPUS=4-5 on a bigger machine).
+if [ "$(nproc)" -ge 2 ]; then APP_CPUS=${APP_CPUS-0} WRK_CPUS=${WRK_CPUS-1}; fi
+APP_PIN=${APP_CPUS:+taskset -c $APP_CPUS}
+WRK_PIN=${WRK_CPUS:+taskset -c $WRK_CPUS}
+BENCH_TOOL=bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll
+APP_DIR=Questra.Web/bin/Release/net10.0
+
+# Builds Release and generates the database into a fresh $WORK: $DB, $OUT (secrets, ids), $ORG, $USER_ID, $BIG_SURVEY.
+bench_prepare() {
+  command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+  dotnet build -c Release Questra.Web -v q -nologo >/dev/null
+  dotnet build -c Release bench/Questra.Bench -v q -nologo >/dev/null
+  WORK=$(mktemp -d)
+  DB="$WORK/bench.db"
+  OUT="$WORK/out"
+  dotnet "$BENCH_TOOL" generate "$DB" "$OUT"
+  # shellcheck disable=SC1091
+  source "$OUT/meta.env"
+  export ORG
+}
+
+# Starts the app on $URL (extra environment assignments as arguments) and waits until it answers; sets $APP_PID.
+bench_start_app() {
+  (cd "$APP_DIR" && exec env "$@" ASPNETCORE_ENVIRONMENT=Benchmark \
+    ConnectionStrings__Questra="Data Source=$DB" \
+    Benchmark__BypassAuthentication=true Benchmark__OrgId="$ORG" Benchmark__UserId="$USER_ID" \
+    Security__RequireHttps=false \
+    ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000 \
+    Logging__LogLevel__Default=Warning Logging__LogLevel__Questra.Web.Features.Audit.UsageRecorder=Information \
+    $APP_PIN dotnet Questra.Web.dll --urls "$URL" >>"$WORK/app.log" 2>&1) &
+  APP_PID=$!
+  APP_STARTED=$(date +%s)
+  trap 'kill $APP_PID 2>/dev/null || true' EXIT
+  for _ in $(seq 1 120); do curl -sf "$URL/healthz" >/dev/null && return 0; sleep 0.5; done
+  echo "app did not start; log:" >&2; tail -30 "$WORK/app.log" >&2; exit 1
+}
+
+# Graceful stop (SIGTERM: the usage buffer is flushed) and wait for the process to end.
+bench_stop_app() {
+  kill -TERM "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
+  trap - EXIT
+}
+
+# CPU time the app has used so far, in clock ticks (user + system, from /proc).
+app_cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
+
+# One wrk run: path keyfile(or "") keycount seconds connections; wrk's report on stdout.
+run_wrk_raw() {
+  BENCH_PATH="$1" BENCH_KEYFILE="$2" BENCH_KEYS="$3" \
+    $WRK_PIN wrk -t1 -c"$5" -d"$4"s --latency -s bench/lua/keys.lua "$URL"
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Where the app's CPU goes under keyed load, sampled with perf: the share spent in the key check, measured in the
+# same seconds as everything else the request does, so a slow patch of the machine scales both alike.
+# Run by hand after (not during) bench/run.sh:  bash bench/profile.sh
+# Needs perf (installs Debian's linux-perf if missing). For perf to name JIT-compiled frames the app runs with
+# DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0 here only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+SECONDS_PER_PROFILE=${SECONDS_PER_PROFILE:-20}
+MIXED_WARMUP=${MIXED_WARMUP:-120}
+
+command -v perf >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf; }
+bench_prepare
+bench_start_app DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+
+# Warm-up with every kind of request at once, so the JIT's profile-guided code is tuned to a mix of them.
+echo "mixed warm-up, ${MIXED_WARMUP} s..."
+run_wrk_raw /api/surveys "" 0 "$MIXED_WARMUP" 8 >/dev/null &
+run_wrk_raw /api/surveys "$OUT/keys.txt" 1000 "$MIXED_WARMUP" 8 >/dev/null
+wait
+
+# Share (in % of all samples) of stacks passing through a frame matching $2, in the profile $1.
+inclusive() { perf report -i "$1" --children --sort sym --stdio -g none 2>/dev/null | grep -F "$2" | head -1 | awk '{print $1+0}'; }
+self_dso() { perf report -i "$1" --no-children --sort dso --stdio -g none 2>/dev/null | grep -F "$2" | head -1 | awk '{print $1+0}'; }
+
+for scenario in baseline one_key keys_1000; do
+  case $scenario in baseline) file="" count=0 ;; one_key) file="$OUT/keys.txt" count=1 ;; keys_1000) file="$OUT/keys.txt" count=1000 ;; esac
+  run_wrk_raw /api/surveys "$file" "$count" $((SECONDS_PER_PROFILE + 4)) "$CONNECTIONS" >"$WORK/$scenario.wrk" &
+  load=$!
+  sleep 2
+  perf record -q -e cpu-clock -F 999 -g -p "$APP_PID" -o "$WORK/$scenario.perf" -- sleep "$SECONDS_PER_PROFILE" 2>/dev/null
+  wait "$load"
+  handler=$(inclusive "$WORK/$scenario.perf" "ApiKeyAuthenticationHandler+<HandleAuthenticateAsync>")
+  crypto=$(self_dso "$WORK/$scenario.perf" "libcrypto")
+  sqlite=$(self_dso "$WORK/$scenario.perf" "libe_sqlite3")
+  echo "$scenario ${handler:-0} ${crypto:-0} ${sqlite:-0}" >>"$WORK/shares.txt"
+  printf '%-10s authentication handler %5.2f %% of app CPU, SHA-256 (libcrypto) %5.2f %%, SQLite %5.2f %%\n' \
+    "$scenario" "${handler:-0}" "${crypto:-0}" "${sqlite:-0}"
+done
+python3 - "$WORK/shares.txt" <<'PY'
+import sys
+rows = {n: (float(h), float(c)) for n, h, c, _ in (l.split() for l in open(sys.argv[1]))}
+base = sum(rows["baseline"])
+for n in ("one_key", "keys_1000"):
+    added = sum(rows[n]) - base
+    print(f"{n}: the key check takes {added:.2f} % more of the app's CPU than the baseline's bypass "
+          f"-> a CPU-bound server keeps {1 - added / 100:.3f} of the baseline's throughput")
+PY
+bench_stop_app
+echo "machine: $(nproc) cores, $(date -u +%Y-%m-%d)"
+rm -rf "$WORK"
