@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Questra key-check benchmark. Run by hand on an otherwise idle machine:  bash bench/run.sh
 # Builds Release, generates a large database (100 orgs, 10,000 keys, 50,000 surveys, 500,000 responses),
-# starts the app on localhost, and runs every scenario ROUNDS times, alternating, with wrk. Prints medians,
-# the ratios measured in the same run, the API Keys page render time, the usage-write count, and memory.
+# times the key check in-process, starts the app on localhost, and runs every scenario ROUNDS times, shuffled,
+# with wrk. Prints medians, the ratios measured in the same run (wrk's and the in-process one), the API Keys
+# page render time, the usage-write count, and memory. See bench/RESULTS.md for how to read them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-8}
