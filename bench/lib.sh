@@ -1,5 +1,7 @@
 # Shared by bench/run.sh and bench/profile.sh (sourced, not run): settings, building, the generated database,
 # starting and stopping the app in the Benchmark environment, and one wrk run.
+# Under set -e a failing step would end the script without a word; say which one.
+trap 'echo "bench: \"$BASH_COMMAND\" failed (line $LINENO)" >&2' ERR
 CONNECTIONS=${CONNECTIONS:-16}
 PORT=${PORT:-5080}
 URL="http://127.0.0.1:$PORT"
@@ -23,6 +25,26 @@ bench_prepare() {
   # shellcheck disable=SC1091
   source "$OUT/meta.env"
   export ORG
+}
+
+# The wrk scenarios, name -> "path keyfile keycount" ("-": no key, the benchmark bypass). Needs bench_prepare first.
+bench_scenarios() {
+  declare -gA SCENARIOS=(
+    [baseline]="/api/surveys - 0"
+    [one_key]="/api/surveys $OUT/keys.txt 1"
+    [keys_1000]="/api/surveys $OUT/keys.txt 1000"
+    [bad_checksum]="/api/surveys $OUT/bad-checksum.txt 1000"
+    [unknown_key]="/api/surveys $OUT/unknown.txt 1000"
+    [metrics_100k]="/api/surveys/$BIG_SURVEY/metrics/responses $OUT/keys.txt 1"
+  )
+}
+
+# One scenario from the table for wrk: name seconds connections; wrk's report on stdout.
+run_scenario_raw() {
+  local path file count
+  read -r path file count <<<"${SCENARIOS[$1]}"
+  [ "$file" = "-" ] && file=""
+  run_wrk_raw "$path" "$file" "$count" "$2" "$3"
 }
 
 # Starts the app on $URL (extra environment assignments as arguments) and waits until it answers; sets $APP_PID.

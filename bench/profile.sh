@@ -13,13 +13,14 @@ MIXED_WARMUP=${MIXED_WARMUP:-120}
 
 command -v perf >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf; }
 bench_prepare
+bench_scenarios
 bench_start_app DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 
 # Warm-up with every kind of request at once, so the JIT's profile-guided code is tuned to a mix of them.
 echo "mixed warm-up, ${MIXED_WARMUP} s..."
-run_wrk_raw /api/surveys "" 0 "$MIXED_WARMUP" 8 >/dev/null &
+run_scenario_raw baseline "$MIXED_WARMUP" 8 >/dev/null &
 unkeyed=$!
-run_wrk_raw /api/surveys "$OUT/keys.txt" 1000 "$MIXED_WARMUP" 8 >/dev/null
+run_scenario_raw keys_1000 "$MIXED_WARMUP" 8 >/dev/null
 wait "$unkeyed" # not a bare wait: the app is a background job too
 
 # Share (in % of all samples) of stacks passing through a frame matching $2, in the profile $1.
@@ -29,18 +30,21 @@ inclusive() { perf report -i "$1" --children --sort sym --stdio -g none 2>/dev/n
 self_dso() { perf report -i "$1" --no-children --sort dso --stdio -g none 2>/dev/null | first_share "$2"; }
 
 for scenario in baseline one_key keys_1000; do
-  case $scenario in baseline) file="" count=0 ;; one_key) file="$OUT/keys.txt" count=1 ;; keys_1000) file="$OUT/keys.txt" count=1000 ;; esac
-  run_wrk_raw /api/surveys "$file" "$count" $((SECONDS_PER_PROFILE + 4)) "$CONNECTIONS" >"$WORK/$scenario.wrk" &
+  run_scenario_raw "$scenario" $((SECONDS_PER_PROFILE + 4)) "$CONNECTIONS" >"$WORK/$scenario.wrk" &
   load=$!
   sleep 2
   perf record -q -e cpu-clock -F 999 -g -p "$APP_PID" -o "$WORK/$scenario.perf" -- sleep "$SECONDS_PER_PROFILE" 2>/dev/null
   wait "$load"
+  # A profile of refused requests would measure the wrong thing: every answer must have been a 200.
+  if grep -q "Non-2xx or 3xx responses" "$WORK/$scenario.wrk"; then
+    echo "$scenario: some answers were not 200:" >&2; cat "$WORK/$scenario.wrk" >&2; exit 1
+  fi
   handler=$(inclusive "$WORK/$scenario.perf" "ApiKeyAuthenticationHandler+<HandleAuthenticateAsync>")
   crypto=$(self_dso "$WORK/$scenario.perf" "libcrypto")
   sqlite=$(self_dso "$WORK/$scenario.perf" "libe_sqlite3")
-  echo "$scenario ${handler:-0} ${crypto:-0} ${sqlite:-0}" >>"$WORK/shares.txt"
+  echo "$scenario $handler $crypto $sqlite" >>"$WORK/shares.txt"
   printf '%-10s authentication handler %5.2f %% of app CPU, SHA-256 (libcrypto) %5.2f %%, SQLite %5.2f %%\n' \
-    "$scenario" "${handler:-0}" "${crypto:-0}" "${sqlite:-0}"
+    "$scenario" "$handler" "$crypto" "$sqlite"
 done
 python3 - "$WORK/shares.txt" <<'PY'
 import sys

@@ -23,23 +23,13 @@ $APP_PIN dotnet "$BENCH_TOOL" checkcost "$DB" "$OUT" "${CHECK_BLOCKS:-30}" 1000 
 
 bench_start_app
 
-# scenario name -> "path keyfile keycount"
-declare -A SCENARIOS=(
-  [baseline]="/api/surveys - 0"
-  [one_key]="/api/surveys $OUT/keys.txt 1"
-  [keys_1000]="/api/surveys $OUT/keys.txt 1000"
-  [bad_checksum]="/api/surveys $OUT/bad-checksum.txt 1000"
-  [unknown_key]="/api/surveys $OUT/unknown.txt 1000"
-  [metrics_100k]="/api/surveys/$BIG_SURVEY/metrics/responses $OUT/keys.txt 1"
-)
+bench_scenarios
 ORDER=(baseline one_key keys_1000 bad_checksum unknown_key metrics_100k)
 
 run_wrk() { # name duration -> "rps p50_ms p99_ms total non2xx cpu_us_per_request"
-  read -r path file count <<<"${SCENARIOS[$1]}"
-  [ "$file" = "-" ] && file=""
   local cpu_before cpu_after
   cpu_before=$(app_cpu_ticks)
-  run_wrk_raw "$path" "$file" "$count" "$2" "$CONNECTIONS" >"$WORK/wrk.txt"
+  run_scenario_raw "$1" "$2" "$CONNECTIONS" >"$WORK/wrk.txt"
   cpu_after=$(app_cpu_ticks)
   python3 - "$WORK/wrk.txt" "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
