@@ -23,6 +23,7 @@ var app = builder.Build();
 
 await app.MigrateQuestraDatabaseAsync();
 app.UseQuestraReverseProxy(app.Configuration);
+app.UseApiNoStore();
 app.UseQuestraErrorHandling();
 app.UseQuestraSecurityHeaders();
 app.UseQuestraApiDocs();

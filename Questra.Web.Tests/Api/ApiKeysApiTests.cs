@@ -255,13 +255,13 @@ public abstract class ApiKeysApiTests(QuestraFactory factory)
     }
 
     [Fact]
-    public async Task Roll_ByAKeyWithFewerScopesThanTheTarget_IsRefused()
+    public async Task Roll_ByAKeyWithFewerScopesThanTheTarget_IsOutsideItsReach()
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();
         var (fullId, _) = await Data.KeyAsync(org, owner);
         var (_, narrow) = await Data.KeyAsync(org, owner, scopes: ["surveys:read", "api_keys:write"]);
 
-        await Problem.AssertAsync(await factory.ApiClient(narrow, org).PostAsync($"/api/api-keys/{fullId}/roll", null), HttpStatusCode.Forbidden);
+        await Problem.AssertAsync(await factory.ApiClient(narrow, org).PostAsync($"/api/api-keys/{fullId}/roll", null), HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Tests.Infrastructure;
 
@@ -119,7 +120,25 @@ public abstract class AuthenticationTests(QuestraFactory factory)
 
         await factory.Data.RemoveMemberAsync(org, admin);
 
-        Assert.Contains("no longer a member", await Assert401(await client.GetAsync("/api/surveys")));
+        Assert.Contains("revoked", await Assert401(await client.GetAsync("/api/surveys")));
+
+        // Adding them back brings no key back.
+        await factory.Data.AddMemberAsync(org, admin, Questra.Web.Features.Organizations.OrgRole.Admin);
+        Assert.Contains("revoked", await Assert401(await client.GetAsync("/api/surveys")));
+    }
+
+    [Fact]
+    public async Task OwnersMembershipGoneWithTheirAccount_KeyStops()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var admin = await factory.Data.UserAsync();
+        await factory.Data.AddMemberAsync(org, admin, Questra.Web.Features.Organizations.OrgRole.Admin);
+        var (_, secret) = await factory.Data.KeyAsync(org, admin);
+
+        // As when the account is deleted: the membership row goes with the user, the key row stays.
+        await factory.Data.WithDb(db => db.Memberships.Where(m => m.UserId == admin).ExecuteDeleteAsync());
+
+        Assert.Contains("no longer a member", await Assert401(await factory.ApiClient(secret, org).GetAsync("/api/surveys")));
     }
 
     [Fact]

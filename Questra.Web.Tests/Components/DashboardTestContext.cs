@@ -18,6 +18,16 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddRadzenComponents();
     }
 
+    /// <summary>Renders a page beside Radzen's dialog host, as the app's layout does, so confirmations can be clicked.</summary>
+    protected IRenderedComponent<Bunit.Rendering.ContainerFragment> RenderWithDialogs<TPage>() where TPage : Microsoft.AspNetCore.Components.IComponent =>
+        Render(builder =>
+        {
+            builder.OpenComponent<Radzen.Blazor.RadzenDialog>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<TPage>(1);
+            builder.CloseComponent();
+        });
+
     /// <summary>Lets pages resolve the app's own services (key service, database…) from a running test app, signed in as <paramref name="userId"/>.</summary>
     protected void UseApp(QuestraFactory factory, string userId)
     {

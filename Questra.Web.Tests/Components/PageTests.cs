@@ -11,20 +11,50 @@ namespace Questra.Web.Tests.Components;
 public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
 {
     [Fact]
-    public async Task ApiKeysPage_WithoutMfa_ShowsOnlyTheGate_NoTableAndNoCreateButton()
+    public async Task ApiKeysPage_WithoutMfa_ExplainsCreationOnly_AndStillListsAndRevokesKeys()
     {
-        var (org, _) = await factory.Data.OrgWithOwnerAsync();
-        var user = await factory.Data.UserAsync(mfa: false);
-        await factory.Data.AddMemberAsync(org, user, OrgRole.Admin);
-        await factory.Data.WithDb(db => db.Users.Where(u => u.Id == user)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, org)));
-        UseApp(factory, user);
+        // The kill switch: an owner whose two-factor is off still sees their keys and can stop them, with their children.
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (parentId, parentSecret) = await factory.Data.KeyAsync(org, owner, name: "parent");
+        var child = await Problem.JsonAsync(await factory.ApiClient(parentSecret, org).PostAsync("/api/api-keys",
+            new StringContent("""{"name":"child"}""", System.Text.Encoding.UTF8, "application/json")), System.Net.HttpStatusCode.Created);
+        var childId = child.GetProperty("id").GetString()!;
+        await factory.Data.WithDb(db => db.Users.Where(u => u.Id == owner).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.TwoFactorEnabled, false).SetProperty(u => u.SelectedOrganizationId, org)));
+        UseApp(factory, owner);
+
+        var cut = RenderWithDialogs<ApiKeysPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=api-key-row]").Count));
+        Assert.Equal("MfaRequired", cut.Find("[data-testid=creation-gate]").GetAttribute("data-block"));
+        Assert.True(cut.Find("button[data-testid=create-api-key]").HasAttribute("disabled"));
+
+        cut.Find($"[data-key-id={parentId}] button[aria-label=Revoke]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("1 working key made from this key stops with it.", cut.Find(".rz-dialog").TextContent));
+        cut.FindAll(".rz-dialog button").Single(b => b.TextContent.Trim() == "Revoke").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Revoked", "Revoked"], cut.FindAll("[data-testid=api-key-status]").Select(e => e.TextContent)));
+        var revoked = await factory.Data.WithDb(db => db.ApiKeys.Where(k => k.Id == parentId || k.Id == childId).Select(k => k.RevokedAt).ToListAsync());
+        Assert.All(revoked, r => Assert.NotNull(r));
+    }
+
+    [Fact]
+    public async Task ApiKeysPage_AdminSeesAnotherMembersKey_CanRevokeIt_ButNotRollIt()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var admin = await factory.Data.UserAsync();
+        await factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
+        var (ownersKey, _) = await factory.Data.KeyAsync(org, owner, name: "owner's key");
+        var (adminsKey, _) = await factory.Data.KeyAsync(org, admin, name: "admin's key");
+        await factory.Data.WithDb(db => db.Users.Where(u => u.Id == admin).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, org)));
+        UseApp(factory, admin);
 
         var cut = Render<ApiKeysPage>();
 
-        cut.WaitForAssertion(() => Assert.Equal("MfaRequired", cut.Find("[data-testid=creation-gate]").GetAttribute("data-block")));
-        Assert.Empty(cut.FindAll("[data-testid=create-api-key]"));
-        Assert.Empty(cut.FindAll("[data-testid=api-keys-table]"));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=api-key-row]").Count));
+        Assert.Empty(cut.FindAll($"[data-key-id={ownersKey}] button[aria-label=Roll]"));
+        Assert.Single(cut.FindAll($"[data-key-id={ownersKey}] button[aria-label=Revoke]"));
+        Assert.Single(cut.FindAll($"[data-key-id={adminsKey}] button[aria-label=Roll]"));
     }
 
     [Fact]

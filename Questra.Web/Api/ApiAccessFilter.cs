@@ -70,6 +70,6 @@ public static class ApiRouteExtensions
     public static Caller ApiCaller(this HttpContext http)
     {
         var key = http.ApiKey();
-        return new Caller(key.OwnerUserId, http.Connection.RemoteIpAddress?.ToString(), new KeyGrant(key.KeyId, key.Scopes, key.SurveyIds));
+        return new Caller(key.OwnerUserId, http.Connection.RemoteIpAddress?.ToString(), new KeyGrant(key.KeyId, key.Scopes, key.SurveyIds, key.ExpiresAt));
     }
 }

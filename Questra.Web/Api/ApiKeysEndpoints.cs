@@ -11,17 +11,17 @@ public static class ApiKeysEndpoints
     {
         var group = api.MapGroup("/api-keys").WithTags("API keys");
         group.MapGet("/", List).RequireScope(ApiScopes.ApiKeysRead)
-            .WithName("ListApiKeys").WithSummary("Keys of the org visible to the key's owner (never their secrets), paged.");
+            .WithName("ListApiKeys").WithSummary("Keys of the org inside the calling key's reach and visible to its owner (never their secrets), paged.");
         group.MapGet("/{id}", Get).RequireScope(ApiScopes.ApiKeysRead)
             .WithName("GetApiKey").WithSummary("One key.");
         group.MapPost("/", Create).RequireScope(ApiScopes.ApiKeysWrite)
             .WithName("CreateApiKey").WithSummary("Creates a key within the calling key's own rights; the secret is in this response only.");
         group.MapPost("/{id}/revoke", Revoke).RequireScope(ApiScopes.ApiKeysWrite)
-            .WithName("RevokeApiKey").WithSummary("Disables a key for good, from the next request on.");
+            .WithName("RevokeApiKey").WithSummary("Disables a key, and every key made from it, for good, from the next request on.");
         group.MapPost("/{id}/roll", Roll).RequireScope(ApiScopes.ApiKeysWrite)
-            .WithName("RollApiKey").WithSummary("Replaces a key; the old one works until the grace period ends.");
+            .WithName("RollApiKey").WithSummary("Replaces a key of the calling key's owner (same expiry); the old one works until the grace period ends.");
         group.MapDelete("/{id}", Delete).RequireScope(ApiScopes.ApiKeysWrite)
-            .WithName("DeleteApiKey").WithSummary("Removes a key, from the next request on.");
+            .WithName("DeleteApiKey").WithSummary("Removes a key and revokes every key made from it, from the next request on.");
     }
 
     public static async Task<Results<Ok<PagedResponse<ApiKeyDto>>, ProblemHttpResult>> List(
@@ -86,7 +86,7 @@ public static class ApiKeysEndpoints
         {
             return error;
         }
-        var result = await keys.RollAsync(http.ApiKey().OrganizationId, http.ApiCaller(), id, body!.GracePeriodHours ?? 24, ct);
+        var result = await keys.RollAsync(http.ApiKey().OrganizationId, http.ApiCaller(), id, new RollOptions(body!.GracePeriodHours ?? 24), ct);
         if (!result.Succeeded)
         {
             return ApiResults.From(result.Error!);

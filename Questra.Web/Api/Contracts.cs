@@ -26,25 +26,26 @@ public sealed record ResponseMetricsDto(
 
 public record ApiKeyDto(
     string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, IReadOnlyList<string>? SurveyIds,
-    DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, bool Expired, DateTimeOffset? LastUsedAt, string CreatedBy)
+    DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, bool Expired, DateTimeOffset? LastUsedAt, string CreatedBy,
+    string? CreatedByKey)
 {
     public static ApiKeyDto From(ApiKey k, DateTimeOffset now) => new(
         k.Id, k.Name, k.Prefix, ApiScopeNames.ToNames(k.Scopes), k.SurveyIds, k.CreatedAt, k.ExpiresAt,
-        k.IsRevoked, k.IsExpiredAt(now), k.LastUsedAt, k.CreatedByUserId);
+        k.IsRevoked, k.IsExpiredAt(now), k.LastUsedAt, k.CreatedByUserId, k.ParentKeyId);
 }
 
 /// <summary>The only response that carries a secret: the answer to create and roll.</summary>
 public sealed record CreatedApiKeyDto(
     string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, IReadOnlyList<string>? SurveyIds,
     DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, bool Expired, DateTimeOffset? LastUsedAt, string CreatedBy,
-    string Secret)
-    : ApiKeyDto(Id, Name, Prefix, Scopes, SurveyIds, CreatedAt, ExpiresAt, Revoked, Expired, LastUsedAt, CreatedBy)
+    string? CreatedByKey, string Secret)
+    : ApiKeyDto(Id, Name, Prefix, Scopes, SurveyIds, CreatedAt, ExpiresAt, Revoked, Expired, LastUsedAt, CreatedBy, CreatedByKey)
 {
     public static CreatedApiKeyDto From(CreatedApiKey created, DateTimeOffset now)
     {
         var k = From(created.Key, now);
         return new(k.Id, k.Name, k.Prefix, k.Scopes, k.SurveyIds, k.CreatedAt, k.ExpiresAt, k.Revoked, k.Expired, k.LastUsedAt, k.CreatedBy,
-            created.Secret);
+            k.CreatedByKey, created.Secret);
     }
 
     // Records print their members; this one must never print its secret.

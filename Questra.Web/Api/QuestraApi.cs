@@ -13,11 +13,16 @@ public static class QuestraApi
     public const string CorsPolicy = "QuestraApi";
     public const int MaxBodyBytes = 64 * 1024;
 
-    /// <summary>Request bodies: snake_case, and an unknown property is an error rather than silently dropped.</summary>
+    /// <summary>
+    /// Request bodies: property names exactly as documented (snake_case, case-sensitive); an unknown or repeated
+    /// property is an error rather than silently dropped or overwritten.
+    /// </summary>
     public static readonly JsonSerializerOptions StrictJson = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        PropertyNameCaseInsensitive = false,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>API-key authentication, snake_case JSON, problem details, CORS (off unless configured) and the OpenAPI document.</summary>
@@ -55,6 +60,24 @@ public static class QuestraApi
         });
         return services;
     }
+
+    /// <summary>
+    /// Every answer under <c>/api</c> — data, errors, the one that carries a secret — is <c>Cache-Control: no-store</c>:
+    /// no browser, proxy or BI tool's cache keeps a copy. Goes first, so even a 401 or 429 carries it.
+    /// </summary>
+    public static IApplicationBuilder UseApiNoStore(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers.CacheControl = "no-store";
+                    return Task.CompletedTask;
+                });
+            }
+            return next(context);
+        });
 
     /// <summary>The ReDoc page at <c>/api/docs</c>; goes before routing so the API's key check does not claim it.</summary>
     public static IApplicationBuilder UseQuestraApiDocs(this IApplicationBuilder app) =>

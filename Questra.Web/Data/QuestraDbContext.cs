@@ -92,6 +92,11 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
             e.HasIndex(k => k.SecretHash).IsUnique();
             e.HasIndex(k => new { k.OrganizationId, k.CreatedAt });
             e.HasIndex(k => k.CreatedByUserId);
+            e.Property(k => k.ParentKeyId).HasMaxLength(80);
+            e.HasIndex(k => k.ParentKeyId);
+            // Two requests that revoke or roll the same key at once: the second one's update matches no row and fails.
+            e.Property(k => k.RevokedAt).IsConcurrencyToken();
+            e.Property(k => k.ReplacedByKeyId).IsConcurrencyToken();
             e.Ignore(k => k.SurveyIds);
             e.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         });

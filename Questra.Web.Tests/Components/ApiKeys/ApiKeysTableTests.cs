@@ -8,15 +8,16 @@ public class ApiKeysTableTests : DashboardTestContext
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    private static ApiKey Key(string name, DateTimeOffset? expires = null, DateTimeOffset? revoked = null, DateTimeOffset? lastUsed = null) => new()
+    private static ApiKey Key(string name, DateTimeOffset? expires = null, DateTimeOffset? revoked = null, DateTimeOffset? lastUsed = null,
+        string owner = "u", string? replacedBy = null) => new()
     {
-        Id = $"ak_{name}", OrganizationId = "org_x", CreatedByUserId = "u", Name = name, Prefix = "sk_live_Ab12",
+        Id = $"ak_{name}", OrganizationId = "org_x", CreatedByUserId = owner, Name = name, Prefix = "sk_live_Ab12", ReplacedByKeyId = replacedBy,
         SecretHash = new byte[32], Scopes = ApiScopes.FullAccess, CreatedAt = Now.AddDays(-10),
         ExpiresAt = expires, RevokedAt = revoked, LastUsedAt = lastUsed,
     };
 
     private IRenderedComponent<ApiKeysTable> RenderTable(params ApiKey[] keys) =>
-        Render<ApiKeysTable>(p => p.Add(t => t.Items, keys).Add(t => t.Total, keys.Length).Add(t => t.Now, Now));
+        Render<ApiKeysTable>(p => p.Add(t => t.Items, keys).Add(t => t.Total, keys.Length).Add(t => t.Now, Now).Add(t => t.CurrentUserId, "u"));
 
     private static string Row(IRenderedComponent<ApiKeysTable> cut, string id) =>
         cut.Find($"[data-testid=api-key-row][data-key-id=ak_{id}]").TextContent;
@@ -50,6 +51,20 @@ public class ApiKeysTableTests : DashboardTestContext
 
         Assert.Equal(["Roll", "Revoke", "Delete"], Labels("active"));
         Assert.Equal(["Delete"], Labels("revoked"));
+    }
+
+    [Fact]
+    public void OnlyTheOwnersOwnWorkingKeys_OfferRoll_OthersKeysCanStillBeRevokedAndDeleted()
+    {
+        var cut = RenderTable(Key("mine"), Key("theirs", owner: "someone-else"), Key("rolled", replacedBy: "ak_next", expires: Now.AddHours(3)),
+            Key("expired", expires: Now.AddDays(-1)));
+
+        string[] Labels(string id) => cut.Find($"[data-key-id=ak_{id}]").QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label")!).ToArray();
+
+        Assert.Equal(["Roll", "Revoke", "Delete"], Labels("mine"));
+        Assert.Equal(["Revoke", "Delete"], Labels("theirs"));
+        Assert.Equal(["Revoke", "Delete"], Labels("rolled"));
+        Assert.Equal(["Revoke", "Delete"], Labels("expired"));
     }
 
     [Fact]

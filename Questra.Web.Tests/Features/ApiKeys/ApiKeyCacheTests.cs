@@ -133,7 +133,7 @@ public abstract class ApiKeyCacheTests(QuestraFactory factory)
     public void Cache_IsBoundedBySize()
     {
         var cache = new ApiKeyCache(Microsoft.Extensions.Options.Options.Create(new ApiKeyOptions { CacheSize = 100 }));
-        var key = new AuthenticatedKey("ak_x", "org_x", "u", OrgRole.Owner, ApiScopes.FullAccess, null);
+        var key = new AuthenticatedKey("ak_x", "org_x", "u", OrgRole.Owner, ApiScopes.FullAccess, null, null);
 
         for (var i = 0; i < 1000; i++) cache.Store($"hash{i}", key, null, cache.Generation);
 
@@ -144,7 +144,7 @@ public abstract class ApiKeyCacheTests(QuestraFactory factory)
     public void LookupThatRacedAChange_IsNotStored()
     {
         var cache = new ApiKeyCache(Microsoft.Extensions.Options.Options.Create(new ApiKeyOptions()));
-        var key = new AuthenticatedKey("ak_x", "org_x", "u", OrgRole.Owner, ApiScopes.FullAccess, null);
+        var key = new AuthenticatedKey("ak_x", "org_x", "u", OrgRole.Owner, ApiScopes.FullAccess, null, null);
         var readAt = cache.Generation;
 
         cache.Invalidate();

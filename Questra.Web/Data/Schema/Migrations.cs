@@ -37,3 +37,11 @@ public sealed class DataProtectionKeys : Migration
     protected override void Up(MigrationBuilder migrationBuilder) =>
         migrationBuilder.Sql(SchemaScripts.Read("0004_data_protection_keys", migrationBuilder.ActiveProvider));
 }
+
+[DbContext(typeof(QuestraDbContext))]
+[Migration("20261201000000_ApiKeyLineage")]
+public sealed class ApiKeyLineage : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) =>
+        migrationBuilder.Sql(SchemaScripts.Read("0005_api_key_lineage", migrationBuilder.ActiveProvider));
+}

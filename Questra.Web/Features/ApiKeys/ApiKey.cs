@@ -24,6 +24,12 @@ public sealed class ApiKey
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
 
+    /// <summary>
+    /// The key that made this one through the API; null for keys made in the dashboard. No foreign key: a deleted
+    /// parent's id stays, for the record. Rolling the parent moves its children to the replacement.
+    /// </summary>
+    public string? ParentKeyId { get; set; }
+
     /// <summary>Set on a key that was rolled: the id of its replacement.</summary>
     public string? ReplacedByKeyId { get; set; }
 
@@ -31,6 +37,7 @@ public sealed class ApiKey
 
     public bool IsRevoked => RevokedAt is not null;
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } e && e <= now;
+    public bool IsRolled => ReplacedByKeyId is not null;
 
     public ApiKeyStatus StatusAt(DateTimeOffset now) =>
         IsRevoked ? ApiKeyStatus.Revoked : IsExpiredAt(now) ? ApiKeyStatus.Expired : ApiKeyStatus.Active;

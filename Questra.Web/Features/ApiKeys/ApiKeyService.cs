@@ -21,7 +21,17 @@ public sealed record CreatedApiKey(ApiKey Key, string Secret)
 public sealed record ApiKeyQuery(string? Search = null, int Page = 1, int PageSize = 20);
 
 /// <summary>
-/// Every rule about API keys lives here (product rules 1–4, 7, 8); the dashboard and the API both call it.
+/// How to roll a key: the old key's grace period, and — in the dashboard only — a new expiry for the replacement
+/// (<see cref="NewExpiry"/> null keeps the old key's; a <see cref="ExpiryChange"/> with a null date means Never).
+/// </summary>
+public sealed record RollOptions(int GraceHours, ExpiryChange? NewExpiry = null);
+
+public sealed record ExpiryChange(DateTimeOffset? ExpiresAt);
+
+/// <summary>
+/// Every rule about API keys lives here (creation eligibility, expiry, revoke/delete/roll, scopes and survey
+/// restriction, who sees which key, and lineage: no key does more, reaches further or lives longer than what made
+/// it); the dashboard and the API both call it.
 /// Secrets are generated here, hashed here, and handed back exactly once, by <see cref="CreateAsync"/> and
 /// <see cref="RollAsync"/>. Nothing in this class logs or stores a secret.
 /// </summary>
@@ -59,7 +69,6 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
 
         var errors = new Dictionary<string, string[]>();
         var name = ValidateName(input.Name, errors);
-        ValidateExpiry(input.ExpiresAt, now, errors);
         var scopes = ResolveScopes(input.Scopes, caller.Key, errors, out var scopeEscalation);
         if (scopeEscalation is not null)
         {
@@ -70,6 +79,13 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         {
             return ServiceError.Forbidden("A key cannot create a key for surveys outside its own survey restriction.");
         }
+        // A key's child lives no longer than the key: omitted means the key's own expiry, later is refused.
+        var expiresAt = input.ExpiresAt ?? caller.Key?.ExpiresAt;
+        ValidateExpiry(input.ExpiresAt, now, errors);
+        if (!errors.ContainsKey("expires_at") && caller.Key?.ExpiresAt is { } limit && (expiresAt is null || expiresAt > limit))
+        {
+            errors["expires_at"] = [$"A key cannot create a key that outlives it: expires_at must be no later than {limit:yyyy-MM-ddTHH:mm:ssZ}, the calling key's expiry (leave it out to use that)."];
+        }
         if (input.SurveyIds is not null)
         {
             await ValidateSurveysAsync(new SurveyViewer(organizationId, caller.UserId, role!.Value, caller.Key?.SurveyIds), input.SurveyIds, errors, ct);
@@ -79,10 +95,17 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             return new ServiceError(ErrorKind.Validation, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
         }
 
-        var created = NewKey(organizationId, caller.UserId, name!, scopes, surveyIds, now, input.ExpiresAt);
+        var created = NewKey(organizationId, caller.UserId, name!, scopes, surveyIds, now, expiresAt, caller.Key?.KeyId);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (caller.Key is { } parent && !await KeyLineage.LockLiveParentAsync(db, parent.KeyId, now, ct))
+        {
+            // The calling key was revoked, deleted or expired between its authentication and now.
+            return ServiceError.Forbidden("The calling API key was revoked or expired a moment ago; it cannot create keys.");
+        }
         db.ApiKeys.Add(created.Key);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key));
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return created;
     }
 
@@ -103,6 +126,20 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             var term = query.Search.Trim().ToLowerInvariant();
             keys = keys.Where(k => k.Name.ToLower().Contains(term) || k.Prefix.ToLower().Contains(term));
         }
+        if (caller.Key is { } grant)
+        {
+            // A key lists only the keys inside its own reach.
+            var outside = (int)~grant.Scopes;
+            keys = keys.Where(k => ((int)k.Scopes & outside) == 0);
+            if (grant.SurveyIds is not null)
+            {
+                // The survey subset test needs the parsed lists: page in memory over the (few) restricted keys.
+                var restricted = (await keys.Where(k => k.SurveyRestriction != null).OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
+                    .ToListAsync(ct)).Where(k => IsWithin(k, grant)).ToList();
+                return new Page<ApiKey>(restricted.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(),
+                    query.Page, query.PageSize, restricted.Count);
+            }
+        }
         var total = await keys.CountAsync(ct);
         var items = await keys.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
             .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(ct);
@@ -114,84 +151,147 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         return await FindManageableAsync(organizationId, caller, keyId, ct);
     }
 
+    /// <summary>How many working keys descend from a key: what stops with it if it is revoked or deleted.</summary>
+    public async Task<ServiceResult<int>> CountDescendantsAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
+    {
+        var found = await FindManageableAsync(organizationId, caller, keyId, ct);
+        if (!found.Succeeded) return found.Error!;
+        return await KeyLineage.CountWorkingDescendantsAsync(db, organizationId, keyId, clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>Revokes a key for good, and every key descended from it, from the next request on.</summary>
     public async Task<ServiceResult<ApiKey>> RevokeAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
         if (!found.Succeeded) return found.Error!;
         var key = found.Value!;
-        if (key.IsRevoked)
-        {
-            return key; // Revoking twice changes nothing; a revoked key is never reactivated.
-        }
         var now = clock.GetUtcNow();
-        key.RevokedAt = now;
-        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now, Describe(key));
-        if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!key.IsRevoked)
+        {
+            key.RevokedAt = now;
+            db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now, Describe(key));
+            if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
+        }
+        // Also when it was revoked already: revoking again changes nothing of the key, but makes sure of its tree.
+        await KeyLineage.RevokeDescendantsAsync(db, organizationId, [key.Id], caller, now, KeyLineage.ReasonAncestorRevoked, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         await cacheSync.KeysChangedAsync();
         return key;
     }
 
+    /// <summary>Deletes a key and revokes every key descended from it, from the next request on.</summary>
     public async Task<ServiceResult<bool>> DeleteAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
         if (!found.Succeeded) return found.Error!;
         var key = found.Value!;
         var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ApiKeys.Remove(key);
         db.DeletedApiKeys.Add(new DeletedApiKey { SecretHash = key.SecretHash, KeyId = key.Id, DeletedAt = now });
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyDeleted, key.Id, now, Describe(key));
         if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
-        await cacheSync.KeysChangedAsync();
+        await KeyLineage.RevokeDescendantsAsync(db, organizationId, [key.Id], caller, now, KeyLineage.ReasonAncestorDeleted, ct);
+        await db.SaveChangesAsync(ct);
         await db.ApiKeyUsage.Where(u => u.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+        await cacheSync.KeysChangedAsync();
         return true;
     }
 
     /// <summary>
-    /// Rule 3: a replacement with the same name, scopes and restriction, its secret shown once; the old key
-    /// keeps working until the grace period ends (0 hours revokes it now).
+    /// A replacement with the same owner, name, scopes, surveys, parent and expiry, its secret shown once; the old
+    /// key keeps working until the grace period ends (0 hours revokes it now) and its children move to the
+    /// replacement. Only the owner may roll a key: the new secret acts as the owner. Through a key, the expiry never
+    /// moves; in the dashboard the owner may pick a new one, within the parent key's.
     /// </summary>
-    public async Task<ServiceResult<CreatedApiKey>> RollAsync(string organizationId, Caller caller, string keyId, int graceHours, CancellationToken ct = default)
+    public async Task<ServiceResult<CreatedApiKey>> RollAsync(string organizationId, Caller caller, string keyId, RollOptions options, CancellationToken ct = default)
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
         if (!found.Succeeded) return found.Error!;
         var old = found.Value!;
-        if (graceHours is < 0 or > MaxGraceHours)
+        var now = clock.GetUtcNow();
+        if (options.GraceHours is < 0 or > MaxGraceHours)
         {
             return ServiceError.Field("grace_period_hours", $"The grace period must be between 0 and {MaxGraceHours} hours.");
+        }
+        if (old.CreatedByUserId != caller.UserId)
+        {
+            return ServiceError.Forbidden("Only the key's owner can roll it: the new secret would act as the owner. Revoke or delete the key instead, and ask its owner for a new one.");
+        }
+        if (old.ReplacedByKeyId is { } replacement)
+        {
+            return new ServiceError(ErrorKind.Conflict, $"This key was already rolled (its replacement is {replacement}); roll the replacement instead.");
         }
         if (old.IsRevoked)
         {
             return new ServiceError(ErrorKind.Conflict, "This key is revoked; a revoked key cannot be rolled. Create a new key instead.");
+        }
+        if (old.IsExpiredAt(now))
+        {
+            return new ServiceError(ErrorKind.Conflict, $"This key expired at {old.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}; an expired key cannot be rolled. Create a new key instead.");
         }
         var eligibility = await CheckCreationAsync(organizationId, caller.UserId, ct);
         if (!eligibility.Allowed)
         {
             return ServiceError.Forbidden(eligibility.Message);
         }
-        if (caller.Key is { } grant && !IsWithin(old, grant))
+
+        var expires = old.ExpiresAt;
+        if (options.NewExpiry is { } change)
         {
-            return ServiceError.Forbidden("A key cannot roll a key that has scopes or surveys it does not have itself.");
+            if (caller.Key is not null)
+            {
+                return ServiceError.Field("expires_at", "Rolling through the API keeps the key's expiry; change it in the dashboard.");
+            }
+            var errors = new Dictionary<string, string[]>();
+            ValidateExpiry(change.ExpiresAt, now, errors);
+            if (errors.Count == 0 && old.ParentKeyId is { } parentId
+                && await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentId).Select(k => k.ExpiresAt).FirstOrDefaultAsync(ct) is { } parentExpiry
+                && (change.ExpiresAt is null || change.ExpiresAt > parentExpiry))
+            {
+                errors["expires_at"] = [$"This key was made by another key and cannot outlive it: choose a date no later than {parentExpiry:yyyy-MM-dd HH:mm} UTC."];
+            }
+            if (errors.Count > 0)
+            {
+                return new ServiceError(ErrorKind.Validation, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+            }
+            expires = change.ExpiresAt;
+        }
+        if (caller.Key?.ExpiresAt is { } callerExpiry && (expires is null || expires > callerExpiry))
+        {
+            // The replacement's secret goes to the calling key's holder: it may not outlive the calling key.
+            return ServiceError.Forbidden("A key cannot roll a key that lives longer than itself; roll it in the dashboard or with a longer-lived key.");
         }
 
-        var now = clock.GetUtcNow();
-        DateTimeOffset? expires = old.ExpiresAt is { } e ? now + (e - old.CreatedAt) : null;
-        var created = NewKey(organizationId, old.CreatedByUserId, old.Name, old.Scopes, old.SurveyIds, now, expires);
+        var created = NewKey(organizationId, old.CreatedByUserId, old.Name, old.Scopes, old.SurveyIds, now, expires, old.ParentKeyId);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ApiKeys.Add(created.Key);
-
         old.ReplacedByKeyId = created.Key.Id;
-        if (graceHours == 0)
+        if (options.GraceHours == 0)
         {
             old.RevokedAt = now;
         }
         else
         {
-            var graceEnd = now.AddHours(graceHours);
+            var graceEnd = now.AddHours(options.GraceHours);
             if (old.ExpiresAt is null || old.ExpiresAt > graceEnd) old.ExpiresAt = graceEnd;
         }
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRolled, old.Id, now,
-            $"replaced by {created.Key.Id}; old key works for {graceHours} more hour(s)");
-        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, $"{Describe(created.Key)}; rolled from {old.Id}");
+            new { replaced_by = created.Key.Id, grace_period_hours = options.GraceHours });
+        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key, rolledFrom: old.Id));
         if (await SaveUnlessGoneAsync(old.Id, ct) is { } gone) return gone;
+        // The old key's children now hang off the replacement (they keep working after the grace period), and
+        // none of them may outlive it.
+        await db.ApiKeys.Where(k => k.OrganizationId == organizationId && k.ParentKeyId == old.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.ParentKeyId, created.Key.Id), ct);
+        if (expires is { } limit)
+        {
+            await KeyLineage.ClampDescendantsExpiryAsync(db, organizationId, created.Key.Id, limit, ct);
+        }
+        await tx.CommitAsync(ct);
         await cacheSync.KeysChangedAsync(); // the old key now expires sooner than any cached copy says
         return created;
     }
@@ -248,7 +348,8 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         {
             return KeyAuthentication.Fail("This API key's owner is no longer a member of its organization.");
         }
-        var key = new AuthenticatedKey(row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes, SurveyIdList.Parse(row.SurveyRestriction));
+        var key = new AuthenticatedKey(row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes,
+            SurveyIdList.Parse(row.SurveyRestriction), row.ExpiresAt);
         cache.Store(hashKey, key, row.ExpiresAt, generation);
         return KeyAuthentication.Success(key);
     }
@@ -258,7 +359,8 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
 
     /// <summary>
     /// Saves a change to a key that was read a moment ago. If another request deleted the key in between, nothing
-    /// is saved (one transaction) and the caller hears that the key is gone, as if it had come second.
+    /// is saved (one transaction) and the caller hears that the key is gone, as if it had come second; if another
+    /// request revoked or rolled it in between, the caller hears that and may try again.
     /// </summary>
     private async Task<ServiceError?> SaveUnlessGoneAsync(string keyId, CancellationToken ct)
     {
@@ -267,21 +369,31 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             await db.SaveChangesAsync(ct);
             return null;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex)
         {
             db.ChangeTracker.Clear();
-            if (await db.ApiKeys.AnyAsync(k => k.Id == keyId, ct)) throw;
-            return ServiceError.NotFound("No API key with that id exists in this organization (it was just deleted).");
+            if (!await db.ApiKeys.AnyAsync(k => k.Id == keyId, ct))
+            {
+                return ServiceError.NotFound("No API key with that id exists in this organization (it was just deleted).");
+            }
+            if (ex is DbUpdateConcurrencyException)
+            {
+                return new ServiceError(ErrorKind.Conflict, "This key was revoked or rolled by another request at the same moment; reload it and try again.");
+            }
+            throw;
         }
     }
 
-    /// <summary>Rule 7: admins and owners reach every key of the org; members only their own (403 otherwise).</summary>
+    /// <summary>
+    /// Who reaches which key: admins and owners every key of the org, members only their own (403 otherwise); a
+    /// calling key only keys inside its own reach — its scopes, its surveys — and the rest answer 404.
+    /// </summary>
     private async Task<ServiceResult<ApiKey>> FindManageableAsync(string organizationId, Caller caller, string keyId, CancellationToken ct, bool track = false)
     {
         var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         var keys = track ? db.ApiKeys : db.ApiKeys.AsNoTracking();
         var key = role is null ? null : await keys.FirstOrDefaultAsync(k => k.Id == keyId && k.OrganizationId == organizationId, ct);
-        if (key is null)
+        if (key is null || (caller.Key is { } grant && !IsWithin(key, grant)))
         {
             return ServiceError.NotFound("No API key with that id exists in this organization.");
         }
@@ -293,7 +405,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
     }
 
     private static CreatedApiKey NewKey(string organizationId, string ownerUserId, string name, ApiScopes scopes,
-        IEnumerable<string>? surveyIds, DateTimeOffset now, DateTimeOffset? expiresAt)
+        IEnumerable<string>? surveyIds, DateTimeOffset now, DateTimeOffset? expiresAt, string? parentKeyId)
     {
         var secret = ApiKeySecret.Generate();
         var key = new ApiKey
@@ -308,6 +420,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             SurveyRestriction = SurveyIdList.Format(surveyIds),
             CreatedAt = now,
             ExpiresAt = expiresAt,
+            ParentKeyId = parentKeyId,
         };
         return new CreatedApiKey(key, secret);
     }
@@ -325,9 +438,9 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             errors["name"] = [$"Name must be at most {NameMaxLength} characters (it has {name.Length})."];
             return null;
         }
-        if (name.Any(char.IsControl))
+        if (ApiKeyNames.FirstDisguising(name) is { } bad)
         {
-            errors["name"] = ["Name must not contain control characters."];
+            errors["name"] = [$"Name must not contain control, direction-changing or invisible characters (found U+{(int)bad:X4})."];
             return null;
         }
         return name;
@@ -396,9 +509,16 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         (key.Scopes & ~grant.Scopes) == 0
         && (grant.SurveyIds is null || (key.SurveyIds is { } ids && !ids.Except(grant.SurveyIds).Any()));
 
-    private static string Describe(ApiKey key) =>
-        $"name \"{key.Name}\", scopes {string.Join(' ', ApiScopeNames.ToNames(key.Scopes))}"
-        + (key.SurveyRestriction is null ? "" : $", surveys {key.SurveyRestriction}");
+    private static object Describe(ApiKey key, string? rolledFrom = null) => new
+    {
+        name = key.Name,
+        prefix = key.Prefix,
+        scopes = ApiScopeNames.ToNames(key.Scopes),
+        survey_ids = key.SurveyIds,
+        expires_at = key.ExpiresAt,
+        parent = key.ParentKeyId,
+        rolled_from = rolledFrom,
+    };
 
     // Echo user input back only as a short, printable string.
     private static string Printable(string? value) =>

@@ -16,7 +16,7 @@ public sealed class BenchmarkBypass
         if (env.IsEnvironment("Benchmark") && configuration.GetValue<bool>("Benchmark:BypassAuthentication"))
         {
             Key = new AuthenticatedKey("ak_benchmarkBaseline", configuration["Benchmark:OrgId"]!, configuration["Benchmark:UserId"]!,
-                OrgRole.Owner, ApiScopes.FullAccess, null);
+                OrgRole.Owner, ApiScopes.FullAccess, null, null);
         }
     }
 }

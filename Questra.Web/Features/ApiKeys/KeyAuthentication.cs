@@ -2,9 +2,10 @@ using Questra.Web.Features.Organizations;
 
 namespace Questra.Web.Features.ApiKeys;
 
-/// <summary>A key that authenticated, with its owner's role as of this request.</summary>
+/// <summary>A key that authenticated, with its owner's role as of this request and its own expiry (null: never).</summary>
 public sealed record AuthenticatedKey(
-    string KeyId, string OrganizationId, string OwnerUserId, OrgRole OwnerRole, ApiScopes Scopes, IReadOnlyList<string>? SurveyIds);
+    string KeyId, string OrganizationId, string OwnerUserId, OrgRole OwnerRole, ApiScopes Scopes, IReadOnlyList<string>? SurveyIds,
+    DateTimeOffset? ExpiresAt);
 
 /// <summary>A key that authenticated, or the reason (for the 401's detail) why the presented one did not.</summary>
 public sealed record KeyAuthentication(AuthenticatedKey? Key, string? Message)

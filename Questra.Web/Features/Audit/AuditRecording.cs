@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Questra.Web.Data;
 using Questra.Web.Features.Common;
 
@@ -5,9 +6,12 @@ namespace Questra.Web.Features.Audit;
 
 public static class AuditRecording
 {
-    /// <summary>Adds an audit event to the context, to be saved with the change it describes (one transaction).</summary>
+    /// <summary>
+    /// Adds an audit event to the context, to be saved with the change it describes (one transaction). The details
+    /// are stored as a JSON object, so a name holding quotes or separators cannot make one entry read as another.
+    /// </summary>
     public static void AddAuditEvent(this QuestraDbContext db, string organizationId, Caller caller, string type, string targetId,
-        DateTimeOffset at, string? details = null) =>
+        DateTimeOffset at, object? details = null) =>
         db.AuditEvents.Add(new AuditEvent
         {
             OrganizationId = organizationId,
@@ -17,6 +21,40 @@ public static class AuditRecording
             TargetId = targetId,
             Ip = caller.Ip,
             OccurredAt = at,
-            Details = details,
+            Details = AuditDetails.Serialize(details),
         });
+}
+
+/// <summary>Audit details: written as a JSON object with snake_case names, read back as one line for people.</summary>
+public static class AuditDetails
+{
+    // The default encoder writes every non-ASCII character as \uXXXX: the stored text stays plain ASCII.
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static string? Serialize(object? details) => details is null ? null : JsonSerializer.Serialize(details, details.GetType(), Options);
+
+    /// <summary>"name: Nightly ETL · scopes: surveys:read responses:read"; text that is not a JSON object is shown as it is.</summary>
+    public static string Describe(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return "";
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return json;
+            return string.Join(" · ", doc.RootElement.EnumerateObject()
+                .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+                .Select(p => $"{p.Name.Replace('_', ' ')}: {Text(p.Value)}"));
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+
+    private static string Text(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Array => string.Join(' ', value.EnumerateArray().Select(Text)),
+        JsonValueKind.String => value.GetString() ?? "",
+        _ => value.GetRawText(),
+    };
 }

@@ -4,12 +4,12 @@ namespace Questra.Web.Features.Common;
 
 /// <summary>
 /// Who is acting: a signed-in user in the dashboard, or an API key acting for its owner.
-/// A key never acts with more than its owner has now (rule 4): services re-read the owner's role.
+/// A key never acts with more than its owner has now: services re-read the owner's role.
 /// </summary>
 public sealed record Caller(string UserId, string? Ip, KeyGrant? Key = null)
 {
     public string? ApiKeyId => Key?.KeyId;
 }
 
-/// <summary>What the calling key itself was granted, for rule 8 (no escalation by chaining keys).</summary>
-public sealed record KeyGrant(string KeyId, ApiScopes Scopes, IReadOnlyList<string>? SurveyIds);
+/// <summary>What the calling key itself was granted — scopes, surveys, lifetime — so that no key it makes or manages exceeds it.</summary>
+public sealed record KeyGrant(string KeyId, ApiScopes Scopes, IReadOnlyList<string>? SurveyIds, DateTimeOffset? ExpiresAt);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
 using Questra.Web.Features.Audit;
+using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.Organizations;
@@ -11,7 +12,7 @@ public sealed record MemberView(string UserId, string Email, OrgRole Role, DateT
 /// Organization settings and members. Owners and admins manage them; only owners make or unmake owners; the
 /// last owner can be neither demoted nor removed. A key follows its owner's role on its next request.
 /// </summary>
-public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, ApiKeys.ApiKeyCacheSync keyCacheSync)
+public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, ApiKeyCacheSync keyCacheSync)
 {
     public async Task<List<MemberView>> ListAsync(string organizationId, CancellationToken ct = default) =>
         await (from m in db.Memberships.AsNoTracking()
@@ -32,7 +33,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         {
             var before = org.ApiKeyCreation;
             org.ApiKeyCreation = policy;
-            Audit(organizationId, caller, AuditEventTypes.OrgSettingsChanged, organizationId, $"api key creation: {before} -> {policy}");
+            Audit(organizationId, caller, AuditEventTypes.OrgSettingsChanged, organizationId, new { setting = "api_key_creation", from = before.ToString(), to = policy.ToString() });
             await db.SaveChangesAsync(ct);
         }
         return org;
@@ -65,7 +66,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         }
         var membership = new Membership { OrganizationId = organizationId, UserId = user.Id, Role = role, JoinedAt = clock.GetUtcNow() };
         db.Memberships.Add(membership);
-        Audit(organizationId, caller, AuditEventTypes.MemberAdded, user.Id, $"{user.Email} added as {role}");
+        Audit(organizationId, caller, AuditEventTypes.MemberAdded, user.Id, new { email = user.Email, role = role.ToString() });
         await db.SaveChangesAsync(ct);
         return new MemberView(user.Id, user.Email ?? "", role, membership.JoinedAt);
     }
@@ -85,7 +86,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         }
         var before = membership.Role;
         membership.Role = role;
-        Audit(organizationId, caller, AuditEventTypes.MemberRoleChanged, userId, $"{before} -> {role}");
+        Audit(organizationId, caller, AuditEventTypes.MemberRoleChanged, userId, new { from = before.ToString(), to = role.ToString() });
         await db.SaveChangesAsync(ct);
         await keyCacheSync.KeysChangedAsync(); // the member's keys shrink with them from the next request on
         return role;
@@ -103,9 +104,14 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         {
             return new ServiceError(ErrorKind.Conflict, "The last owner cannot be removed. Make someone else an owner first.");
         }
+        // One transaction: the membership goes and every key the member made in this org is revoked for good, so
+        // adding them back later brings no key back.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Memberships.Remove(membership);
-        Audit(organizationId, caller, AuditEventTypes.MemberRemoved, userId, $"removed ({membership.Role})");
+        Audit(organizationId, caller, AuditEventTypes.MemberRemoved, userId, new { role = membership.Role.ToString() });
         await db.SaveChangesAsync(ct);
+        await KeyLineage.RevokeKeysOfMemberAsync(db, organizationId, userId, caller, clock.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
         await keyCacheSync.KeysChangedAsync(); // the member's keys stop from the next request on
         return true;
     }
@@ -126,6 +132,6 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
     private async Task<bool> IsLastOwnerAsync(string organizationId, CancellationToken ct) =>
         await db.Memberships.CountAsync(m => m.OrganizationId == organizationId && m.Role == OrgRole.Owner, ct) <= 1;
 
-    private void Audit(string organizationId, Caller caller, string type, string targetId, string details) =>
+    private void Audit(string organizationId, Caller caller, string type, string targetId, object details) =>
         db.AddAuditEvent(organizationId, caller, type, targetId, clock.GetUtcNow(), details);
 }

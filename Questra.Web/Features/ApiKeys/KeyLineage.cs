@@ -1,0 +1,127 @@
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Data;
+using Questra.Web.Features.Audit;
+using Questra.Web.Features.Common;
+
+namespace Questra.Web.Features.ApiKeys;
+
+/// <summary>
+/// Keys made by keys form trees (<see cref="ApiKey.ParentKeyId"/>). What happens to a key's descendants when it
+/// is revoked, deleted, rolled or loses its owner lives here, so that no key outlives the key that made it.
+/// Every method runs inside the caller's transaction and leaves saving the audit events to it.
+/// </summary>
+/// <remarks>
+/// Races with a create: a key creates a child only after locking its own row and seeing it unrevoked
+/// (<see cref="LockLiveParentAsync"/>). A revocation writes each level of the tree before it reads that level's
+/// children, so a child added concurrently is either read here or finds its parent already revoked.
+/// </remarks>
+public static class KeyLineage
+{
+    public const string ReasonAncestorRevoked = "ancestor_revoked";
+    public const string ReasonAncestorDeleted = "ancestor_deleted";
+    public const string ReasonOwnerRemoved = "owner_removed";
+
+    /// <summary>Revokes every key descended from <paramref name="rootIds"/> (not the roots themselves), with an audit event each.</summary>
+    public static async Task<int> RevokeDescendantsAsync(QuestraDbContext db, string organizationId, IReadOnlyCollection<string> rootIds,
+        Caller caller, DateTimeOffset now, string reason, CancellationToken ct)
+    {
+        var revoked = 0;
+        var seen = new HashSet<string>(rootIds, StringComparer.Ordinal);
+        var frontier = rootIds.ToList();
+        while (frontier.Count > 0)
+        {
+            var children = await db.ApiKeys.AsNoTracking()
+                .Where(k => k.OrganizationId == organizationId && k.ParentKeyId != null && frontier.Contains(k.ParentKeyId))
+                .Select(k => new { k.Id, k.ParentKeyId, k.Name, k.RevokedAt })
+                .ToListAsync(ct);
+            children.RemoveAll(c => !seen.Add(c.Id));
+            var live = children.Where(c => c.RevokedAt is null).ToList();
+            if (live.Count > 0)
+            {
+                var ids = live.Select(c => c.Id).ToList();
+                await db.ApiKeys.Where(k => ids.Contains(k.Id) && k.RevokedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct);
+                foreach (var child in live)
+                {
+                    db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, child.Id, now,
+                        new { name = child.Name, reason, parent = child.ParentKeyId, root = rootIds.Count == 1 ? rootIds.First() : null });
+                }
+                revoked += live.Count;
+            }
+            frontier = children.Select(c => c.Id).ToList();
+        }
+        return revoked;
+    }
+
+    /// <summary>Removing a member revokes every key they made in the org, and everything descended from those, for good.</summary>
+    public static async Task<int> RevokeKeysOfMemberAsync(QuestraDbContext db, string organizationId, string userId, Caller caller,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var keys = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.OrganizationId == organizationId && k.CreatedByUserId == userId)
+            .Select(k => new { k.Id, k.Name, k.RevokedAt })
+            .ToListAsync(ct);
+        var live = keys.Where(k => k.RevokedAt is null).ToList();
+        if (live.Count > 0)
+        {
+            var ids = live.Select(k => k.Id).ToList();
+            await db.ApiKeys.Where(k => ids.Contains(k.Id) && k.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct);
+            foreach (var key in live)
+            {
+                db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now,
+                    new { name = key.Name, reason = ReasonOwnerRemoved, owner = userId });
+            }
+        }
+        var descendants = await RevokeDescendantsAsync(db, organizationId, keys.Select(k => k.Id).ToList(), caller, now, ReasonOwnerRemoved, ct);
+        await db.SaveChangesAsync(ct);
+        return live.Count + descendants;
+    }
+
+    /// <summary>A key whose expiry was brought forward: no descendant may outlive it.</summary>
+    public static async Task ClampDescendantsExpiryAsync(QuestraDbContext db, string organizationId, string rootId, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { rootId };
+        var frontier = new List<string> { rootId };
+        while (frontier.Count > 0)
+        {
+            var children = await db.ApiKeys.AsNoTracking()
+                .Where(k => k.OrganizationId == organizationId && k.ParentKeyId != null && frontier.Contains(k.ParentKeyId))
+                .Select(k => k.Id).ToListAsync(ct);
+            children.RemoveAll(id => !seen.Add(id));
+            if (children.Count > 0)
+            {
+                await db.ApiKeys.Where(k => children.Contains(k.Id) && (k.ExpiresAt == null || k.ExpiresAt > expiresAt))
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, expiresAt), ct);
+            }
+            frontier = children;
+        }
+    }
+
+    /// <summary>The keys descended from a key that still work: what stops with it if it is revoked or deleted.</summary>
+    public static async Task<int> CountWorkingDescendantsAsync(QuestraDbContext db, string organizationId, string rootId, DateTimeOffset now, CancellationToken ct)
+    {
+        var count = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal) { rootId };
+        var frontier = new List<string> { rootId };
+        while (frontier.Count > 0)
+        {
+            var children = await db.ApiKeys.AsNoTracking()
+                .Where(k => k.OrganizationId == organizationId && k.ParentKeyId != null && frontier.Contains(k.ParentKeyId))
+                .Select(k => new { k.Id, k.RevokedAt, k.ExpiresAt }).ToListAsync(ct);
+            children.RemoveAll(c => !seen.Add(c.Id));
+            count += children.Count(c => c.RevokedAt is null && (c.ExpiresAt is null || c.ExpiresAt > now));
+            frontier = children.Select(c => c.Id).ToList();
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Takes the write lock on the calling key's row (a no-op update) and tells whether it still works. Run inside
+    /// the transaction that inserts the child, before the insert.
+    /// </summary>
+    public static async Task<bool> LockLiveParentAsync(QuestraDbContext db, string parentKeyId, DateTimeOffset now, CancellationToken ct) =>
+        await db.ApiKeys
+            .Where(k => k.Id == parentKeyId && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, k => k.RevokedAt), ct) == 1;
+}
