@@ -67,6 +67,34 @@ public abstract class ConcurrencyTests(QuestraFactory factory)
         Assert.True(stored.ContainsKey(adminKeyId));
         Assert.Equal(stored.Count, stored.Values.Select(k => Convert.ToHexString(k.SecretHash)).Distinct().Count());
     }
+
+    [Fact]
+    public async Task ChildrenMintedWhileTheParentIsBeingRevoked_NoneIsLeftWorking()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (_, admin) = await factory.Data.KeyAsync(org, owner, name: "admin");
+        for (var round = 0; round < 5; round++)
+        {
+            var (parentId, parent) = await factory.Data.KeyAsync(org, owner, name: $"leaked {round}");
+            var leaked = factory.ApiClient(parent, org);
+            Assert.Equal(HttpStatusCode.OK, (await leaked.GetAsync("/api/surveys")).StatusCode); // cached, as a busy key is
+
+            // An attacker mints children as fast as possible while an admin revokes the leaked key.
+            var creates = Enumerable.Range(0, 20).Select(i => leaked.PostAsJsonAsync("/api/api-keys", new { name = $"c{i}" })).ToList();
+            var revoke = factory.ApiClient(admin, org).PostAsync($"/api/api-keys/{parentId}/revoke", null);
+            var answers = await Task.WhenAll(creates);
+            Assert.Equal(HttpStatusCode.OK, (await revoke).StatusCode);
+
+            Assert.DoesNotContain(answers, a => (int)a.StatusCode >= 500);
+            foreach (var created in answers.Where(a => a.StatusCode == HttpStatusCode.Created))
+            {
+                var secret = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("secret").GetString();
+                Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ApiClient(secret, org).GetAsync("/api/surveys")).StatusCode);
+            }
+            var children = await factory.Data.WithDb(db => db.ApiKeys.Where(k => k.ParentKeyId == parentId).Select(k => k.RevokedAt).ToListAsync());
+            Assert.All(children, r => Assert.NotNull(r));
+        }
+    }
 }
 
 public sealed class ConcurrencyTestsOnSqlite(QuestraFactory factory) : ConcurrencyTests(factory), IClassFixture<QuestraFactory>;
