@@ -175,6 +175,24 @@ public abstract class KeyTrustTests(QuestraFactory factory)
         Assert.Equal(1, await Data.WithDb(db => db.ApiKeys.CountAsync(k => k.OrganizationId == org)));
     }
 
+    [Fact]
+    public async Task AChildsExpiry_FollowsTheParentsStoredExpiry_NotAStaleCachedOne()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var (parentId, parent) = await Data.KeyAsync(org, owner);
+        Assert.Equal(HttpStatusCode.OK, await UseAsync(parent, org)); // cached as never expiring
+
+        // Its expiry brought forward behind this instance's back (another instance's roll whose notice is late).
+        var graceEnd = Now.AddHours(1);
+        await Data.WithDb(db => db.ApiKeys.Where(k => k.Id == parentId).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, graceEnd)));
+
+        var (_, _, child) = await ChildAsync(parent, org);
+        await Problem.AssertAsync(await factory.ApiClient(parent, org).PostAsync("/api/api-keys",
+            Json($$"""{"name":"later","expires_at":"{{Iso(graceEnd.AddHours(1))}}"}""")), HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(graceEnd, child.GetProperty("expires_at").GetDateTimeOffset());
+    }
+
     // ---- Roll ----
 
     [Fact]

@@ -266,6 +266,58 @@ public abstract class BrowserFlowTests(BrowserHost host)
     }
 
     [BrowserFact]
+    public async Task KeyMadeByAKey_ShowsItsParent_AndRevokingTheParent_WarnsAndStopsBoth()
+    {
+        var email = $"grace-{Guid.NewGuid():N}@example.test";
+        string sharedKey, orgId, parentId, parentSecret;
+        await using (var scope = host.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
+            orgId = (await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.Organizations.OrganizationService>()
+                .CreatePersonalOrganizationAsync(user.Id, "grace")).Id;
+            var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
+            sharedKey = (await mfa.GetEnrollmentAsync(user)).SharedKey;
+            await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1");
+            var created = await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.ApiKeys.ApiKeyService>().CreateAsync(
+                orgId, new Questra.Web.Features.Common.Caller(user.Id, "127.0.0.1"), new("Deploy bot", null, null, null));
+            (parentId, parentSecret) = (created.Value!.Key.Id, created.Value.Secret);
+        }
+        // A script mints a child key with the parent key.
+        var minted = await host.ApiClient(parentSecret, orgId).PostAsync("/api/api-keys",
+            new StringContent("""{"name":"CI job","scopes":["surveys:read"]}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, minted.StatusCode);
+        var child = System.Text.Json.JsonDocument.Parse(await minted.Content.ReadAsStringAsync()).RootElement;
+        var (childId, childSecret) = (child.GetProperty("id").GetString()!, child.GetProperty("secret").GetString()!);
+
+        var page = await host.NewPageAsync();
+        host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        await LogInAsync(page, email);
+        await page.GetByLabel("Authenticator code").FillAsync(CurrentCode(sharedKey));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+
+        await GotoInteractiveAsync(page, $"/settings/api-keys/{childId}");
+        await Expect(page.GetByTestId("api-key-parent")).ToContainTextAsync(parentId);
+        await BrowserHost.ScreenshotAsync(page, "40-child-key-detail");
+
+        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(2);
+        await page.Locator($"[data-testid=api-key-row][data-key-id={parentId}]").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        var dialog = page.Locator(".rz-dialog");
+        await Expect(dialog).ToContainTextAsync("1 working key made from this key stops with it.");
+        await BrowserHost.ScreenshotAsync(page, "41-revoke-parent-warning");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(page.GetByTestId("api-key-status").Filter(new() { HasText = "Revoked" })).ToHaveCountAsync(2);
+        await BrowserHost.ScreenshotAsync(page, "42-parent-and-child-revoked");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.ApiClient(parentSecret, orgId).GetAsync("/api/surveys")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.ApiClient(childSecret, orgId).GetAsync("/api/surveys")).StatusCode);
+        host.AssertNoCspViolations();
+    }
+
+    [BrowserFact]
     public async Task FiveWrongAuthenticatorCodes_LockTheAccount()
     {
         var email = $"mallory-{Guid.NewGuid():N}@example.test";

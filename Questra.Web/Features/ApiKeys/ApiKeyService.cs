@@ -97,10 +97,22 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
 
         var created = NewKey(organizationId, caller.UserId, name!, scopes, surveyIds, now, expiresAt, caller.Key?.KeyId);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (caller.Key is { } parent && !await KeyLineage.LockLiveParentAsync(db, parent.KeyId, now, ct))
+        if (caller.Key is { } parent)
         {
-            // The calling key was revoked, deleted or expired between its authentication and now.
-            return ServiceError.Forbidden("The calling API key was revoked or expired a moment ago; it cannot create keys.");
+            if (await KeyLineage.LockLiveParentAsync(db, parent.KeyId, now, ct) is not { } live)
+            {
+                // The calling key was revoked, deleted or expired between its authentication and now.
+                return ServiceError.Forbidden("The calling API key was revoked or expired a moment ago; it cannot create keys.");
+            }
+            if (live.ExpiresAt is { } current && (expiresAt is null || expiresAt > current))
+            {
+                // Its expiry was brought forward (a roll's grace period) after the copy this request saw.
+                if (input.ExpiresAt is not null)
+                {
+                    return ServiceError.Field("expires_at", $"A key cannot create a key that outlives it: expires_at must be no later than {current:yyyy-MM-ddTHH:mm:ssZ}, the calling key's expiry (leave it out to use that).");
+                }
+                created.Key.ExpiresAt = current;
+            }
         }
         db.ApiKeys.Add(created.Key);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key));

@@ -117,11 +117,19 @@ public static class KeyLineage
     }
 
     /// <summary>
-    /// Takes the write lock on the calling key's row (a no-op update) and tells whether it still works. Run inside
-    /// the transaction that inserts the child, before the insert.
+    /// Takes the write lock on the calling key's row (a no-op update) and reads its expiry as it is now — not as a
+    /// cached copy says. Null when the key no longer works. Run inside the transaction that inserts the child,
+    /// before the insert.
     /// </summary>
-    public static async Task<bool> LockLiveParentAsync(QuestraDbContext db, string parentKeyId, DateTimeOffset now, CancellationToken ct) =>
-        await db.ApiKeys
+    public static async Task<LiveParent?> LockLiveParentAsync(QuestraDbContext db, string parentKeyId, DateTimeOffset now, CancellationToken ct)
+    {
+        var locked = await db.ApiKeys
             .Where(k => k.Id == parentKeyId && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, k => k.RevokedAt), ct) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, k => k.RevokedAt), ct);
+        if (locked != 1) return null;
+        return new LiveParent(await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentKeyId).Select(k => k.ExpiresAt).FirstAsync(ct));
+    }
 }
+
+/// <summary>The calling key, locked for the rest of the transaction, with its expiry as stored now.</summary>
+public sealed record LiveParent(DateTimeOffset? ExpiresAt);
