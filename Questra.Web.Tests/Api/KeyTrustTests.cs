@@ -31,6 +31,20 @@ public abstract class KeyTrustTests(QuestraFactory factory)
 
     private async Task<HttpStatusCode> UseAsync(string secret, string org) => (await factory.ApiClient(secret, org).GetAsync("/api/api-keys")).StatusCode;
 
+    /// <summary>Runs <paramref name="check"/> later by <paramref name="by"/>, then puts the shared clock back for the other tests.</summary>
+    private async Task LaterAsync(TimeSpan by, Func<Task> check)
+    {
+        factory.Clock.Advance(by);
+        try
+        {
+            await check();
+        }
+        finally
+        {
+            factory.Clock.Advance(-by);
+        }
+    }
+
     private async Task AssertRefusedAsync(string secret, string org, string because)
     {
         var response = await factory.ApiClient(secret, org).GetAsync("/api/api-keys");
@@ -104,16 +118,11 @@ public abstract class KeyTrustTests(QuestraFactory factory)
         var (_, child, _) = await ChildAsync(parent, org);
         var (_, grandchild, _) = await ChildAsync(child, org);
 
-        factory.Clock.Advance(TimeSpan.FromMinutes(1));
-        try
+        await LaterAsync(TimeSpan.FromMinutes(1), async () =>
         {
             await AssertRefusedAsync(child, org, "expired");
             await AssertRefusedAsync(grandchild, org, "expired");
-        }
-        finally
-        {
-            factory.Clock.Advance(TimeSpan.FromMinutes(-1));
-        }
+        });
     }
 
     // ---- Lineage: revoke and delete ----
@@ -201,17 +210,12 @@ public abstract class KeyTrustTests(QuestraFactory factory)
         var (org, owner) = await Data.OrgWithOwnerAsync();
         var expiry = Now.AddDays(2);
         var (id, secret) = await Data.KeyAsync(org, owner, expiresAt: expiry);
-        factory.Clock.Advance(TimeSpan.FromDays(1));
-        try
+        await LaterAsync(TimeSpan.FromDays(1), async () =>
         {
             var rolled = await Problem.JsonAsync(await factory.ApiClient(secret, org).PostAsync($"/api/api-keys/{id}/roll", null), HttpStatusCode.Created);
 
             Assert.Equal(expiry, rolled.GetProperty("expires_at").GetDateTimeOffset());
-        }
-        finally
-        {
-            factory.Clock.Advance(TimeSpan.FromDays(-1));
-        }
+        });
     }
 
     [Fact]
@@ -243,8 +247,7 @@ public abstract class KeyTrustTests(QuestraFactory factory)
         var rolled = await Problem.JsonAsync(await factory.ApiClient(parent, org).PostAsync($"/api/api-keys/{parentId}/roll",
             Json("""{"grace_period_hours":1}""")), HttpStatusCode.Created);
         var replacementId = rolled.GetProperty("id").GetString()!;
-        factory.Clock.Advance(TimeSpan.FromHours(2));
-        try
+        await LaterAsync(TimeSpan.FromHours(2), async () =>
         {
             await AssertRefusedAsync(parent, org, "expired");
             Assert.Equal(HttpStatusCode.OK, await UseAsync(child, org));
@@ -257,11 +260,7 @@ public abstract class KeyTrustTests(QuestraFactory factory)
             Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(secret, org).PostAsync($"/api/api-keys/{replacementId}/revoke", null)).StatusCode);
             await AssertRefusedAsync(child, org, "revoked");
             await AssertRefusedAsync(grandchild, org, "revoked");
-        }
-        finally
-        {
-            factory.Clock.Advance(TimeSpan.FromHours(-2));
-        }
+        });
     }
 
     [Fact]
@@ -287,16 +286,11 @@ public abstract class KeyTrustTests(QuestraFactory factory)
         var (_, admin) = await Data.KeyAsync(org, owner);
         var client = factory.ApiClient(admin, org);
         await client.PostAsync($"/api/api-keys/{revokedId}/revoke", null);
-        factory.Clock.Advance(TimeSpan.FromMinutes(10));
-        try
+        await LaterAsync(TimeSpan.FromMinutes(10), async () =>
         {
             Assert.Contains("revoked", await Problem.AssertAsync(await client.PostAsync($"/api/api-keys/{revokedId}/roll", null), HttpStatusCode.Conflict));
             Assert.Contains("expired", await Problem.AssertAsync(await client.PostAsync($"/api/api-keys/{expiredId}/roll", null), HttpStatusCode.Conflict));
-        }
-        finally
-        {
-            factory.Clock.Advance(TimeSpan.FromMinutes(-10));
-        }
+        });
         Assert.Equal(3, await Data.WithDb(db => db.ApiKeys.CountAsync(k => k.OrganizationId == org)));
     }
 

@@ -47,6 +47,35 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
     }
 
+    /// <summary>A confirmed owner with two-factor on, their own organization, and one key made in the dashboard.</summary>
+    private async Task<(string Email, string SharedKey, string OrgId, string KeyId, string Secret)> OwnerWithKeyAsync(
+        string name, string keyName, string[]? scopes)
+    {
+        var email = $"{name}-{Guid.NewGuid():N}@example.test";
+        await using var scope = host.Factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+        Assert.True((await users.CreateAsync(user, Password)).Succeeded);
+        var orgId = (await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.Organizations.OrganizationService>()
+            .CreatePersonalOrganizationAsync(user.Id, name)).Id;
+        var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
+        var sharedKey = (await mfa.GetEnrollmentAsync(user)).SharedKey;
+        await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1");
+        var created = await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.ApiKeys.ApiKeyService>().CreateAsync(
+            orgId, new Questra.Web.Features.Common.Caller(user.Id, "127.0.0.1"), new(keyName, null, scopes, null));
+        return (email, sharedKey, orgId, created.Value!.Key.Id, created.Value.Secret);
+    }
+
+    /// <summary>Signs in with the password and the next authenticator code (the enrolment used the current one).</summary>
+    private async Task LogInWithCodeAsync(IPage page, string email, string sharedKey)
+    {
+        host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        await LogInAsync(page, email);
+        await page.GetByLabel("Authenticator code").FillAsync(CurrentCode(sharedKey));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+    }
+
     [BrowserFact]
     public async Task Register_EnrolTotp_CreateKey_UseIt_RevokeIt_ThenItIsRefused()
     {
@@ -181,32 +210,13 @@ public abstract class BrowserFlowTests(BrowserHost host)
     [BrowserFact]
     public async Task RollAKey_UseTheNewSecret_DeleteTheOld_ThenSeeDetailAndAuditLog()
     {
-        var email = $"linus-{Guid.NewGuid():N}@example.test";
-        string sharedKey, orgId, keyId, oldSecret;
-        await using (var scope = host.Factory.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
-            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-            orgId = (await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.Organizations.OrganizationService>()
-                .CreatePersonalOrganizationAsync(user.Id, "linus")).Id;
-            var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
-            sharedKey = (await mfa.GetEnrollmentAsync(user)).SharedKey;
-            await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1");
-            var created = await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.ApiKeys.ApiKeyService>().CreateAsync(
-                orgId, new Questra.Web.Features.Common.Caller(user.Id, "127.0.0.1"), new("Nightly ETL", null, ["surveys:read", "responses:read"], null));
-            (keyId, oldSecret) = (created.Value!.Key.Id, created.Value.Secret);
-        }
+        var (email, sharedKey, orgId, keyId, oldSecret) = await OwnerWithKeyAsync("linus", "Nightly ETL", ["surveys:read", "responses:read"]);
         var oldClient = host.ApiClient(oldSecret, orgId);
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync("/api/surveys")).StatusCode);
         await host.Factory.Services.GetRequiredService<Questra.Web.Features.Audit.UsageRecorder>().FlushAsync();
 
         var page = await host.NewPageAsync();
-        host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
-        await LogInAsync(page, email);
-        await page.GetByLabel("Authenticator code").FillAsync(CurrentCode(sharedKey));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+        await LogInWithCodeAsync(page, email, sharedKey);
 
         // Roll with a one-hour grace period: the dialog shows the new secret once.
         await GotoInteractiveAsync(page, "/settings/api-keys");
@@ -268,22 +278,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
     [BrowserFact]
     public async Task KeyMadeByAKey_ShowsItsParent_AndRevokingTheParent_WarnsAndStopsBoth()
     {
-        var email = $"grace-{Guid.NewGuid():N}@example.test";
-        string sharedKey, orgId, parentId, parentSecret;
-        await using (var scope = host.Factory.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
-            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-            orgId = (await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.Organizations.OrganizationService>()
-                .CreatePersonalOrganizationAsync(user.Id, "grace")).Id;
-            var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
-            sharedKey = (await mfa.GetEnrollmentAsync(user)).SharedKey;
-            await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1");
-            var created = await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.ApiKeys.ApiKeyService>().CreateAsync(
-                orgId, new Questra.Web.Features.Common.Caller(user.Id, "127.0.0.1"), new("Deploy bot", null, null, null));
-            (parentId, parentSecret) = (created.Value!.Key.Id, created.Value.Secret);
-        }
+        var (email, sharedKey, orgId, parentId, parentSecret) = await OwnerWithKeyAsync("grace", "Deploy bot", null);
         // A script mints a child key with the parent key.
         var minted = await host.ApiClient(parentSecret, orgId).PostAsync("/api/api-keys",
             new StringContent("""{"name":"CI job","scopes":["surveys:read"]}""", System.Text.Encoding.UTF8, "application/json"));
@@ -292,11 +287,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         var (childId, childSecret) = (child.GetProperty("id").GetString()!, child.GetProperty("secret").GetString()!);
 
         var page = await host.NewPageAsync();
-        host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
-        await LogInAsync(page, email);
-        await page.GetByLabel("Authenticator code").FillAsync(CurrentCode(sharedKey));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+        await LogInWithCodeAsync(page, email, sharedKey);
 
         await GotoInteractiveAsync(page, $"/settings/api-keys/{childId}");
         await Expect(page.GetByTestId("api-key-parent")).ToContainTextAsync(parentId);

@@ -26,18 +26,12 @@ public static class KeyLineage
         Caller caller, DateTimeOffset now, string reason, CancellationToken ct)
     {
         var revoked = 0;
-        var seen = new HashSet<string>(rootIds, StringComparer.Ordinal);
-        var frontier = rootIds.ToList();
-        while (frontier.Count > 0)
-        {
-            var children = await db.ApiKeys.AsNoTracking()
-                .Where(k => k.OrganizationId == organizationId && k.ParentKeyId != null && frontier.Contains(k.ParentKeyId))
-                .Select(k => new { k.Id, k.ParentKeyId, k.Name, k.RevokedAt })
-                .ToListAsync(ct);
-            children.RemoveAll(c => !seen.Add(c.Id));
-            var live = children.Where(c => c.RevokedAt is null).ToList();
-            if (live.Count > 0)
+        await WalkDescendantsAsync(db, organizationId, rootIds,
+            q => q.Select(k => new { k.Id, k.ParentKeyId, k.Name, k.RevokedAt }).ToListAsync(ct), c => c.Id,
+            async level =>
             {
+                var live = level.Where(c => c.RevokedAt is null).ToList();
+                if (live.Count == 0) return;
                 var ids = live.Select(c => c.Id).ToList();
                 await db.ApiKeys.Where(k => ids.Contains(k.Id) && k.RevokedAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct);
@@ -47,9 +41,7 @@ public static class KeyLineage
                         new { name = child.Name, reason, parent = child.ParentKeyId, root = rootIds.Count == 1 ? rootIds.First() : null });
                 }
                 revoked += live.Count;
-            }
-            frontier = children.Select(c => c.Id).ToList();
-        }
+            });
         return revoked;
     }
 
@@ -79,41 +71,44 @@ public static class KeyLineage
     }
 
     /// <summary>A key whose expiry was brought forward: no descendant may outlive it.</summary>
-    public static async Task ClampDescendantsExpiryAsync(QuestraDbContext db, string organizationId, string rootId, DateTimeOffset expiresAt, CancellationToken ct)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal) { rootId };
-        var frontier = new List<string> { rootId };
-        while (frontier.Count > 0)
-        {
-            var children = await db.ApiKeys.AsNoTracking()
-                .Where(k => k.OrganizationId == organizationId && k.ParentKeyId != null && frontier.Contains(k.ParentKeyId))
-                .Select(k => k.Id).ToListAsync(ct);
-            children.RemoveAll(id => !seen.Add(id));
-            if (children.Count > 0)
-            {
-                await db.ApiKeys.Where(k => children.Contains(k.Id) && (k.ExpiresAt == null || k.ExpiresAt > expiresAt))
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, expiresAt), ct);
-            }
-            frontier = children;
-        }
-    }
+    public static Task ClampDescendantsExpiryAsync(QuestraDbContext db, string organizationId, string rootId, DateTimeOffset expiresAt, CancellationToken ct) =>
+        WalkDescendantsAsync(db, organizationId, [rootId], q => q.Select(k => k.Id).ToListAsync(ct), id => id,
+            level => db.ApiKeys.Where(k => level.Contains(k.Id) && (k.ExpiresAt == null || k.ExpiresAt > expiresAt))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, expiresAt), ct));
 
     /// <summary>The keys descended from a key that still work: what stops with it if it is revoked or deleted.</summary>
     public static async Task<int> CountWorkingDescendantsAsync(QuestraDbContext db, string organizationId, string rootId, DateTimeOffset now, CancellationToken ct)
     {
         var count = 0;
-        var seen = new HashSet<string>(StringComparer.Ordinal) { rootId };
-        var frontier = new List<string> { rootId };
+        await WalkDescendantsAsync(db, organizationId, [rootId],
+            q => q.Select(k => new { k.Id, k.RevokedAt, k.ExpiresAt }).ToListAsync(ct), c => c.Id,
+            level =>
+            {
+                count += level.Count(c => c.RevokedAt is null && (c.ExpiresAt is null || c.ExpiresAt > now));
+                return Task.CompletedTask;
+            });
+        return count;
+    }
+
+    /// <summary>
+    /// Visits a key tree one level at a time: reads the children of the previous level, hands them to
+    /// <paramref name="visit"/> (which may write them), and only then reads their children.
+    /// </summary>
+    private static async Task WalkDescendantsAsync<T>(QuestraDbContext db, string organizationId, IEnumerable<string> rootIds,
+        Func<IQueryable<ApiKey>, Task<List<T>>> read, Func<T, string> idOf, Func<List<T>, Task> visit)
+    {
+        var seen = new HashSet<string>(rootIds, StringComparer.Ordinal);
+        var frontier = seen.ToList();
         while (frontier.Count > 0)
         {
-            var children = await db.ApiKeys.AsNoTracking()
-                .Where(k => k.OrganizationId == organizationId && k.ParentKeyId != null && frontier.Contains(k.ParentKeyId))
-                .Select(k => new { k.Id, k.RevokedAt, k.ExpiresAt }).ToListAsync(ct);
-            children.RemoveAll(c => !seen.Add(c.Id));
-            count += children.Count(c => c.RevokedAt is null && (c.ExpiresAt is null || c.ExpiresAt > now));
-            frontier = children.Select(c => c.Id).ToList();
+            var parents = frontier;
+            var level = await read(db.ApiKeys.AsNoTracking()
+                .Where(k => k.OrganizationId == organizationId && k.ParentKeyId != null && parents.Contains(k.ParentKeyId)));
+            level.RemoveAll(c => !seen.Add(idOf(c)));
+            if (level.Count == 0) return;
+            await visit(level);
+            frontier = level.Select(idOf).ToList();
         }
-        return count;
     }
 
     /// <summary>
