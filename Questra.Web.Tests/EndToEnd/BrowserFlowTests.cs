@@ -14,7 +14,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
     private const string Password = "Correct-Horse-9-battery";
 
     private string CurrentCode(string sharedKey, int stepsAhead = 0) =>
-        Totp.Compute(Base32.TryDecode(sharedKey)!, Totp.TimeStep(host.Factory.Clock.GetUtcNow()) + stepsAhead);
+        AuthenticatorCodes.Compute(AuthenticatorCodes.DecodeKey(sharedKey)!, host.Factory.Clock.GetUtcNow().AddSeconds(AuthenticatorCodes.StepSeconds * stepsAhead));
 
     /// <summary>Opens a dashboard page and waits until its circuit is live, so clicks reach the server.</summary>
     private static async Task GotoInteractiveAsync(IPage page, string url)
@@ -59,7 +59,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         var orgId = (await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.Organizations.OrganizationService>()
             .CreatePersonalOrganizationAsync(user.Id, name)).Id;
         var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
-        var sharedKey = (await mfa.GetEnrollmentAsync(user)).SharedKey;
+        var sharedKey = (await mfa.GetEnrollmentAsync(user))!.SharedKey;
         await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1");
         var created = await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.ApiKeys.ApiKeyService>().CreateAsync(
             orgId, new Questra.Web.Features.Common.Caller(user.Id, "127.0.0.1"), new(keyName, null, scopes, null));
@@ -162,7 +162,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
             await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.Organizations.OrganizationService>()
                 .CreatePersonalOrganizationAsync(user.Id, "grace");
             var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
-            sharedKey = (await mfa.GetEnrollmentAsync(user)).SharedKey;
+            sharedKey = (await mfa.GetEnrollmentAsync(user))!.SharedKey;
             recovery = (await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1"))!;
         }
         var page = await host.NewPageAsync();
@@ -199,11 +199,26 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await second.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(second.GetByText("Invalid recovery code")).ToBeVisibleAsync();
 
-        // Switching 2FA off brings the API Keys gate back.
+        // Another browser signs in too.
+        var other = await host.NewPageAsync();
+        await LogInWithCodeAsync(other, email, sharedKey);
+
+        // Switching 2FA off asks "Confirm it's you" first (password and a current code), then signs out the other
+        // session, and brings the API Keys gate back.
         await page.GotoAsync("/Account/Manage/Disable2fa");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Confirm it's you" })).ToBeVisibleAsync();
+        host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Authenticator code (or a recovery code)").FillAsync(CurrentCode(sharedKey));
+        await BrowserHost.ScreenshotAsync(page, "22-sudo");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Disable 2FA" }).ClickAsync();
+        await Expect(page.GetByText("your other sessions are signed out")).ToBeVisibleAsync();
         await GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("creation-gate")).ToContainTextAsync("Two-factor authentication is required");
+
+        await other.GotoAsync("/settings/api-keys");
+        await Expect(other).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
         host.AssertNoCspViolations();
     }
 
@@ -319,7 +334,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
             var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
             Assert.True((await users.CreateAsync(user, Password)).Succeeded);
             var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
-            sharedKey = (await mfa.GetEnrollmentAsync(user)).SharedKey;
+            sharedKey = (await mfa.GetEnrollmentAsync(user))!.SharedKey;
             await mfa.EnableAsync(user, CurrentCode(sharedKey, -1), null);
         }
         var page = await host.NewPageAsync();

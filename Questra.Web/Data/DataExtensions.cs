@@ -68,5 +68,13 @@ public static class DataExtensions
             // WAL lets readers go on while a writer commits; the setting is stored in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
+        // Authenticator keys that earlier versions stored in clear are encrypted now, before anyone can sign in.
+        var migrated = await Features.Mfa.QuestraUserStore.ProtectPlaintextKeysAsync(db,
+            scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>());
+        if (migrated > 0)
+        {
+            scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Questra.Web.Data")
+                .LogInformation("Encrypted {Count} authenticator key(s) stored in clear by an earlier version.", migrated);
+        }
     }
 }

@@ -141,7 +141,7 @@ static async Task<int> TimePage(string baseUrl, string outDir, int n)
     }
 
     await PostForm("/Account/Login", new() { ["Input.Email"] = meta["email"], ["Input.Password"] = meta["password"], ["_handler"] = "login" });
-    var code = Totp.Compute(Base32.TryDecode(meta["authenticator_key"])!, Totp.TimeStep(DateTimeOffset.UtcNow));
+    var code = AuthenticatorCodes.Compute(AuthenticatorCodes.DecodeKey(meta["authenticator_key"])!, DateTimeOffset.UtcNow);
     await PostForm("/Account/LoginWith2fa", new() { ["Input.TwoFactorCode"] = code, ["_handler"] = "login-with-2fa" });
 
     var first = await http.GetStringAsync("/settings/api-keys");

@@ -17,11 +17,11 @@ public abstract class AuthenticatorTests(QuestraFactory factory)
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(await factory.Data.UserAsync(mfa: false));
         await users.ResetAuthenticatorKeyAsync(user!);
-        return (user!, Base32.TryDecode((await users.GetAuthenticatorKeyAsync(user!))!)!);
+        return (user!, AuthenticatorCodes.DecodeKey(await users.GetAuthenticatorKeyAsync(user!))!);
     }
 
     private string Code(byte[] key, int stepOffset) =>
-        Totp.Compute(key, Totp.TimeStep(factory.Clock.GetUtcNow()) + stepOffset);
+        AuthenticatorCodes.Compute(key, factory.Clock.GetUtcNow().AddSeconds(AuthenticatorCodes.StepSeconds * stepOffset));
 
     private async Task<bool> Verify(ApplicationUser user, string code)
     {
@@ -110,6 +110,78 @@ public abstract class AuthenticatorTests(QuestraFactory factory)
         Assert.True((await users.RedeemTwoFactorRecoveryCodeAsync(tracked, codes[4].ToLowerInvariant())).Succeeded);
         Assert.False((await users.RedeemTwoFactorRecoveryCodeAsync(tracked, "NOT-A-CODE")).Succeeded);
         Assert.Equal(8, await users.CountRecoveryCodesAsync(tracked));
+    }
+
+    [Fact]
+    public async Task SharedKey_IsEncryptedAtRest_AndReadBackForCodes()
+    {
+        var (user, key) = await EnrolledUserAsync();
+        var base32 = OtpNet.Base32Encoding.ToString(key);
+
+        var stored = await factory.Data.WithDb(db => db.UserTokens
+            .SingleAsync(t => t.UserId == user.Id && t.Name == "AuthenticatorKey"));
+
+        Assert.StartsWith("dp1:", stored.Value);
+        Assert.DoesNotContain(base32, stored.Value!, StringComparison.OrdinalIgnoreCase);
+        Assert.True(await Verify(user, Code(key, 0)));
+    }
+
+    [Fact]
+    public async Task PlaintextSharedKeysFromBefore_AreEncryptedOnStart_AndStillWork()
+    {
+        var (user, _) = await EnrolledUserAsync();
+        var legacy = OtpNet.Base32Encoding.ToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+        await factory.Data.WithDb(db => db.UserTokens.Where(t => t.UserId == user.Id && t.Name == "AuthenticatorKey")
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Value, legacy)));
+
+        var migrated = await factory.Data.WithDb(db => QuestraUserStore.ProtectPlaintextKeysAsync(db,
+            factory.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()));
+
+        Assert.True(migrated >= 1);
+        var stored = await factory.Data.WithDb(db => db.UserTokens.SingleAsync(t => t.UserId == user.Id && t.Name == "AuthenticatorKey"));
+        Assert.StartsWith("dp1:", stored.Value);
+        Assert.DoesNotContain(legacy, stored.Value!);
+        Assert.True(await Verify(user, AuthenticatorCodes.Compute(AuthenticatorCodes.DecodeKey(legacy)!, factory.Clock.GetUtcNow())));
+    }
+
+    [Fact]
+    public async Task RecoveryCodes_AreStoredSalted_SoTheSameCodeNeverHashesAlike()
+    {
+        var (user, _) = await EnrolledUserAsync();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var store = (QuestraUserStore)scope.ServiceProvider.GetRequiredService<IUserStore<ApplicationUser>>();
+        var tracked = (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByIdAsync(user.Id))!;
+
+        await store.ReplaceCodesAsync(tracked, ["AAAAA-BBBBB", "AAAAA-BBBBB"]);
+        await store.UpdateAsync(tracked);
+
+        var stored = (await factory.Data.WithDb(db => db.UserTokens.SingleAsync(t => t.UserId == user.Id && t.Name == "RecoveryCodes"))).Value!.Split(';');
+        Assert.Equal(2, stored.Length);
+        Assert.NotEqual(stored[0], stored[1]);
+        Assert.All(stored, h => Assert.DoesNotContain("AAAAA", h));
+        Assert.All(stored, h => Assert.NotEqual(64, h.Length)); // not a bare SHA-256
+        Assert.True(await store.RedeemCodeAsync(tracked, "aaaaa-bbbbb"));
+        Assert.True(await store.RedeemCodeAsync(tracked, "AAAAA-BBBBB"));
+        Assert.False(await store.RedeemCodeAsync(tracked, "AAAAA-BBBBB"));
+    }
+
+    [Fact]
+    public async Task OnceEnrolled_TheKeyIsNotOfferedAgain_AndPostingACodeChangesNothing()
+    {
+        var (user, key) = await EnrolledUserAsync();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var tracked = (await users.FindByIdAsync(user.Id))!;
+        Assert.NotNull(await mfa.GetEnrollmentAsync(tracked));
+        Assert.NotNull(await mfa.EnableAsync(tracked, Code(key, 0), null));
+        var codesBefore = (await factory.Data.WithDb(db => db.UserTokens.SingleAsync(t => t.UserId == user.Id && t.Name == "RecoveryCodes"))).Value;
+
+        Assert.Null(await mfa.GetEnrollmentAsync(tracked));
+        Assert.Null(await mfa.EnableAsync(tracked, Code(key, 1), null));
+
+        var codesAfter = (await factory.Data.WithDb(db => db.UserTokens.SingleAsync(t => t.UserId == user.Id && t.Name == "RecoveryCodes"))).Value;
+        Assert.Equal(codesBefore, codesAfter);
     }
 }
 

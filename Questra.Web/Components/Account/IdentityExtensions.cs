@@ -52,12 +52,16 @@ public static class IdentityExtensions
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddEntityFrameworkStores<QuestraDbContext>()
-            .AddUserStore<HashedRecoveryCodeUserStore>()
+            .AddUserStore<QuestraUserStore>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
             // Replaces the built-in authenticator provider (registered under the same name): refuses replayed codes.
             .AddTokenProvider<QuestraAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
         services.AddScoped<MfaService>();
+        services.AddScoped<Features.Accounts.SudoMode>();
+        // Every request checks the sign-in's security stamp, so turning off or resetting two-factor (which changes
+        // the stamp) signs out every other session at once, and forgets "remembered" browsers, rather than in 30 minutes.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
         return services;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
 using Questra.Web.Data;
+using Questra.Web.Features.Accounts;
 
 namespace Questra.Web.Components.Account;
 
@@ -16,19 +17,13 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
-    public void RedirectTo(string? uri)
-    {
-        uri ??= "";
+    /// <summary>Redirects within the app only: a ReturnUrl from anyone goes through <see cref="LocalRedirect"/> (never elsewhere, never a 500).</summary>
+    public void RedirectTo(string? uri) =>
+        navigationManager.NavigateTo(LocalRedirect.ToLocalPath(uri, navigationManager.BaseUri));
 
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
-        {
-            uri = navigationManager.ToBaseRelativePath(uri);
-        }
-
-        navigationManager.NavigateTo(uri);
-    }
+    /// <summary>To "Confirm it's you" (sudo mode), and back to this page once confirmed.</summary>
+    public void RedirectToSudo(HttpContext context) =>
+        RedirectTo($"{SudoMode.PagePath}?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
     {

@@ -14,9 +14,16 @@ public sealed class MfaService(UserManager<ApplicationUser> users, QuestraDbCont
     public const string Issuer = "Questra";
     public const int RecoveryCodeCount = 10;
 
-    /// <summary>The shared key to enrol with (created on first need), spaced in groups of four, and its otpauth:// URI.</summary>
-    public async Task<MfaEnrollment> GetEnrollmentAsync(ApplicationUser user)
+    /// <summary>
+    /// The shared key to enrol with (created on first need), spaced in groups of four, and its otpauth:// URI; null
+    /// for a user who is enrolled already: after enrolment the key is never shown again.
+    /// </summary>
+    public async Task<MfaEnrollment?> GetEnrollmentAsync(ApplicationUser user)
     {
+        if (await users.GetTwoFactorEnabledAsync(user))
+        {
+            return null;
+        }
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
@@ -31,7 +38,9 @@ public sealed class MfaService(UserManager<ApplicationUser> users, QuestraDbCont
     /// <summary>Checks the first code from the app and only then turns 2FA on; returns the recovery codes to show once.</summary>
     public async Task<IReadOnlyList<string>?> EnableAsync(ApplicationUser user, string code, string? ip)
     {
-        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        // Enrolled already: a code posted here changes nothing (new recovery codes have their own, guarded page).
+        if (await users.GetTwoFactorEnabledAsync(user)
+            || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
         {
             return null;
         }

@@ -1,12 +1,10 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Questra.Web.Data;
 
 namespace Questra.Web.Features.Mfa;
 
 /// <summary>
-/// Authenticator-app codes for Identity, replacing its built-in provider: same RFC 6238 codes and ±1 step of
+/// Authenticator-app codes for Identity, replacing its built-in provider: RFC 6238 codes (Otp.NET) and ±1 step of
 /// drift, but a code (time step) that was accepted once is refused afterwards — the built-in one allows replays.
 /// The last accepted step is kept in the user's token store; a concurrent second use of the same code loses on
 /// Identity's concurrency stamp and is refused too.
@@ -27,23 +25,16 @@ public sealed class QuestraAuthenticatorTokenProvider(TimeProvider clock) : IUse
     public async Task<bool> ValidateAsync(string purpose, string token, UserManager<ApplicationUser> manager, ApplicationUser user)
     {
         var code = (token ?? "").Replace(" ", "").Replace("-", "");
-        if (code.Length != Totp.Digits || !code.All(char.IsAsciiDigit)) return false;
-        var key = await manager.GetAuthenticatorKeyAsync(user);
-        var keyBytes = key is null ? null : Base32.TryDecode(key);
-        if (keyBytes is null || keyBytes.Length == 0) return false;
+        if (code.Length != AuthenticatorCodes.Digits || !code.All(char.IsAsciiDigit)) return false;
+        var key = AuthenticatorCodes.DecodeKey(await manager.GetAuthenticatorKeyAsync(user));
+        if (key is null) return false;
 
         var lastUsed = long.TryParse(await manager.GetAuthenticationTokenAsync(user, LoginProvider, LastStepName), out var l) ? l : long.MinValue;
-        var now = Totp.TimeStep(clock.GetUtcNow());
-        for (var step = now - AllowedDrift; step <= now + AllowedDrift; step++)
+        if (AuthenticatorCodes.MatchStep(key, code, clock.GetUtcNow()) is not { } step || step <= lastUsed)
         {
-            if (step <= lastUsed) continue; // replay, or older than a code already used
-            var expected = Encoding.ASCII.GetBytes(Totp.Compute(keyBytes, step));
-            if (CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(code)))
-            {
-                var saved = await manager.SetAuthenticationTokenAsync(user, LoginProvider, LastStepName, step.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                return saved.Succeeded;
-            }
+            return false; // wrong, too old, or a replay of (or older than) a code already used
         }
-        return false;
+        var saved = await manager.SetAuthenticationTokenAsync(user, LoginProvider, LastStepName, step.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return saved.Succeeded;
     }
 }
