@@ -33,10 +33,27 @@ public sealed class TestData(IServiceProvider services)
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var email = $"user-{Guid.NewGuid():N}@example.test";
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = confirmed, TwoFactorEnabled = mfa };
-        var result = await users.CreateAsync(user, "Passw0rd!-long-enough");
+        var result = await users.CreateAsync(user, Password);
         Assert.True(result.Succeeded, string.Join(", ", result.Errors.Select(e => e.Description)));
         return user.Id;
     }
+
+    public const string Password = "Passw0rd!-long-enough";
+
+    /// <summary>A confirmed user with an authenticator enrolled (two-factor on): id, email and the app's shared key.</summary>
+    public async Task<(string Id, string Email, byte[] Key)> EnrolledUserAsync()
+    {
+        var id = await UserAsync(mfa: false);
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = (await users.FindByIdAsync(id))!;
+        await users.ResetAuthenticatorKeyAsync(user);
+        var key = Questra.Web.Features.Mfa.AuthenticatorCodes.DecodeKey(await users.GetAuthenticatorKeyAsync(user))!;
+        await users.SetTwoFactorEnabledAsync(user, true);
+        return (id, user.Email!, key);
+    }
+
+    public Task<string> EmailOfAsync(string userId) => WithDb(db => db.Users.Where(u => u.Id == userId).Select(u => u.Email!).SingleAsync());
 
     public Task<string> OrgAsync(Plan plan = Plan.Pro, ApiKeyCreationPolicy policy = ApiKeyCreationPolicy.OwnersAndAdmins) =>
         WithDb(async db =>

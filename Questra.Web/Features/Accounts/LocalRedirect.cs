@@ -36,7 +36,8 @@ public static class LocalRedirect
         {
             return Fallback;
         }
-        return IsLocalPath(path) && IsLocalPath(Decoded(path)) ? path : Fallback;
+        // Raw white space has no place in a URL (a legitimate one is %20); decoded, only the dangerous shapes count.
+        return !path.Any(char.IsWhiteSpace) && IsLocalPath(path) && IsLocalPath(Decoded(path)) ? path : Fallback;
     }
 
     // "Account/Lockout": letters first, no scheme (a colon before any slash would make it "javascript:…" or "http:…").
