@@ -15,8 +15,11 @@ public sealed partial class FormClient(HttpClient http)
 
     public HttpClient Http => http;
 
-    /// <summary>GETs <paramref name="url"/>, then posts the form named <paramref name="formName"/> there with <paramref name="fields"/>.</summary>
-    public async Task<HttpResponseMessage> PostFormAsync(string url, string formName, Dictionary<string, string> fields)
+    /// <summary>
+    /// GETs <paramref name="url"/>, then posts the form named <paramref name="formName"/> there (or to the form's
+    /// <paramref name="postTo"/>) with <paramref name="fields"/>.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string url, string formName, Dictionary<string, string> fields, string? postTo = null)
     {
         var page = await http.GetAsync(url);
         Assert.True(page.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)page.StatusCode} {page.Headers.Location}");
@@ -28,7 +31,7 @@ public sealed partial class FormClient(HttpClient http)
             ["_handler"] = formName,
             ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
         };
-        return await http.PostAsync(url, new FormUrlEncodedContent(form));
+        return await http.PostAsync(postTo ?? url, new FormUrlEncodedContent(form));
     }
 
     /// <summary>Signs in with a password (and, when asked, a code); returns the last answer (a redirect when it worked).</summary>

@@ -1,0 +1,145 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using OtpNet;
+using Questra.Web.Features.Mfa;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Features.Accounts;
+
+/// <summary>
+/// Sensitive account actions ask for the password and a current code again (sudo mode); turning two-factor off
+/// signs out other sessions; the authenticator's key is never shown again after enrolment.
+/// </summary>
+public class SudoModeTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+{
+    public static TheoryData<string> Guarded =>
+    [
+        "/Account/Manage/Disable2fa", "/Account/Manage/ResetAuthenticator", "/Account/Manage/GenerateRecoveryCodes",
+        "/Account/Manage/Email", "/Account/Manage/DeletePersonalData",
+    ];
+
+    private string Code(byte[] key)
+    {
+        // Each code works once: step the app's clock past the last one used.
+        factory.Clock.Advance(TimeSpan.FromSeconds(AuthenticatorCodes.StepSeconds));
+        return AuthenticatorCodes.Compute(key, factory.Clock.GetUtcNow());
+    }
+
+    private async Task<(FormClient Client, string Id, byte[] Key)> SignedInAsync()
+    {
+        var (id, email, key) = await factory.Data.EnrolledUserAsync();
+        var client = FormClient.For(factory);
+        var answer = await client.LogInAsync(email, TestData.Password, code: () => Code(key));
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        return (client, id, key);
+    }
+
+    private static async Task<HttpResponseMessage> ConfirmAsync(FormClient client, string returnUrl, string password, string code) =>
+        await client.PostFormAsync($"/Account/Manage/ConfirmIdentity?returnUrl={Uri.EscapeDataString(returnUrl)}", "confirm-identity",
+            new() { ["Input.Password"] = password, ["Input.Code"] = code });
+
+    [Theory]
+    [MemberData(nameof(Guarded))]
+    public async Task SensitivePages_AskToConfirmItsYou_First(string path)
+    {
+        var (client, _, _) = await SignedInAsync();
+
+        var answer = await client.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.Contains($"/Account/Manage/ConfirmIdentity?returnUrl={Uri.EscapeDataString(path)}", answer.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Confirming_NeedsThePasswordAndACurrentCode_ThenLastsTenMinutes()
+    {
+        var (client, _, key) = await SignedInAsync();
+        const string page = "/Account/Manage/GenerateRecoveryCodes";
+
+        var wrongPassword = await ConfirmAsync(client, page, "not my password", Code(key));
+        var noCode = await ConfirmAsync(client, page, TestData.Password, "");
+        var wrongCode = await ConfirmAsync(client, page, TestData.Password, AuthenticatorCodes.Compute(key, factory.Clock.GetUtcNow().AddMinutes(-5)));
+        Assert.All([wrongPassword, noCode, wrongCode], a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Contains("not right", await wrongCode.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await client.Http.GetAsync(page)).StatusCode);
+
+        var confirmed = await ConfirmAsync(client, page, TestData.Password, Code(key));
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.EndsWith(page, confirmed.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync(page)).StatusCode);
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(HttpStatusCode.Redirect, (await client.Http.GetAsync(page)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ARecoveryCode_AlsoConfirms_AndIsUsedUp()
+    {
+        var (client, id, _) = await SignedInAsync();
+        var codes = await factory.Data.WithService<Microsoft.AspNetCore.Identity.UserManager<Questra.Web.Data.ApplicationUser>, IEnumerable<string>?>(
+            async users => await users.GenerateNewTwoFactorRecoveryCodesAsync((await users.FindByIdAsync(id))!, 2));
+        var code = codes!.First();
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ConfirmAsync(client, "/Account/Manage/Email", TestData.Password, code)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync("/Account/Manage/Email")).StatusCode);
+
+        var (other, _, _) = (await SignedInAsync());
+        Assert.Equal(HttpStatusCode.OK, (await ConfirmAsync(other, "/Account/Manage/Email", TestData.Password, code)).StatusCode);
+    }
+
+    [Fact]
+    public async Task APostWithoutConfirming_ChangesNothing()
+    {
+        var (client, id, key) = await SignedInAsync();
+        // Confirm once to get a real form (and its antiforgery token), then let the confirmation lapse.
+        await ConfirmAsync(client, "/Account/Manage/Disable2fa", TestData.Password, Code(key));
+        var form = await client.Http.GetStringAsync("/Account/Manage/Disable2fa");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        factory.Clock.Advance(TimeSpan.FromMinutes(11));
+
+        var answer = await client.Http.PostAsync("/Account/Manage/Disable2fa", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "disable-2fa", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+        }));
+
+        Assert.Contains("ConfirmIdentity", answer.Headers.Location!.OriginalString);
+        Assert.True(await factory.Data.WithDb(db => db.Users.Where(u => u.Id == id).Select(u => u.TwoFactorEnabled).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task TurningTwoFactorOff_SignsOutEveryOtherSession()
+    {
+        var (mine, id, key) = await SignedInAsync();
+        var email = await factory.Data.EmailOfAsync(id);
+        var other = FormClient.For(factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await other.LogInAsync(email, TestData.Password, code: () => Code(key))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await other.Http.GetAsync("/Account/Manage")).StatusCode);
+
+        await ConfirmAsync(mine, "/Account/Manage/Disable2fa", TestData.Password, Code(key));
+        var off = await mine.PostFormAsync("/Account/Manage/Disable2fa", "disable-2fa", []);
+
+        Assert.Contains("TwoFactorAuthentication", off.Headers.Location!.OriginalString);
+        Assert.False(await factory.Data.WithDb(db => db.Users.Where(u => u.Id == id).Select(u => u.TwoFactorEnabled).SingleAsync()));
+        Assert.Equal(HttpStatusCode.OK, (await mine.Http.GetAsync("/Account/Manage")).StatusCode);
+        var signedOut = await other.Http.GetAsync("/Account/Manage");
+        Assert.Contains("/Account/Login", signedOut.Headers.Location?.OriginalString ?? "");
+    }
+
+    [Fact]
+    public async Task AfterEnrolment_TheKeyIsNeverShownAgain_NorInThePersonalDataDownload()
+    {
+        var (client, id, key) = await SignedInAsync();
+        var base32 = Base32Encoding.ToString(key);
+
+        var enrolment = await client.Http.GetAsync("/Account/Manage/EnableAuthenticator");
+        var download = await client.PostFormAsync("/Account/Manage/PersonalData", "download-data", [], postTo: "/Account/Manage/DownloadPersonalData");
+
+        Assert.Equal(HttpStatusCode.Redirect, enrolment.StatusCode);
+        Assert.Contains("TwoFactorAuthentication", enrolment.Headers.Location!.OriginalString);
+        Assert.DoesNotContain(base32.ToLowerInvariant()[..8], (await enrolment.Content.ReadAsStringAsync()).ToLowerInvariant());
+        var data = await download.Content.ReadAsStringAsync();
+        Assert.Contains(id, data);
+        Assert.DoesNotContain(base32[..8], data.ToUpperInvariant().Replace(" ", ""));
+        Assert.DoesNotContain("Authenticator Key", data);
+    }
+}
