@@ -73,6 +73,10 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
 
     public async Task<ServiceResult<OrgRole>> ChangeRoleAsync(string organizationId, Caller caller, string userId, OrgRole role, CancellationToken ct = default)
     {
+        // Checks and change in one transaction, under the organization's lock: two owners demoting each other at
+        // the same moment are served one after the other, and the second finds it is no longer an owner.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.LockOrganizationAsync(organizationId, ct);
         var (error, membership, callerRole) = await FindManagedAsync(organizationId, caller, userId, ct);
         if (error is not null) return error;
         if (membership!.Role == role) return role;
@@ -88,12 +92,18 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         membership.Role = role;
         Audit(organizationId, caller, AuditEventTypes.MemberRoleChanged, userId, new { from = before.ToString(), to = role.ToString() });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         await keyCacheSync.KeysChangedAsync(); // the member's keys shrink with them from the next request on
         return role;
     }
 
     public async Task<ServiceResult<bool>> RemoveAsync(string organizationId, Caller caller, string userId, CancellationToken ct = default)
     {
+        // One transaction under the organization's lock: the last-owner check holds against concurrent changes, the
+        // membership goes, and every key the member made in this org is revoked for good, so adding them back
+        // later brings no key back.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.LockOrganizationAsync(organizationId, ct);
         var (error, membership, callerRole) = await FindManagedAsync(organizationId, caller, userId, ct);
         if (error is not null) return error;
         if (membership!.Role == OrgRole.Owner && callerRole != OrgRole.Owner)
@@ -104,9 +114,6 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         {
             return new ServiceError(ErrorKind.Conflict, "The last owner cannot be removed. Make someone else an owner first.");
         }
-        // One transaction: the membership goes and every key the member made in this org is revoked for good, so
-        // adding them back later brings no key back.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Memberships.Remove(membership);
         Audit(organizationId, caller, AuditEventTypes.MemberRemoved, userId, new { role = membership.Role.ToString() });
         await db.SaveChangesAsync(ct);
