@@ -324,6 +324,46 @@ public abstract class BrowserFlowTests(BrowserHost host)
     }
 
     [BrowserFact]
+    public async Task AMembersOpenTab_AfterTheOwnerRemovesThem_ShowsNoMoreOfTheOrganization()
+    {
+        var (ownerEmail, sharedKey, orgId, _, _) = await OwnerWithKeyAsync("ada", "Owner's key", null);
+        var memberEmail = $"bob-{Guid.NewGuid():N}@example.test";
+        await using (var scope = host.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var member = new ApplicationUser { UserName = memberEmail, Email = memberEmail, EmailConfirmed = true, SelectedOrganizationId = orgId };
+            Assert.True((await users.CreateAsync(member, Password)).Succeeded);
+            var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+            db.Memberships.Add(new Questra.Web.Features.Organizations.Membership { OrganizationId = orgId, UserId = member.Id, Role = Questra.Web.Features.Organizations.OrgRole.Member });
+            await db.SaveChangesAsync();
+            var data = new Questra.Web.Tests.Infrastructure.TestData(host.Factory.Services);
+            for (var i = 0; i < 25; i++) await data.SurveyAsync(orgId, member.Id, $"Bob's survey {i:D2}");
+        }
+
+        // The member's tab: the first page of their surveys.
+        var memberTab = await host.NewPageAsync();
+        await LogInAsync(memberTab, memberEmail);
+        await Expect(memberTab.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+        await WaitInteractiveAsync(memberTab);
+        await Expect(memberTab.Locator("[data-testid=surveys-table] .rz-data-row")).ToHaveCountAsync(20);
+
+        // Another browser: the owner removes the member in Settings.
+        var ownerTab = await host.NewPageAsync();
+        await LogInWithCodeAsync(ownerTab, ownerEmail, sharedKey);
+        await GotoInteractiveAsync(ownerTab, "/settings");
+        await ownerTab.GetByRole(AriaRole.Button, new() { Name = $"Remove {memberEmail}" }).ClickAsync();
+        await ownerTab.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(ownerTab.GetByText($"{memberEmail} was removed.")).ToBeVisibleAsync();
+
+        // The member's next click (page 2 of the list) gets nothing of the organization.
+        await memberTab.Locator(".rz-pager-next").ClickAsync();
+        await Expect(memberTab.GetByTestId("no-longer-member")).ToContainTextAsync("You are no longer a member of this organization");
+        await Expect(memberTab.Locator("[data-testid=surveys-table]")).ToHaveCountAsync(0);
+        await BrowserHost.ScreenshotAsync(memberTab, "50-no-longer-member");
+        host.AssertNoCspViolations();
+    }
+
+    [BrowserFact]
     public async Task FiveWrongAuthenticatorCodes_LockTheAccount()
     {
         var email = $"mallory-{Guid.NewGuid():N}@example.test";

@@ -33,8 +33,13 @@ public static class ApiKeysEndpoints
         }
         var key = http.ApiKey();
         var result = await keys.ListAsync(key.OrganizationId, http.ApiCaller(), new ApiKeyQuery(null, page, pageSize), ct);
+        if (!result.Succeeded)
+        {
+            return ApiResults.From(result.Error!);
+        }
         var now = clock.GetUtcNow();
-        return TypedResults.Ok(new PagedResponse<ApiKeyDto>(result.Items.Select(k => ApiKeyDto.From(k, now)).ToList(), page, pageSize, result.Total));
+        var listed = result.Value!;
+        return TypedResults.Ok(new PagedResponse<ApiKeyDto>(listed.Items.Select(k => ApiKeyDto.From(k, now)).ToList(), page, pageSize, listed.Total));
     }
 
     public static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> Get(

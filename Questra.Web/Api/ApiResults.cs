@@ -25,7 +25,7 @@ public static partial class ApiResults
     public static ProblemHttpResult From(ServiceError error) => error.Kind switch
     {
         ErrorKind.Validation => Invalid(new Dictionary<string, string[]>(error.FieldErrors ?? new Dictionary<string, string[]>()), error.Message, 422),
-        ErrorKind.Forbidden => Forbidden(error.Message),
+        ErrorKind.Forbidden or ErrorKind.NotAMember => Forbidden(error.Message),
         ErrorKind.NotFound => NotFound(error.Message),
         ErrorKind.Conflict => TypedResults.Problem(statusCode: 409, title: "Conflict", detail: error.Message),
         _ => throw new ArgumentOutOfRangeException(nameof(error)),

@@ -14,6 +14,16 @@ public abstract class OrgPage : ComponentBase
 
     protected OrgContext? Org { get; private set; }
 
+    /// <summary>Set once a service answered that the user is no longer a member: the page then shows nothing of the org.</summary>
+    protected bool NoLongerMember { get; private set; }
+
+    /// <summary>Whether <paramref name="error"/> says the user was removed from the organization (and marks the page so).</summary>
+    protected bool Removed(Features.Common.ServiceError? error)
+    {
+        if (error?.Kind == Features.Common.ErrorKind.NotAMember) NoLongerMember = true;
+        return NoLongerMember;
+    }
+
     /// <summary>The signed-in user as the actor of a service call.</summary>
     protected Features.Common.Caller Caller => new(Org!.UserId, Client.Value);
 

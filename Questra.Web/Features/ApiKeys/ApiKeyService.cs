@@ -121,12 +121,12 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         return created;
     }
 
-    public async Task<Page<ApiKey>> ListAsync(string organizationId, Caller caller, ApiKeyQuery query, CancellationToken ct = default)
+    public async Task<ServiceResult<Page<ApiKey>>> ListAsync(string organizationId, Caller caller, ApiKeyQuery query, CancellationToken ct = default)
     {
         var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         if (role is null)
         {
-            return new Page<ApiKey>([], query.Page, query.PageSize, 0);
+            return ServiceError.NotAMember;
         }
         var keys = db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId);
         if (role == OrgRole.Member)
@@ -404,7 +404,11 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
     {
         var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         var keys = track ? db.ApiKeys : db.ApiKeys.AsNoTracking();
-        var key = role is null ? null : await keys.FirstOrDefaultAsync(k => k.Id == keyId && k.OrganizationId == organizationId, ct);
+        if (role is null)
+        {
+            return ServiceError.NotAMember;
+        }
+        var key = await keys.FirstOrDefaultAsync(k => k.Id == keyId && k.OrganizationId == organizationId, ct);
         if (key is null || (caller.Key is { } grant && !IsWithin(key, grant)))
         {
             return ServiceError.NotFound("No API key with that id exists in this organization.");

@@ -18,6 +18,10 @@ public sealed class AuditLog(QuestraDbContext db)
     public async Task<ServiceResult<Page<AuditEntry>>> QueryAsync(string organizationId, string userId, AuditFilter filter, int page, int pageSize, CancellationToken ct = default)
     {
         var role = await db.RoleOfAsync(organizationId, userId, ct);
+        if (role is null)
+        {
+            return ServiceError.NotAMember;
+        }
         if (role is not (OrgRole.Owner or OrgRole.Admin))
         {
             return ServiceError.Forbidden("Only owners and admins can read the organization's audit log.");

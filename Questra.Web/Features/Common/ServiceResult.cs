@@ -10,6 +10,8 @@ public enum ErrorKind
     NotFound,
     /// <summary>The thing is in a state that does not allow it (e.g. rolling a revoked key).</summary>
     Conflict,
+    /// <summary>The caller is not (or no longer) a member of the organization: an open tab of someone just removed.</summary>
+    NotAMember,
 }
 
 /// <summary>Why a service call did not happen: a message a person can act on, and the fields at fault.</summary>
@@ -19,6 +21,9 @@ public sealed record ServiceError(ErrorKind Kind, string Message, IReadOnlyDicti
         new(ErrorKind.Validation, message, new Dictionary<string, string[]> { [field] = [message] });
 
     public static ServiceError NotFound(string message) => new(ErrorKind.NotFound, message);
+
+    /// <summary>Every service re-reads the caller's membership; this is what it says when there is none any more.</summary>
+    public static readonly ServiceError NotAMember = new(ErrorKind.NotAMember, "You are no longer a member of this organization.");
     public static ServiceError Forbidden(string message) => new(ErrorKind.Forbidden, message);
 }
 

@@ -14,7 +14,16 @@ public sealed record MemberView(string UserId, string Email, OrgRole Role, DateT
 /// </summary>
 public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, ApiKeyCacheSync keyCacheSync)
 {
-    public async Task<List<MemberView>> ListAsync(string organizationId, CancellationToken ct = default) =>
+    /// <summary>The members, for owners and admins (the caller's role is read now, not taken from an open page).</summary>
+    public async Task<ServiceResult<List<MemberView>>> ListAsync(string organizationId, Caller caller, CancellationToken ct = default)
+    {
+        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
+        if (role is null) return ServiceError.NotAMember;
+        if (role is not (OrgRole.Owner or OrgRole.Admin)) return ServiceError.Forbidden("Only owners and admins can see the members.");
+        return await MembersAsync(organizationId, ct);
+    }
+
+    private async Task<List<MemberView>> MembersAsync(string organizationId, CancellationToken ct) =>
         await (from m in db.Memberships.AsNoTracking()
                join u in db.Users.AsNoTracking() on m.UserId equals u.Id
                where m.OrganizationId == organizationId
@@ -24,6 +33,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
     public async Task<ServiceResult<Organization>> SetApiKeyCreationAsync(string organizationId, Caller caller, ApiKeyCreationPolicy policy, CancellationToken ct = default)
     {
         var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
+        if (role is null) return ServiceError.NotAMember;
         if (role is not (OrgRole.Owner or OrgRole.Admin))
         {
             return ServiceError.Forbidden("Only owners and admins can change who may create API keys.");
@@ -42,6 +52,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
     public async Task<ServiceResult<MemberView>> AddAsync(string organizationId, Caller caller, string? email, OrgRole role, CancellationToken ct = default)
     {
         var callerRole = await db.RoleOfAsync(organizationId, caller.UserId, ct);
+        if (callerRole is null) return ServiceError.NotAMember;
         if (callerRole is not (OrgRole.Owner or OrgRole.Admin))
         {
             return ServiceError.Forbidden("Only owners and admins can add members.");
@@ -126,6 +137,10 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
     private async Task<(ServiceError? Error, Membership? Membership, OrgRole? CallerRole)> FindManagedAsync(string organizationId, Caller caller, string userId, CancellationToken ct)
     {
         var callerRole = await db.RoleOfAsync(organizationId, caller.UserId, ct);
+        if (callerRole is null)
+        {
+            return (ServiceError.NotAMember, null, null);
+        }
         if (callerRole is not (OrgRole.Owner or OrgRole.Admin))
         {
             return (ServiceError.Forbidden("Only owners and admins can manage members."), null, callerRole);

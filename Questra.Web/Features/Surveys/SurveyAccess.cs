@@ -10,6 +10,11 @@ public sealed record SurveySummary(string Id, string Title, SurveyStatus Status,
 
 public sealed record SurveyViewer(string OrganizationId, string UserId, OrgRole Role, IReadOnlyList<string>? Restriction = null);
 
+/// <summary>A page of surveys for the dashboard, with the role it was read under (members see only their own).</summary>
+public sealed record SurveyListing(Page<SurveySummary> Page, OrgRole Role);
+
+public sealed record SurveyChoice(string Id, string Title);
+
 /// <summary>
 /// Survey visibility (rules 5 and 6): members see the surveys they own, admins and owners every survey of the
 /// org; a key restricted to some surveys sees only those, and answers 404 for the rest so it cannot learn they exist.
@@ -28,6 +33,30 @@ public sealed class SurveyAccess(QuestraDbContext db)
             query = query.Where(s => ids.Contains(s.Id));
         }
         return query;
+    }
+
+    /// <summary>
+    /// The dashboard's survey list: the user's role is read now, not taken from the open page, so a removed
+    /// member's tab gets nothing and a demoted one's gets the narrower view.
+    /// </summary>
+    public async Task<ServiceResult<SurveyListing>> ListForUserAsync(string organizationId, string userId, int page, int pageSize, CancellationToken ct = default)
+    {
+        if (await db.RoleOfAsync(organizationId, userId, ct) is not { } role)
+        {
+            return ServiceError.NotAMember;
+        }
+        return new SurveyListing(await ListAsync(new SurveyViewer(organizationId, userId, role), page, pageSize, ct), role);
+    }
+
+    /// <summary>The surveys a user may restrict a new key to (the create dialog's list), read with the role as it is now.</summary>
+    public async Task<ServiceResult<List<SurveyChoice>>> ChoicesForUserAsync(string organizationId, string userId, int max, CancellationToken ct = default)
+    {
+        if (await db.RoleOfAsync(organizationId, userId, ct) is not { } role)
+        {
+            return ServiceError.NotAMember;
+        }
+        return await Visible(new SurveyViewer(organizationId, userId, role))
+            .OrderBy(s => s.Title).ThenBy(s => s.Id).Take(max).Select(s => new SurveyChoice(s.Id, s.Title)).ToListAsync(ct);
     }
 
     /// <summary>A page of the visible surveys, newest first, each with its response count (counted by the database).</summary>
