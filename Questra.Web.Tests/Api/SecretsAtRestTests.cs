@@ -36,6 +36,19 @@ public abstract class SecretsAtRestTests(QuestraFactory factory)
             Assert.DoesNotContain(randomPart, logs);
         }
     }
+
+    [Fact]
+    public async Task TheAuthenticatorsSharedKey_IsNotInTheDatabaseFilesInClear()
+    {
+        var (_, email, key) = await factory.Data.EnrolledUserAsync();
+        var base32 = OtpNet.Base32Encoding.ToString(key);
+
+        var stored = await factory.Database.ReadAllStoredTextAsync();
+
+        Assert.Contains(email, stored); // the search does find the user's own row
+        Assert.DoesNotContain(base32, stored, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(base32[..16], stored, StringComparison.OrdinalIgnoreCase);
+    }
 }
 
 public sealed class SecretsAtRestTestsOnSqlite(QuestraFactory factory) : SecretsAtRestTests(factory), IClassFixture<QuestraFactory>;
