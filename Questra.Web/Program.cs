@@ -4,8 +4,13 @@ using Questra.Web.Components;
 using Questra.Web.Components.Account;
 using Questra.Web.Data;
 using Questra.Web.Features;
+using Questra.Web.Features.Operators;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(AdminCommands.HostArgs(args));
+if (AdminCommands.IsAdmin(args))
+{
+    builder.UseAdminCommandLogging();
+}
 
 builder.Services.AddQuestraDashboard();
 builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
@@ -22,6 +27,10 @@ if (builder.Environment.IsDevelopment())
 var app = builder.Build();
 
 await app.MigrateQuestraDatabaseAsync();
+if (AdminCommands.IsAdmin(args))
+{
+    return await AdminCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
+}
 app.UseQuestraReverseProxy(app.Configuration);
 app.UseApiNoStore();
 app.UseQuestraErrorHandling();
@@ -38,7 +47,8 @@ app.MapQuestraApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP says 'none'
 app.MapAdditionalIdentityEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

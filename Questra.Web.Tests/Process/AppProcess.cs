@@ -33,21 +33,7 @@ public sealed class AppProcess : IDisposable
     public static async Task<AppProcess> StartAsync(TestDatabase database, params (string Key, string Value)[] settings)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", ["Questra.Web.dll", "--urls", $"http://127.0.0.1:{port}"])
-        {
-            WorkingDirectory = AppDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["Database__Provider"] = database.Provider.ToString();
-        start.Environment["ConnectionStrings__Questra"] = database.ConnectionString;
-        start.Environment["Security__RequireHttps"] = "false";
-        start.Environment["ApiKeys__RequestsPerMinutePerKey"] = "1000000";
-        start.Environment["ApiKeys__FailedAuthPerMinute"] = "100000";
-        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
-        var process = System.Diagnostics.Process.Start(start)!;
+        var process = System.Diagnostics.Process.Start(StartInfo(database, ["Questra.Web.dll", "--urls", $"http://127.0.0.1:{port}"], settings))!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
@@ -81,6 +67,36 @@ public sealed class AppProcess : IDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException("The app did not become healthy within 60 s.");
+    }
+
+    /// <summary>Runs <c>dotnet Questra.Web.dll &lt;arguments&gt;</c> on a database to its end (an operator's command).</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunToEndAsync(TestDatabase database, params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(StartInfo(database, ["Questra.Web.dll", .. arguments], []))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+
+    private static ProcessStartInfo StartInfo(TestDatabase database, string[] arguments, (string Key, string Value)[] settings)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments)
+        {
+            WorkingDirectory = AppDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["Database__Provider"] = database.Provider.ToString();
+        start.Environment["ConnectionStrings__Questra"] = database.ConnectionString;
+        start.Environment["Security__RequireHttps"] = "false";
+        start.Environment["ApiKeys__RequestsPerMinutePerKey"] = "1000000";
+        start.Environment["ApiKeys__FailedAuthPerMinute"] = "100000";
+        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
+        return start;
     }
 
     /// <summary>Everything the app printed so far.</summary>

@@ -30,11 +30,13 @@ public static class AuditEventTypes
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberAdded = "member.added";
     public const string MemberRemoved = "member.removed";
+    public const string OrgPlanChanged = "org.plan_changed";
+    public const string UserConfirmed = "user.confirmed";
 
     public static readonly IReadOnlyList<string> All =
     [
         ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, MfaEnabled, MfaDisabled,
-        OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved,
+        OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved, OrgPlanChanged, UserConfirmed,
     ];
 }
 

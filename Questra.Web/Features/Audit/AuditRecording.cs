@@ -23,6 +23,18 @@ public static class AuditRecording
             OccurredAt = at,
             Details = AuditDetails.Serialize(details),
         });
+
+    /// <summary>An event by the operator's command line: no user account, no address.</summary>
+    public static void AddOperatorEvent(this QuestraDbContext db, string organizationId, string type, string targetId, DateTimeOffset at, object? details) =>
+        db.AuditEvents.Add(new AuditEvent
+        {
+            OrganizationId = organizationId,
+            Type = type,
+            ActorUserId = null,
+            TargetId = targetId,
+            OccurredAt = at,
+            Details = AuditDetails.Serialize(details),
+        });
 }
 
 /// <summary>Audit details: written as a JSON object with snake_case names, read back as one line for people.</summary>
