@@ -4,6 +4,7 @@ using Questra.Web.Components;
 using Questra.Web.Components.Account;
 using Questra.Web.Data;
 using Questra.Web.Features;
+using Questra.Web.Features.Email;
 using Questra.Web.Features.Operators;
 
 var builder = WebApplication.CreateBuilder(AdminCommands.HostArgs(args));
@@ -16,6 +17,7 @@ builder.Services.AddQuestraDashboard();
 builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
 builder.Services.AddQuestraIdentity(builder.Configuration);
 builder.Services.AddQuestraFeatures();
+builder.Services.AddQuestraEmail(builder.Environment);
 builder.Services.AddQuestraApi(builder.Configuration);
 builder.Services.AddQuestraReverseProxy(builder.Configuration);
 builder.Services.AddHealthChecks();
@@ -44,6 +46,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapQuestraApi();
+app.MapDevMail();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP says 'none'
 app.MapAdditionalIdentityEndpoints();
 

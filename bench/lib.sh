@@ -52,7 +52,7 @@ bench_start_app() {
   (cd "$APP_DIR" && exec env "$@" ASPNETCORE_ENVIRONMENT=Benchmark \
     ConnectionStrings__Questra="Data Source=$DB" \
     Benchmark__BypassAuthentication=true Benchmark__OrgId="$ORG" Benchmark__UserId="$USER_ID" \
-    Security__RequireHttps=false \
+    Security__RequireHttps=false Email__Enabled=false \
     ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000 \
     Logging__LogLevel__Default=Warning Logging__LogLevel__Questra.Web.Features.Audit.UsageRecorder=Information \
     $APP_PIN dotnet Questra.Web.dll --urls "$URL" >>"$WORK/app.log" 2>&1) &

@@ -52,6 +52,8 @@ public class QuestraFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Questra", Database.ConnectionString);
         builder.UseSetting("Security:RequireHttps", "false");
         builder.UseSetting("Usage:FlushSeconds", "60");
+        // No mail server in most suites: mail is off (the email suites point it at a real SMTP server of their own).
+        builder.UseSetting("Email:Enabled", "false");
         // Most suites fail authentication on purpose many times from one address; the throttle has its own tests.
         builder.UseSetting("ApiKeys:FailedAuthPerMinute", FailedAuthPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureLogging(logging =>

@@ -95,6 +95,7 @@ public sealed class AppProcess : IDisposable
         start.Environment["Security__RequireHttps"] = "false";
         start.Environment["ApiKeys__RequestsPerMinutePerKey"] = "1000000";
         start.Environment["ApiKeys__FailedAuthPerMinute"] = "100000";
+        start.Environment["Email__Enabled"] = "false";
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
         return start;
     }

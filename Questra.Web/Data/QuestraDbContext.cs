@@ -21,6 +21,7 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     public DbSet<DeletedApiKey> DeletedApiKeys => Set<DeletedApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ApiKeyUsage> ApiKeyUsage => Set<ApiKeyUsage>();
+    public DbSet<Features.Email.OutboxMessage> OutboxMessages => Set<Features.Email.OutboxMessage>();
 
     /// <summary>The Data Protection key ring (sign-in cookies, antiforgery), shared by every instance on this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -112,6 +113,19 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
             e.Property(a => a.Type).HasMaxLength(64);
             e.HasIndex(a => new { a.OrganizationId, a.OccurredAt });
             e.HasIndex(a => a.TargetId);
+        });
+
+        builder.Entity<Features.Email.OutboxMessage>(e =>
+        {
+            e.Property(m => m.Kind).HasMaxLength(Features.Email.OutboxMessage.KindMaxLength);
+            e.Property(m => m.To).HasMaxLength(Features.Email.OutboxMessage.ToMaxLength);
+            e.Property(m => m.Subject).HasMaxLength(Features.Email.OutboxMessage.SubjectMaxLength);
+            e.Property(m => m.LastError).HasMaxLength(500);
+            e.Property(m => m.ClaimToken).HasMaxLength(32);
+            e.Property(m => m.DedupeKey).HasMaxLength(128);
+            e.HasIndex(m => m.DedupeKey).IsUnique();
+            e.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
+            e.HasIndex(m => m.ClaimToken);
         });
 
         builder.Entity<ApiKeyUsage>(e =>

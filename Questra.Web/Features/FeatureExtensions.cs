@@ -24,6 +24,7 @@ public static class FeatureExtensions
         services.AddScoped<SurveyAccess>();
         services.AddScoped<SurveyMetrics>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<KeyNotices>();
         services.AddSingleton<FailedAuthThrottle>();
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<ApiKeyCache>();

@@ -63,7 +63,6 @@ public static class IdentityExtensions
         // the stamp) signs out every other session at once, and forgets "remembered" browsers, rather than in 30 minutes.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
 
-        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
         return services;
     }
 }

@@ -45,3 +45,11 @@ public sealed class ApiKeyLineage : Migration
     protected override void Up(MigrationBuilder migrationBuilder) =>
         migrationBuilder.Sql(SchemaScripts.Read("0005_api_key_lineage", migrationBuilder.ActiveProvider));
 }
+
+[DbContext(typeof(QuestraDbContext))]
+[Migration("20261201000001_Outbox")]
+public sealed class Outbox : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) =>
+        migrationBuilder.Sql(SchemaScripts.Read("0006_outbox", migrationBuilder.ActiveProvider));
+}

@@ -35,7 +35,8 @@ public sealed record ExpiryChange(DateTimeOffset? ExpiresAt);
 /// Secrets are generated here, hashed here, and handed back exactly once, by <see cref="CreateAsync"/> and
 /// <see cref="RollAsync"/>. Nothing in this class logs or stores a secret.
 /// </summary>
-public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, TimeProvider clock, ApiKeyCache cache, ApiKeyCacheSync cacheSync)
+public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, TimeProvider clock, ApiKeyCache cache, ApiKeyCacheSync cacheSync,
+    KeyNotices notices)
 {
     public const int NameMaxLength = 100;
     public const int MaxGraceHours = 168;
@@ -116,6 +117,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
         db.ApiKeys.Add(created.Key);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key));
+        await notices.CreatedAsync(created.Key, caller, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return created;
@@ -186,7 +188,8 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
         }
         // Also when it was revoked already: revoking again changes nothing of the key, but makes sure of its tree.
-        await KeyLineage.RevokeDescendantsAsync(db, organizationId, [key.Id], caller, now, KeyLineage.ReasonAncestorRevoked, ct);
+        var descendants = await KeyLineage.RevokeDescendantsAsync(db, organizationId, [key.Id], caller, now, KeyLineage.ReasonAncestorRevoked, ct);
+        if (key.RevokedAt == now) await notices.StoppedAsync(key, caller, "revoked", descendants, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await cacheSync.KeysChangedAsync();
@@ -205,7 +208,8 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         db.DeletedApiKeys.Add(new DeletedApiKey { SecretHash = key.SecretHash, KeyId = key.Id, DeletedAt = now });
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyDeleted, key.Id, now, Describe(key));
         if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
-        await KeyLineage.RevokeDescendantsAsync(db, organizationId, [key.Id], caller, now, KeyLineage.ReasonAncestorDeleted, ct);
+        var descendants = await KeyLineage.RevokeDescendantsAsync(db, organizationId, [key.Id], caller, now, KeyLineage.ReasonAncestorDeleted, ct);
+        await notices.StoppedAsync(key, caller, "deleted", descendants, ct);
         await db.SaveChangesAsync(ct);
         await db.ApiKeyUsage.Where(u => u.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
@@ -294,6 +298,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRolled, old.Id, now,
             new { replaced_by = created.Key.Id, grace_period_hours = options.GraceHours });
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key, rolledFrom: old.Id));
+        await notices.RolledAsync(old, created.Key, caller, ct);
         if (await SaveUnlessGoneAsync(old.Id, ct) is { } gone) return gone;
         // The old key's children now hang off the replacement (they keep working after the grace period), and
         // none of them may outlive it.

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Data;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Email;
+
+namespace Questra.Web.Features.ApiKeys;
+
+/// <summary>
+/// Mail to a key's owner about their key: created, rolled, revoked or deleted by someone else, expiring. Written
+/// into the outbox of the change's own unit of work (the caller saves it with the change). Never the secret.
+/// </summary>
+public sealed class KeyNotices(QuestraDbContext db, Mailer mailer, TimeProvider clock)
+{
+    public async Task CreatedAsync(ApiKey key, Caller caller, CancellationToken ct)
+    {
+        if (await DescribeAsync(key, caller, ct) is { } notice)
+        {
+            mailer.Enqueue(Messages.KeyCreated(notice.To, notice.Key, clock.GetUtcNow()));
+        }
+    }
+
+    public async Task RolledAsync(ApiKey old, ApiKey replacement, Caller caller, CancellationToken ct)
+    {
+        if (await DescribeAsync(old, caller, ct) is { } notice)
+        {
+            mailer.Enqueue(Messages.KeyRolled(notice.To, notice.Key, replacement.Prefix, clock.GetUtcNow()));
+        }
+    }
+
+    /// <summary>Revoked or deleted by someone other than the owner (an owner stopping their own key needs no mail).</summary>
+    public async Task StoppedAsync(ApiKey key, Caller caller, string what, int descendants, CancellationToken ct)
+    {
+        if (caller.UserId != key.CreatedByUserId && await DescribeAsync(key, caller, ct) is { } notice)
+        {
+            mailer.Enqueue(Messages.KeyStoppedBySomeoneElse(notice.To, notice.Key, what, descendants, clock.GetUtcNow()));
+        }
+    }
+
+    /// <summary>The 7-day or 1-day notice; the outbox's dedupe key keeps it to one per key and threshold.</summary>
+    public async Task ExpiringAsync(ApiKey key, int days, CancellationToken ct)
+    {
+        if (key.ExpiresAt is { } at && await DescribeAsync(key, null, ct) is { } notice)
+        {
+            mailer.Enqueue(Messages.KeyExpiring(notice.To, notice.Key, at, days, clock.GetUtcNow()));
+        }
+    }
+
+    private async Task<(string To, KeyNotice Key)?> DescribeAsync(ApiKey key, Caller? caller, CancellationToken ct)
+    {
+        if (!mailer.Enabled) return null;
+        var owner = await db.Users.AsNoTracking().Where(u => u.Id == key.CreatedByUserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        if (string.IsNullOrEmpty(owner)) return null;
+        var org = await db.Organizations.AsNoTracking().Where(o => o.Id == key.OrganizationId).Select(o => o.Name).FirstOrDefaultAsync(ct) ?? key.OrganizationId;
+        var by = caller is null ? "Questra"
+            : caller.UserId == key.CreatedByUserId ? (caller.ApiKeyId is { } viaKey ? $"you, through the API key {viaKey}" : "you, in the dashboard")
+            : (await db.Users.AsNoTracking().Where(u => u.Id == caller.UserId).Select(u => u.Email).FirstOrDefaultAsync(ct) ?? "another member")
+                + (caller.ApiKeyId is { } otherKey ? $" through the API key {otherKey}" : "");
+        var from = caller?.Ip is { Length: > 0 } ip ? $", from {ip}" : "";
+        var expiry = key.ExpiresAt is { } e ? $"expires {e:yyyy-MM-dd HH:mm} UTC" : "never expires";
+        return (owner, new KeyNotice(key.Id, key.Name, key.Prefix, string.Join(' ', ApiScopeNames.ToNames(key.Scopes)), expiry, org, by, from,
+            mailer.BaseUrl() + "settings/api-keys"));
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+using Questra.Web.Data;
+
+namespace Questra.Web.Features.Email;
+
+/// <summary>
+/// Writes a message into the outbox of the current unit of work, so it is saved with the change that causes it —
+/// unless mail is switched off (<c>Email:Enabled=false</c>).
+/// </summary>
+public sealed class Mailer(QuestraDbContext db, IOptions<EmailOptions> options, IHttpContextAccessor http)
+{
+    public bool Enabled => options.Value.Enabled;
+
+    /// <summary>
+    /// Where links in mail point: <c>Email:PublicBaseUrl</c>, else the address of the request being served, else
+    /// (a background job, a dashboard circuit) <c>http://localhost:5000/</c>. Set it in production.
+    /// </summary>
+    public string BaseUrl(string? requestBase = null)
+    {
+        var request = http.HttpContext?.Request;
+        var fromRequest = request is null ? null : $"{request.Scheme}://{request.Host}{request.PathBase}";
+        return (options.Value.PublicBaseUrl ?? requestBase ?? fromRequest ?? "http://localhost:5000").TrimEnd('/') + "/";
+    }
+
+    public void Enqueue(OutboxMessage message)
+    {
+        if (Enabled) db.Enqueue(message);
+    }
+}

@@ -1,0 +1,58 @@
+namespace Questra.Web.Features.Email;
+
+/// <summary>Every message Questra sends, in one place. None carries a secret: a key appears by name and prefix only.</summary>
+public static class Messages
+{
+    public static OutboxMessage ConfirmAccount(string to, string link, DateTimeOffset now) => Mail.Compose("account.confirm", to,
+        "Confirm your Questra account",
+        ["Someone (we hope you) created a Questra account with this address. Confirm it to sign in.",
+         "If it was not you, ignore this message: without confirmation the account cannot be used."],
+        new MailAction("Confirm your account", link), now);
+
+    public static OutboxMessage ConfirmEmailChange(string to, string link, DateTimeOffset now) => Mail.Compose("account.email_change", to,
+        "Confirm your new email address for Questra",
+        ["You asked to use this address for your Questra account. Confirm it to make the change.",
+         "If it was not you, ignore this message and nothing changes."],
+        new MailAction("Confirm this address", link), now);
+
+    public static OutboxMessage ResetPassword(string to, string link, DateTimeOffset now) => Mail.Compose("account.password_reset", to,
+        "Reset your Questra password",
+        ["Someone asked to reset the password of the Questra account with this address.",
+         "If it was you, choose a new password with the link below. If not, ignore this message: your password stays as it is."],
+        new MailAction("Choose a new password", link), now);
+
+    public static OutboxMessage RegistrationAttempt(string to, string loginUrl, string resetUrl, DateTimeOffset now) => Mail.Compose("account.register_existing", to,
+        "Someone tried to register with your address",
+        ["Someone tried to create a Questra account with this address, which already has one. No new account was made.",
+         $"If it was you: sign in at {loginUrl} instead. Forgot your password? You can reset it."],
+        new MailAction("Reset your password", resetUrl), now);
+
+    public static OutboxMessage KeyCreated(string to, KeyNotice key, DateTimeOffset now) => Mail.Compose("api_key.created", to,
+        $"New API key \"{key.Name}\" on your Questra account",
+        [$"An API key was created for your account in {key.OrganizationName}: \"{key.Name}\" ({key.Prefix}…), scopes {key.Scopes}, {key.Expiry}.",
+         $"Created by {key.By}{key.From}.",
+         "If you did not expect this, revoke the key in the dashboard at once."],
+        new MailAction("See your API keys", key.KeysUrl), now);
+
+    public static OutboxMessage KeyRolled(string to, KeyNotice key, string newPrefix, DateTimeOffset now) => Mail.Compose("api_key.rolled", to,
+        $"API key \"{key.Name}\" was rolled",
+        [$"Your API key \"{key.Name}\" ({key.Prefix}…) in {key.OrganizationName} was replaced by a new one ({newPrefix}…), by {key.By}{key.From}.",
+         "Update your scripts with the new secret before the old one stops working."],
+        new MailAction("See your API keys", key.KeysUrl), now);
+
+    public static OutboxMessage KeyStoppedBySomeoneElse(string to, KeyNotice key, string what, int descendants, DateTimeOffset now) => Mail.Compose($"api_key.{what}", to,
+        $"Your API key \"{key.Name}\" was {what}",
+        [$"Your API key \"{key.Name}\" ({key.Prefix}…) in {key.OrganizationName} was {what} by {key.By}{key.From}. Requests with it are refused from now on."
+            + (descendants > 0 ? $" {descendants} key(s) made from it stopped with it." : ""),
+         "If you still need access, create a new key."],
+        new MailAction("See your API keys", key.KeysUrl), now);
+
+    public static OutboxMessage KeyExpiring(string to, KeyNotice key, DateTimeOffset expiresAt, int days, DateTimeOffset now) => Mail.Compose("api_key.expiring", to,
+        days == 1 ? $"API key \"{key.Name}\" expires tomorrow" : $"API key \"{key.Name}\" expires in {days} days",
+        [$"Your API key \"{key.Name}\" ({key.Prefix}…) in {key.OrganizationName} expires at {expiresAt:yyyy-MM-dd HH:mm} UTC.",
+         "To keep your scripts working, roll it (you can pick a new expiry) or create a new key before then."],
+        new MailAction("See your API keys", key.KeysUrl), now, dedupeKey: $"api_key.expiring.{days}d:{key.KeyId}");
+}
+
+/// <summary>What a key notice says about a key and who acted: never its secret.</summary>
+public sealed record KeyNotice(string KeyId, string Name, string Prefix, string Scopes, string Expiry, string OrganizationName, string By, string From, string KeysUrl);
