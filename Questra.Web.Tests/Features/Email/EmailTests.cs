@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using System.Web;
+using MimeKit;
+using Questra.Web.Features.Organizations;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Features.Email;
+
+/// <summary>Real mail through a real SMTP server: account flows end to end, key notices, and an outage that loses nothing.</summary>
+public abstract partial class EmailTests(EmailFactory factory) : IAsyncLifetime
+{
+    private const string NewPassword = "Brand-new-Passw0rd!";
+
+    public async Task InitializeAsync()
+    {
+        _ = factory.Services;
+        await factory.Smtp.StartAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        factory.Smtp.Stop();
+        return Task.CompletedTask;
+    }
+
+    private Task<MimeMessage> MailAsync(string to, Func<MimeMessage, bool> match) =>
+        factory.Smtp.WaitForAsync(to, match, explain: factory.OutboxText);
+
+    /// <summary>The app-relative part of the first link in a message's text.</summary>
+    private static string LinkIn(MimeMessage message)
+    {
+        var url = Link().Match(message.TextBody ?? "").Value;
+        Assert.False(string.IsNullOrEmpty(url), message.TextBody);
+        return new Uri(url).PathAndQuery;
+    }
+
+    [Fact]
+    public async Task Register_ConfirmFromTheDeliveredMail_ThenSignIn()
+    {
+        var email = $"new-{Guid.NewGuid():N}@example.test";
+        var browser = FormClient.For(factory);
+
+        await browser.PostFormAsync("/Account/Register", "register",
+            new() { ["Input.Email"] = email, ["Input.Password"] = NewPassword, ["Input.ConfirmPassword"] = NewPassword });
+        var mail = await MailAsync(email, m => m.Subject == "Confirm your Questra account");
+        Assert.Equal("no-reply@questra.test", mail.From.Mailboxes.Single().Address);
+        Assert.Contains("<a href=", mail.HtmlBody);
+
+        var before = await browser.LogInAsync(email, NewPassword);
+        var confirmed = await browser.Http.GetStringAsync(LinkIn(mail));
+        var after = await browser.LogInAsync(email, NewPassword);
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode); // not confirmed yet: the form again, with an error
+        Assert.Contains("Thank you for confirming your email", confirmed);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task ForgotPassword_ResetFromTheDeliveredMail_ThenSignInWithTheNewOne()
+    {
+        var email = await factory.Data.EmailOfAsync(await factory.Data.UserAsync(mfa: false));
+        var browser = FormClient.For(factory);
+
+        await browser.PostFormAsync("/Account/ForgotPassword", "forgot-password", new() { ["Input.Email"] = email });
+        var mail = await MailAsync(email, m => m.Subject == "Reset your Questra password");
+        var reset = await browser.PostFormAsync(LinkIn(mail), "reset-password",
+            new() { ["Input.Email"] = email, ["Input.Password"] = NewPassword, ["Input.ConfirmPassword"] = NewPassword,
+                    // The page carries the code, decoded, in a hidden field; a browser would post it back.
+                    ["Input.Code"] = System.Text.Encoding.UTF8.GetString(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(
+                        HttpUtility.ParseQueryString(new Uri("http://x" + LinkIn(mail)).Query)["code"]!)) });
+
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await FormClient.For(factory).LogInAsync(email, TestData.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await FormClient.For(factory).LogInAsync(email, NewPassword)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RegisteringAKnownAddress_TellsItsOwner_AndNobodyElse()
+    {
+        var email = await factory.Data.EmailOfAsync(await factory.Data.UserAsync(mfa: false));
+
+        await FormClient.For(factory).PostFormAsync("/Account/Register", "register",
+            new() { ["Input.Email"] = email, ["Input.Password"] = NewPassword, ["Input.ConfirmPassword"] = NewPassword });
+
+        var mail = await MailAsync(email, m => m.Subject == "Someone tried to register with your address");
+        Assert.Contains("/Account/ForgotPassword", mail.TextBody);
+    }
+
+    [Fact]
+    public async Task KeyNotices_ReachTheOwner_WithoutTheSecret()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var admin = await factory.Data.UserAsync();
+        await factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
+        var ownerEmail = await factory.Data.EmailOfAsync(owner);
+        var (keyId, secret) = await factory.Data.KeyAsync(org, owner, name: "Nightly ETL");
+        var (_, adminSecret) = await factory.Data.KeyAsync(org, admin, name: "Admin's");
+
+        var created = await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("Nightly ETL"));
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(adminSecret, org).PostAsync($"/api/api-keys/{keyId}/revoke", null)).StatusCode);
+        var revoked = await MailAsync(ownerEmail, m => m.Subject == "Your API key \"Nightly ETL\" was revoked");
+
+        Assert.Contains(secret[..12], created.TextBody);                 // the display prefix, to recognise it
+        Assert.Contains("surveys:read", created.TextBody);
+        Assert.Contains("127.0.0.1", created.TextBody);
+        Assert.Contains(await factory.Data.EmailOfAsync(admin), revoked.TextBody);
+        foreach (var message in factory.Smtp.Messages())
+        {
+            Assert.DoesNotContain(secret[12..], message.TextBody + message.HtmlBody);
+            Assert.DoesNotContain(adminSecret[12..], message.TextBody + message.HtmlBody);
+        }
+    }
+
+    [Fact]
+    public async Task AnOwnerRevokingTheirOwnKey_GetsNoRevocationMail()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var ownerEmail = await factory.Data.EmailOfAsync(owner);
+        var (keyId, secret) = await factory.Data.KeyAsync(org, owner, name: "Own");
+        await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("\"Own\""));
+
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(secret, org).PostAsync($"/api/api-keys/{keyId}/revoke", null)).StatusCode);
+        var (_, marker) = await factory.Data.KeyAsync(org, owner, name: "After");
+        await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("\"After\""));
+
+        Assert.DoesNotContain(factory.Smtp.To(ownerEmail), m => (m.Subject ?? "").Contains("revoked"));
+    }
+
+    [Fact]
+    public async Task WhileTheMailServerIsDown_TheApiStillAnswers_AndTheNoticeArrivesWhenItIsBack()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var ownerEmail = await factory.Data.EmailOfAsync(owner);
+        var (_, secret) = await factory.Data.KeyAsync(org, owner, name: "Parent");
+        await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("\"Parent\""));
+        factory.Smtp.Stop();
+
+        var answer = await factory.ApiClient(secret, org).PostAsync("/api/api-keys",
+            new StringContent("""{"name":"Made during the outage"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+        await WaitAsync(() => factory.Data.WithDb(db => db.OutboxMessages.AnyAsync(m => m.To == ownerEmail && m.Attempts > 0 && m.SentAt == null)));
+
+        await factory.Smtp.StartAsync();
+        factory.Clock.Advance(TimeSpan.FromHours(1)); // past the retry backoff
+
+        await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("Made during the outage"));
+        Assert.Single(factory.Smtp.To(ownerEmail), m => (m.Subject ?? "").Contains("Made during the outage"));
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time.");
+            await Task.Delay(100);
+        }
+    }
+
+    [GeneratedRegex(@"https?://\S+")]
+    private static partial Regex Link();
+}
+
+public sealed class EmailTestsOnSqlite(EmailFactory factory) : EmailTests(factory), IClassFixture<EmailFactory>;
+
+public sealed class EmailTestsOnPostgres(PostgresEmailFactory factory) : EmailTests(factory), IClassFixture<PostgresEmailFactory>;
