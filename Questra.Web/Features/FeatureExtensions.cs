@@ -25,6 +25,8 @@ public static class FeatureExtensions
         services.AddScoped<SurveyMetrics>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<KeyNotices>();
+        services.AddSingleton<KeyExpiryNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyExpiryNotifier>());
         services.AddSingleton<FailedAuthThrottle>();
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<ApiKeyCache>();

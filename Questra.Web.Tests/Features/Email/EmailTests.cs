@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using System.Web;
 using MimeKit;
 using Questra.Web.Features.Organizations;
@@ -147,6 +148,42 @@ public abstract partial class EmailTests(EmailFactory factory) : IAsyncLifetime
 
         await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("Made during the outage"));
         Assert.Single(factory.Smtp.To(ownerEmail), m => (m.Subject ?? "").Contains("Made during the outage"));
+    }
+
+    [Fact]
+    public async Task ExpiryNotices_GoOutOnceAtSevenDays_AndOnceAtOneDay()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var ownerEmail = await factory.Data.EmailOfAsync(owner);
+        var (keyId, _) = await factory.Data.KeyAsync(org, owner, name: "Quarterly export", expiresAt: factory.Clock.GetUtcNow().AddDays(10));
+        var notifier = factory.Services.GetRequiredService<Questra.Web.Features.ApiKeys.KeyExpiryNotifier>();
+        Task<List<string>> NoticesAsync() => factory.Data.WithDb(db => db.OutboxMessages
+            .Where(m => m.DedupeKey != null && m.DedupeKey.EndsWith(":" + keyId)).Select(m => m.DedupeKey!).ToListAsync());
+        var advanced = TimeSpan.Zero;
+        try
+        {
+            await notifier.RunOnceAsync();
+            Assert.Empty(await NoticesAsync());
+
+            factory.Clock.Advance(TimeSpan.FromDays(3.5));
+            advanced += TimeSpan.FromDays(3.5);
+            await Task.WhenAll(notifier.RunOnceAsync(), notifier.RunOnceAsync()); // two instances at once
+            await notifier.RunOnceAsync();
+            Assert.Equal([$"api_key.expiring.7d:{keyId}"], await NoticesAsync());
+            await MailAsync(ownerEmail, m => m.Subject == "API key \"Quarterly export\" expires in 7 days");
+
+            factory.Clock.Advance(TimeSpan.FromDays(5.75));
+            advanced += TimeSpan.FromDays(5.75);
+            await notifier.RunOnceAsync();
+            await notifier.RunOnceAsync();
+            Assert.Equal(new[] { $"api_key.expiring.1d:{keyId}", $"api_key.expiring.7d:{keyId}" }, (await NoticesAsync()).Order());
+            await MailAsync(ownerEmail, m => m.Subject == "API key \"Quarterly export\" expires tomorrow");
+            Assert.Equal(2, factory.Smtp.To(ownerEmail).Count(m => (m.Subject ?? "").Contains("expires")));
+        }
+        finally
+        {
+            factory.Clock.Advance(-advanced);
+        }
     }
 
     private static async Task WaitAsync(Func<Task<bool>> condition, int seconds = 20)
