@@ -36,6 +36,9 @@ public class QuestraFactory : WebApplicationFactory<Program>
     public string DatabasePath => Database.FilePath;
 
     public string Environment { get; init; } = "Testing";
+
+    /// <summary>Settings applied after the suite's defaults (key, value).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
     public TestClock Clock { get; } = new();
     public CapturedLogs Logs { get; } = new();
     protected virtual int FailedAuthPerMinute => 100_000;
@@ -56,6 +59,7 @@ public class QuestraFactory : WebApplicationFactory<Program>
         builder.UseSetting("Email:Enabled", "false");
         // Most suites fail authentication on purpose many times from one address; the throttle has its own tests.
         builder.UseSetting("ApiKeys:FailedAuthPerMinute", FailedAuthPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
