@@ -22,6 +22,7 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ApiKeyUsage> ApiKeyUsage => Set<ApiKeyUsage>();
     public DbSet<Features.Email.OutboxMessage> OutboxMessages => Set<Features.Email.OutboxMessage>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
 
     /// <summary>The Data Protection key ring (sign-in cookies, antiforgery), shared by every instance on this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -113,6 +114,16 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
             e.Property(a => a.Type).HasMaxLength(64);
             e.HasIndex(a => new { a.OrganizationId, a.OccurredAt });
             e.HasIndex(a => a.TargetId);
+        });
+
+        builder.Entity<Invitation>(e =>
+        {
+            e.Property(i => i.Id).HasMaxLength(80);
+            e.Property(i => i.Email).HasMaxLength(Features.Email.OutboxMessage.ToMaxLength);
+            e.Property(i => i.NormalizedEmail).HasMaxLength(Features.Email.OutboxMessage.ToMaxLength);
+            e.HasIndex(i => i.NormalizedEmail);
+            e.HasIndex(i => new { i.OrganizationId, i.CreatedAt });
+            e.HasOne<Organization>().WithMany().HasForeignKey(i => i.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<Features.Email.OutboxMessage>(e =>

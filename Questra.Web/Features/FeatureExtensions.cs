@@ -19,6 +19,7 @@ public static class FeatureExtensions
         services.AddSingleton<ScopedRunner>();
         services.AddScoped<OrganizationService>();
         services.AddScoped<MembershipService>();
+        services.AddScoped<InvitationService>();
         services.AddScoped<Accounts.AccountService>();
         services.AddScoped<AuditLog>();
         services.AddScoped<SurveyAccess>();

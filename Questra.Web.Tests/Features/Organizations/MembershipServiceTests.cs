@@ -52,25 +52,8 @@ public abstract class MembershipServiceTests(QuestraFactory factory)
 
         Assert.Equal(ErrorKind.Forbidden, (await Members(m => m.SetApiKeyCreationAsync(org, caller, ApiKeyCreationPolicy.AllMembers))).Error?.Kind);
         Assert.Equal(ErrorKind.Forbidden, (await Members(m => m.ChangeRoleAsync(org, caller, member, OrgRole.Admin))).Error?.Kind);
-        Assert.Equal(ErrorKind.Forbidden, (await Members(m => m.AddAsync(org, caller, "x@example.test", OrgRole.Member))).Error?.Kind);
-    }
-
-    [Fact]
-    public async Task AddByEmail_NeedsARegisteredUser_AndNotTwice_AndAudits()
-    {
-        var (org, owner) = await Data.OrgWithOwnerAsync();
-        var newcomer = await Data.UserAsync();
-        var email = await Data.WithDb(db => db.Users.Where(u => u.Id == newcomer).Select(u => u.Email!).SingleAsync());
-        var caller = new Caller(owner, "10.0.0.9");
-
-        var unknown = await Members(m => m.AddAsync(org, caller, "nobody@example.test", OrgRole.Member));
-        var added = await Members(m => m.AddAsync(org, caller, $"  {email.ToUpperInvariant()} ", OrgRole.Admin));
-        var again = await Members(m => m.AddAsync(org, caller, email, OrgRole.Member));
-
-        Assert.Contains("register first", unknown.Error!.Message);
-        Assert.Equal(OrgRole.Admin, added.Value!.Role);
-        Assert.Contains("already a member", again.Error!.Message);
-        Assert.True(await Data.WithDb(db => db.AuditEvents.AnyAsync(a => a.OrganizationId == org && a.Type == "member.added" && a.TargetId == newcomer)));
+        Assert.Equal(ErrorKind.Forbidden, (await Data.WithService<InvitationService, ServiceResult<InvitationView>>(
+            s => s.InviteAsync(org, caller, "x@example.test", OrgRole.Member))).Error?.Kind);
     }
 
     [Fact]

@@ -53,3 +53,11 @@ public sealed class Outbox : Migration
     protected override void Up(MigrationBuilder migrationBuilder) =>
         migrationBuilder.Sql(SchemaScripts.Read("0006_outbox", migrationBuilder.ActiveProvider));
 }
+
+[DbContext(typeof(QuestraDbContext))]
+[Migration("20261201000002_Invitations")]
+public sealed class Invitations : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) =>
+        migrationBuilder.Sql(SchemaScripts.Read("0007_invitations", migrationBuilder.ActiveProvider));
+}

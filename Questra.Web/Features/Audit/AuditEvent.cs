@@ -30,6 +30,9 @@ public static class AuditEventTypes
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberAdded = "member.added";
     public const string MemberRemoved = "member.removed";
+    public const string MemberInvited = "member.invited";
+    public const string InvitationDeclined = "invitation.declined";
+    public const string InvitationRevoked = "invitation.revoked";
     public const string OrgPlanChanged = "org.plan_changed";
     public const string UserConfirmed = "user.confirmed";
 
@@ -37,6 +40,7 @@ public static class AuditEventTypes
     [
         ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, MfaEnabled, MfaDisabled,
         OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved, OrgPlanChanged, UserConfirmed,
+        MemberInvited, InvitationDeclined, InvitationRevoked,
     ];
 }
 

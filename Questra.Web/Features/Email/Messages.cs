@@ -56,3 +56,19 @@ public static class Messages
 
 /// <summary>What a key notice says about a key and who acted: never its secret.</summary>
 public sealed record KeyNotice(string KeyId, string Name, string Prefix, string Scopes, string Expiry, string OrganizationName, string By, string From, string KeysUrl);
+
+/// <summary>Invitation mail: who invites, to which organization, with which role, and where to answer.</summary>
+public static class InvitationMessages
+{
+    public static OutboxMessage Invite(string to, string organizationName, string role, string inviter, bool hasAccount, string baseUrl,
+        DateTimeOffset expiresAt, DateTimeOffset now) => Mail.Compose("invitation", to,
+        $"{inviter} invites you to {organizationName} on Questra",
+        [$"{inviter} invites you to join {organizationName} on Questra as {role}.",
+         hasAccount
+             ? "Sign in with this address and open Invitations to accept or decline."
+             : "Create a Questra account with this address (and confirm it), then open Invitations to accept or decline.",
+         $"The invitation is open until {expiresAt:yyyy-MM-dd HH:mm} UTC. If you do not know {inviter}, ignore this message."],
+        hasAccount
+            ? new MailAction("Open your invitations", baseUrl + "invitations")
+            : new MailAction("Create your account", baseUrl + "Account/Register?ReturnUrl=%2Finvitations"), now);
+}

@@ -49,39 +49,6 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         return org;
     }
 
-    public async Task<ServiceResult<MemberView>> AddAsync(string organizationId, Caller caller, string? email, OrgRole role, CancellationToken ct = default)
-    {
-        var callerRole = await db.RoleOfAsync(organizationId, caller.UserId, ct);
-        if (callerRole is null) return ServiceError.NotAMember;
-        if (callerRole is not (OrgRole.Owner or OrgRole.Admin))
-        {
-            return ServiceError.Forbidden("Only owners and admins can add members.");
-        }
-        if (role == OrgRole.Owner && callerRole != OrgRole.Owner)
-        {
-            return ServiceError.Forbidden("Only owners can make someone an owner.");
-        }
-        var normalized = email?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(normalized))
-        {
-            return ServiceError.Field("email", "Enter the email address of a registered user.");
-        }
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
-        if (user is null)
-        {
-            return ServiceError.Field("email", "No Questra account uses that email address; ask them to register first.");
-        }
-        if (await db.Memberships.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == user.Id, ct))
-        {
-            return ServiceError.Field("email", "That person is already a member.");
-        }
-        var membership = new Membership { OrganizationId = organizationId, UserId = user.Id, Role = role, JoinedAt = clock.GetUtcNow() };
-        db.Memberships.Add(membership);
-        Audit(organizationId, caller, AuditEventTypes.MemberAdded, user.Id, new { email = user.Email, role = role.ToString() });
-        await db.SaveChangesAsync(ct);
-        return new MemberView(user.Id, user.Email ?? "", role, membership.JoinedAt);
-    }
-
     public async Task<ServiceResult<OrgRole>> ChangeRoleAsync(string organizationId, Caller caller, string userId, OrgRole role, CancellationToken ct = default)
     {
         // Checks and change in one transaction, under the organization's lock: two owners demoting each other at

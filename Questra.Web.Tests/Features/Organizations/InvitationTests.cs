@@ -1,0 +1,138 @@
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Organizations;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Features.Organizations;
+
+/// <summary>Joining an organization is an invitation the invitee answers: nothing changes for anyone until they click.</summary>
+public abstract class InvitationTests(EmailFactory factory) : IAsyncLifetime
+{
+    private TestData Data => factory.Data;
+
+    public async Task InitializeAsync()
+    {
+        _ = factory.Services;
+        await factory.Smtp.StartAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        factory.Smtp.Stop();
+        return Task.CompletedTask;
+    }
+
+    private Task<ServiceResult<InvitationView>> InviteAsync(string org, string by, string email, OrgRole role = OrgRole.Member) =>
+        Data.WithService<InvitationService, ServiceResult<InvitationView>>(s => s.InviteAsync(org, new Caller(by, "10.0.0.1"), email, role));
+
+    private Task<List<InvitationView>> MineAsync(string user) =>
+        Data.WithService<InvitationService, List<InvitationView>>(s => s.PendingForUserAsync(user));
+
+    [Fact]
+    public async Task Invite_SendsMail_AndAddsNobody_UntilTheInviteeAccepts_WithoutChangingTheirCurrentOrganization()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var (ownOrg, invitee) = await Data.OrgWithOwnerAsync();
+        await Data.WithDb(db => db.Users.Where(u => u.Id == invitee).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, ownOrg)));
+        var email = await Data.EmailOfAsync(invitee);
+
+        var invited = await InviteAsync(org, owner, email.ToUpperInvariant(), OrgRole.Admin);
+
+        Assert.True(invited.Succeeded, invited.Error?.Message);
+        Assert.Null(await Data.WithDb(db => db.RoleOfAsync(org, invitee)));
+        var mail = await factory.Smtp.WaitForAsync(email, m => (m.Subject ?? "").Contains("invites you to Test org"));
+        Assert.Contains("/invitations", mail.TextBody);
+        var pending = Assert.Single(await MineAsync(invitee));
+        Assert.Equal(OrgRole.Admin, pending.Role);
+
+        var accepted = await Data.WithService<InvitationService, ServiceResult<InvitationView>>(s => s.AcceptAsync(invitee, pending.Id, null));
+
+        Assert.True(accepted.Succeeded, accepted.Error?.Message);
+        Assert.Equal(OrgRole.Admin, await Data.WithDb(db => db.RoleOfAsync(org, invitee)));
+        Assert.Equal(ownOrg, await Data.WithDb(db => db.Users.Where(u => u.Id == invitee).Select(u => u.SelectedOrganizationId).SingleAsync()));
+        Assert.Empty(await MineAsync(invitee));
+        Assert.Equal(ErrorKind.Conflict, (await Data.WithService<InvitationService, ServiceResult<InvitationView>>(s => s.AcceptAsync(invitee, pending.Id, null))).Error?.Kind);
+    }
+
+    [Fact]
+    public async Task Decline_LeavesTheOrganizationAlone()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var invitee = await Data.UserAsync();
+        await InviteAsync(org, owner, await Data.EmailOfAsync(invitee));
+        var pending = Assert.Single(await MineAsync(invitee));
+
+        var declined = await Data.WithService<InvitationService, ServiceResult<bool>>(s => s.DeclineAsync(invitee, pending.Id, null));
+
+        Assert.True(declined.Succeeded);
+        Assert.Null(await Data.WithDb(db => db.RoleOfAsync(org, invitee)));
+        Assert.Empty(await MineAsync(invitee));
+    }
+
+    [Fact]
+    public async Task OnlyTheConfirmedOwnerOfTheAddress_CanAnswer()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var invitee = await Data.UserAsync(confirmed: false);
+        var stranger = await Data.UserAsync();
+        var invited = await InviteAsync(org, owner, await Data.EmailOfAsync(invitee));
+
+        Assert.Empty(await MineAsync(invitee)); // the address is not confirmed yet
+        Assert.Empty(await MineAsync(stranger));
+        var stolen = await Data.WithService<InvitationService, ServiceResult<InvitationView>>(s => s.AcceptAsync(stranger, invited.Value!.Id, null));
+        Assert.Equal(ErrorKind.NotFound, stolen.Error?.Kind);
+        Assert.Null(await Data.WithDb(db => db.RoleOfAsync(org, stranger)));
+    }
+
+    [Fact]
+    public async Task AnInvitationToANewAddress_LeadsThroughRegistration()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var email = $"newcomer-{Guid.NewGuid():N}@example.test";
+
+        Assert.True((await InviteAsync(org, owner, email)).Succeeded);
+
+        var mail = await factory.Smtp.WaitForAsync(email, m => (m.Subject ?? "").Contains("invites you"));
+        Assert.Contains("/Account/Register?ReturnUrl=%2Finvitations", mail.TextBody);
+    }
+
+    [Fact]
+    public async Task Rules_WhoMayInvite_NoDuplicates_NoMembers_AndRevokeOrExpiryEndIt()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var admin = await Data.UserAsync();
+        var member = await Data.UserAsync();
+        var invitee = await Data.UserAsync();
+        await Data.AddMemberAsync(org, admin, OrgRole.Admin);
+        await Data.AddMemberAsync(org, member, OrgRole.Member);
+        var email = await Data.EmailOfAsync(invitee);
+
+        Assert.Equal(ErrorKind.Forbidden, (await InviteAsync(org, member, email)).Error?.Kind);
+        Assert.Equal(ErrorKind.Forbidden, (await InviteAsync(org, admin, email, OrgRole.Owner)).Error?.Kind);
+        Assert.Contains("already a member", (await InviteAsync(org, owner, await Data.EmailOfAsync(member))).Error!.Message);
+        Assert.Equal(ErrorKind.Validation, (await InviteAsync(org, owner, "not an address")).Error?.Kind);
+        var first = await InviteAsync(org, admin, email);
+        Assert.True(first.Succeeded);
+        Assert.Contains("pending invitation already", (await InviteAsync(org, owner, email)).Error!.Message);
+
+        var revoked = await Data.WithService<InvitationService, ServiceResult<bool>>(s => s.RevokeAsync(org, new Caller(owner, null), first.Value!.Id));
+        Assert.True(revoked.Succeeded);
+        Assert.Empty(await MineAsync(invitee));
+
+        var second = await InviteAsync(org, owner, email);
+        factory.Clock.Advance(TimeSpan.FromDays(8));
+        try
+        {
+            Assert.Empty(await MineAsync(invitee));
+            Assert.Equal(ErrorKind.Conflict, (await Data.WithService<InvitationService, ServiceResult<InvitationView>>(s => s.AcceptAsync(invitee, second.Value!.Id, null))).Error?.Kind);
+        }
+        finally
+        {
+            factory.Clock.Advance(TimeSpan.FromDays(-8));
+        }
+    }
+}
+
+public sealed class InvitationTestsOnSqlite(EmailFactory factory) : InvitationTests(factory), IClassFixture<EmailFactory>;
+
+public sealed class InvitationTestsOnPostgres(PostgresEmailFactory factory) : InvitationTests(factory), IClassFixture<PostgresEmailFactory>;
