@@ -118,3 +118,10 @@ public sealed class E2eFactory : QuestraFactory
 
 /// <summary>The same browser flows with the app on PostgreSQL.</summary>
 public sealed class PostgresBrowserHost() : BrowserHost(new E2eFactory(PostgresTestDatabase.Create()));
+
+/// <summary>The app as in Development with no mail server: mail stays in the outbox and shows at /dev/mail.</summary>
+public sealed class DevMailBrowserHost() : BrowserHost(new E2eFactory
+{
+    Environment = "Development",
+    Settings = new Dictionary<string, string> { ["Email:Enabled"] = "true" },
+});
