@@ -115,6 +115,27 @@ public abstract partial class EmailTests(EmailFactory factory) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenTheOrganizationOptsIn_OwnersAndAdminsHearOfEveryNewKey()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (admin, member) = (await factory.Data.UserAsync(), await factory.Data.UserAsync());
+        await factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
+        await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
+        var adminEmail = await factory.Data.EmailOfAsync(admin);
+        await factory.Data.KeyAsync(org, owner, name: "Before opting in");
+
+        var optIn = await factory.Data.WithService<MembershipService, Questra.Web.Features.Common.ServiceResult<Organization>>(
+            m => m.SetKeyNoticesAsync(org, new Questra.Web.Features.Common.Caller(owner, null), true));
+        Assert.True(optIn.Succeeded);
+        await factory.Data.KeyAsync(org, owner, name: "After opting in");
+
+        var notice = await MailAsync(adminEmail, m => (m.Subject ?? "").Contains("After opting in"));
+        Assert.Contains(await factory.Data.EmailOfAsync(owner), notice.TextBody);
+        Assert.DoesNotContain(factory.Smtp.To(adminEmail), m => (m.Subject ?? "").Contains("Before opting in"));
+        Assert.Empty(factory.Smtp.To(await factory.Data.EmailOfAsync(member)));
+    }
+
+    [Fact]
     public async Task AnOwnerRevokingTheirOwnKey_GetsNoRevocationMail()
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();

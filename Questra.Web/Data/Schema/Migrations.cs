@@ -61,3 +61,11 @@ public sealed class Invitations : Migration
     protected override void Up(MigrationBuilder migrationBuilder) =>
         migrationBuilder.Sql(SchemaScripts.Read("0007_invitations", migrationBuilder.ActiveProvider));
 }
+
+[DbContext(typeof(QuestraDbContext))]
+[Migration("20261201000003_KeyNoticesSetting")]
+public sealed class KeyNoticesSetting : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) =>
+        migrationBuilder.Sql(SchemaScripts.Read("0008_key_notices_setting", migrationBuilder.ActiveProvider));
+}

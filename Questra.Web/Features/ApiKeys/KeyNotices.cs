@@ -11,11 +11,18 @@ namespace Questra.Web.Features.ApiKeys;
 /// </summary>
 public sealed class KeyNotices(QuestraDbContext db, Mailer mailer, TimeProvider clock)
 {
+    /// <summary>To the owner; and, where the organization asks for it, to every other owner and admin.</summary>
     public async Task CreatedAsync(ApiKey key, Caller caller, CancellationToken ct)
     {
-        if (await DescribeAsync(key, caller, ct) is { } notice)
+        if (await DescribeAsync(key, caller, ct) is not { } notice) return;
+        mailer.Enqueue(Messages.KeyCreated(notice.To, notice.Key, clock.GetUtcNow()));
+        if (!await db.Organizations.AnyAsync(o => o.Id == key.OrganizationId && o.NotifyAdminsOfNewKeys, ct)) return;
+        var admins = await db.Memberships.AsNoTracking()
+            .Where(m => m.OrganizationId == key.OrganizationId && m.UserId != key.CreatedByUserId && (m.Role == Organizations.OrgRole.Owner || m.Role == Organizations.OrgRole.Admin))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email).Where(e => e != null).ToListAsync(ct);
+        foreach (var admin in admins)
         {
-            mailer.Enqueue(Messages.KeyCreated(notice.To, notice.Key, clock.GetUtcNow()));
+            mailer.Enqueue(Messages.KeyCreatedInOrganization(admin!, notice.Key, notice.To, clock.GetUtcNow()));
         }
     }
 

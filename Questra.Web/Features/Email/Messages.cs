@@ -34,6 +34,13 @@ public static class Messages
          "If you did not expect this, revoke the key in the dashboard at once."],
         new MailAction("See your API keys", key.KeysUrl), now);
 
+    public static OutboxMessage KeyCreatedInOrganization(string to, KeyNotice key, string owner, DateTimeOffset now) => Mail.Compose("api_key.created.org", to,
+        $"New API key in {key.OrganizationName}: \"{key.Name}\"",
+        [$"{owner} has a new API key in {key.OrganizationName}: \"{key.Name}\" ({key.Prefix}…), scopes {key.Scopes}, {key.Expiry}.",
+         $"Created by {key.By}{key.From}. You get this because the organization asks for a notice of every new key (Settings).",
+         "If it looks wrong, revoke the key in the dashboard: owners and admins can stop any key of the organization."],
+        new MailAction("See the organization's API keys", key.KeysUrl), now);
+
     public static OutboxMessage KeyRolled(string to, KeyNotice key, string newPrefix, DateTimeOffset now) => Mail.Compose("api_key.rolled", to,
         $"API key \"{key.Name}\" was rolled",
         [$"Your API key \"{key.Name}\" ({key.Prefix}…) in {key.OrganizationName} was replaced by a new one ({newPrefix}…), by {key.By}{key.From}.",

@@ -30,6 +30,25 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
                orderby m.Role descending, u.Email
                select new MemberView(m.UserId, u.Email ?? u.UserName ?? m.UserId, m.Role, m.JoinedAt)).ToListAsync(ct);
 
+    /// <summary>Whether owners and admins are told by email of every key created in the organization.</summary>
+    public async Task<ServiceResult<Organization>> SetKeyNoticesAsync(string organizationId, Caller caller, bool notify, CancellationToken ct = default)
+    {
+        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
+        if (role is null) return ServiceError.NotAMember;
+        if (role is not (OrgRole.Owner or OrgRole.Admin))
+        {
+            return ServiceError.Forbidden("Only owners and admins can change the organization's notices.");
+        }
+        var org = await db.Organizations.FirstAsync(o => o.Id == organizationId, ct);
+        if (org.NotifyAdminsOfNewKeys != notify)
+        {
+            org.NotifyAdminsOfNewKeys = notify;
+            Audit(organizationId, caller, AuditEventTypes.OrgSettingsChanged, organizationId, new { setting = "notify_admins_of_new_keys", to = notify });
+            await db.SaveChangesAsync(ct);
+        }
+        return org;
+    }
+
     public async Task<ServiceResult<Organization>> SetApiKeyCreationAsync(string organizationId, Caller caller, ApiKeyCreationPolicy policy, CancellationToken ct = default)
     {
         var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);

@@ -15,6 +15,9 @@ public sealed class Organization
     public required string Name { get; set; }
     public Plan Plan { get; set; } = Plan.Free;
     public ApiKeyCreationPolicy ApiKeyCreation { get; set; } = ApiKeyCreationPolicy.OwnersAndAdmins;
+
+    /// <summary>Owners and admins get an email whenever someone creates an API key in the organization.</summary>
+    public bool NotifyAdminsOfNewKeys { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 
     public bool IsPaid => Plan != Plan.Free;
