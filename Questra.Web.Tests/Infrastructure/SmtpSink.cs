@@ -144,3 +144,21 @@ public class EmailFactory : QuestraFactory
 }
 
 public sealed class PostgresEmailFactory() : EmailFactory(PostgresTestDatabase.Create());
+
+/// <summary>A suite whose app delivers to a running SMTP server: started before each test, stopped after it.</summary>
+public abstract class SmtpSuite(EmailFactory factory) : IAsyncLifetime
+{
+    protected EmailFactory Factory { get; } = factory;
+
+    public async Task InitializeAsync()
+    {
+        _ = Factory.Services;
+        await Factory.Smtp.StartAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        Factory.Smtp.Stop();
+        return Task.CompletedTask;
+    }
+}

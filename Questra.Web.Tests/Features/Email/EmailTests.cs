@@ -10,24 +10,12 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Features.Email;
 
 /// <summary>Real mail through a real SMTP server: account flows end to end, key notices, and an outage that loses nothing.</summary>
-public abstract partial class EmailTests(EmailFactory factory) : IAsyncLifetime
+public abstract partial class EmailTests(EmailFactory factory) : SmtpSuite(factory)
 {
     private const string NewPassword = "Brand-new-Passw0rd!";
 
-    public async Task InitializeAsync()
-    {
-        _ = factory.Services;
-        await factory.Smtp.StartAsync();
-    }
-
-    public Task DisposeAsync()
-    {
-        factory.Smtp.Stop();
-        return Task.CompletedTask;
-    }
-
     private Task<MimeMessage> MailAsync(string to, Func<MimeMessage, bool> match) =>
-        factory.Smtp.WaitForAsync(to, match, explain: factory.OutboxText);
+        Factory.Smtp.WaitForAsync(to, match, explain: Factory.OutboxText);
 
     /// <summary>The app-relative part of the first link in a message's text.</summary>
     private static string LinkIn(MimeMessage message)
@@ -41,7 +29,7 @@ public abstract partial class EmailTests(EmailFactory factory) : IAsyncLifetime
     public async Task Register_ConfirmFromTheDeliveredMail_ThenSignIn()
     {
         var email = $"new-{Guid.NewGuid():N}@example.test";
-        var browser = FormClient.For(factory);
+        var browser = FormClient.For(Factory);
 
         await browser.PostFormAsync("/Account/Register", "register",
             new() { ["Input.Email"] = email, ["Input.Password"] = NewPassword, ["Input.ConfirmPassword"] = NewPassword });
@@ -61,8 +49,8 @@ public abstract partial class EmailTests(EmailFactory factory) : IAsyncLifetime
     [Fact]
     public async Task ForgotPassword_ResetFromTheDeliveredMail_ThenSignInWithTheNewOne()
     {
-        var email = await factory.Data.EmailOfAsync(await factory.Data.UserAsync(mfa: false));
-        var browser = FormClient.For(factory);
+        var email = await Factory.Data.EmailOfAsync(await Factory.Data.UserAsync(mfa: false));
+        var browser = FormClient.For(Factory);
 
         await browser.PostFormAsync("/Account/ForgotPassword", "forgot-password", new() { ["Input.Email"] = email });
         var mail = await MailAsync(email, m => m.Subject == "Reset your Questra password");
@@ -73,16 +61,16 @@ public abstract partial class EmailTests(EmailFactory factory) : IAsyncLifetime
                         HttpUtility.ParseQueryString(new Uri("http://x" + LinkIn(mail)).Query)["code"]!)) });
 
         Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await FormClient.For(factory).LogInAsync(email, TestData.Password)).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await FormClient.For(factory).LogInAsync(email, NewPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await FormClient.For(Factory).LogInAsync(email, TestData.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await FormClient.For(Factory).LogInAsync(email, NewPassword)).StatusCode);
     }
 
     [Fact]
     public async Task RegisteringAKnownAddress_TellsItsOwner_AndNobodyElse()
     {
-        var email = await factory.Data.EmailOfAsync(await factory.Data.UserAsync(mfa: false));
+        var email = await Factory.Data.EmailOfAsync(await Factory.Data.UserAsync(mfa: false));
 
-        await FormClient.For(factory).PostFormAsync("/Account/Register", "register",
+        await FormClient.For(Factory).PostFormAsync("/Account/Register", "register",
             new() { ["Input.Email"] = email, ["Input.Password"] = NewPassword, ["Input.ConfirmPassword"] = NewPassword });
 
         var mail = await MailAsync(email, m => m.Subject == "Someone tried to register with your address");
@@ -92,22 +80,22 @@ public abstract partial class EmailTests(EmailFactory factory) : IAsyncLifetime
     [Fact]
     public async Task KeyNotices_ReachTheOwner_WithoutTheSecret()
     {
-        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
-        var admin = await factory.Data.UserAsync();
-        await factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
-        var ownerEmail = await factory.Data.EmailOfAsync(owner);
-        var (keyId, secret) = await factory.Data.KeyAsync(org, owner, name: "Nightly ETL");
-        var (_, adminSecret) = await factory.Data.KeyAsync(org, admin, name: "Admin's");
+        var (org, owner) = await Factory.Data.OrgWithOwnerAsync();
+        var admin = await Factory.Data.UserAsync();
+        await Factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
+        var ownerEmail = await Factory.Data.EmailOfAsync(owner);
+        var (keyId, secret) = await Factory.Data.KeyAsync(org, owner, name: "Nightly ETL");
+        var (_, adminSecret) = await Factory.Data.KeyAsync(org, admin, name: "Admin's");
 
         var created = await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("Nightly ETL"));
-        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(adminSecret, org).PostAsync($"/api/api-keys/{keyId}/revoke", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Factory.ApiClient(adminSecret, org).PostAsync($"/api/api-keys/{keyId}/revoke", null)).StatusCode);
         var revoked = await MailAsync(ownerEmail, m => m.Subject == "Your API key \"Nightly ETL\" was revoked");
 
         Assert.Contains(secret[..12], created.TextBody);                 // the display prefix, to recognise it
         Assert.Contains("surveys:read", created.TextBody);
         Assert.Contains("127.0.0.1", created.TextBody);
-        Assert.Contains(await factory.Data.EmailOfAsync(admin), revoked.TextBody);
-        foreach (var message in factory.Smtp.Messages())
+        Assert.Contains(await Factory.Data.EmailOfAsync(admin), revoked.TextBody);
+        foreach (var message in Factory.Smtp.Messages())
         {
             Assert.DoesNotContain(secret[12..], message.TextBody + message.HtmlBody);
             Assert.DoesNotContain(adminSecret[12..], message.TextBody + message.HtmlBody);
@@ -117,68 +105,68 @@ public abstract partial class EmailTests(EmailFactory factory) : IAsyncLifetime
     [Fact]
     public async Task WhenTheOrganizationOptsIn_OwnersAndAdminsHearOfEveryNewKey()
     {
-        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
-        var (admin, member) = (await factory.Data.UserAsync(), await factory.Data.UserAsync());
-        await factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
-        await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
-        var adminEmail = await factory.Data.EmailOfAsync(admin);
-        await factory.Data.KeyAsync(org, owner, name: "Before opting in");
+        var (org, owner) = await Factory.Data.OrgWithOwnerAsync();
+        var (admin, member) = (await Factory.Data.UserAsync(), await Factory.Data.UserAsync());
+        await Factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
+        await Factory.Data.AddMemberAsync(org, member, OrgRole.Member);
+        var adminEmail = await Factory.Data.EmailOfAsync(admin);
+        await Factory.Data.KeyAsync(org, owner, name: "Before opting in");
 
-        var optIn = await factory.Data.WithService<MembershipService, Questra.Web.Features.Common.ServiceResult<Organization>>(
+        var optIn = await Factory.Data.WithService<MembershipService, Questra.Web.Features.Common.ServiceResult<Organization>>(
             m => m.SetKeyNoticesAsync(org, new Questra.Web.Features.Common.Caller(owner, null), true));
         Assert.True(optIn.Succeeded);
-        await factory.Data.KeyAsync(org, owner, name: "After opting in");
+        await Factory.Data.KeyAsync(org, owner, name: "After opting in");
 
         var notice = await MailAsync(adminEmail, m => (m.Subject ?? "").Contains("After opting in"));
-        Assert.Contains(await factory.Data.EmailOfAsync(owner), notice.TextBody);
-        Assert.DoesNotContain(factory.Smtp.To(adminEmail), m => (m.Subject ?? "").Contains("Before opting in"));
-        Assert.Empty(factory.Smtp.To(await factory.Data.EmailOfAsync(member)));
+        Assert.Contains(await Factory.Data.EmailOfAsync(owner), notice.TextBody);
+        Assert.DoesNotContain(Factory.Smtp.To(adminEmail), m => (m.Subject ?? "").Contains("Before opting in"));
+        Assert.Empty(Factory.Smtp.To(await Factory.Data.EmailOfAsync(member)));
     }
 
     [Fact]
     public async Task AnOwnerRevokingTheirOwnKey_GetsNoRevocationMail()
     {
-        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
-        var ownerEmail = await factory.Data.EmailOfAsync(owner);
-        var (keyId, secret) = await factory.Data.KeyAsync(org, owner, name: "Own");
+        var (org, owner) = await Factory.Data.OrgWithOwnerAsync();
+        var ownerEmail = await Factory.Data.EmailOfAsync(owner);
+        var (keyId, secret) = await Factory.Data.KeyAsync(org, owner, name: "Own");
         await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("\"Own\""));
 
-        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(secret, org).PostAsync($"/api/api-keys/{keyId}/revoke", null)).StatusCode);
-        var (_, marker) = await factory.Data.KeyAsync(org, owner, name: "After");
+        Assert.Equal(HttpStatusCode.OK, (await Factory.ApiClient(secret, org).PostAsync($"/api/api-keys/{keyId}/revoke", null)).StatusCode);
+        var (_, marker) = await Factory.Data.KeyAsync(org, owner, name: "After");
         await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("\"After\""));
 
-        Assert.DoesNotContain(factory.Smtp.To(ownerEmail), m => (m.Subject ?? "").Contains("revoked"));
+        Assert.DoesNotContain(Factory.Smtp.To(ownerEmail), m => (m.Subject ?? "").Contains("revoked"));
     }
 
     [Fact]
     public async Task WhileTheMailServerIsDown_TheApiStillAnswers_AndTheNoticeArrivesWhenItIsBack()
     {
-        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
-        var ownerEmail = await factory.Data.EmailOfAsync(owner);
-        var (_, secret) = await factory.Data.KeyAsync(org, owner, name: "Parent");
+        var (org, owner) = await Factory.Data.OrgWithOwnerAsync();
+        var ownerEmail = await Factory.Data.EmailOfAsync(owner);
+        var (_, secret) = await Factory.Data.KeyAsync(org, owner, name: "Parent");
         await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("\"Parent\""));
-        factory.Smtp.Stop();
+        Factory.Smtp.Stop();
 
-        var answer = await factory.ApiClient(secret, org).PostAsync("/api/api-keys",
+        var answer = await Factory.ApiClient(secret, org).PostAsync("/api/api-keys",
             new StringContent("""{"name":"Made during the outage"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
-        await WaitAsync(() => factory.Data.WithDb(db => db.OutboxMessages.AnyAsync(m => m.To == ownerEmail && m.Attempts > 0 && m.SentAt == null)));
+        await WaitAsync(() => Factory.Data.WithDb(db => db.OutboxMessages.AnyAsync(m => m.To == ownerEmail && m.Attempts > 0 && m.SentAt == null)));
 
-        await factory.Smtp.StartAsync();
-        factory.Clock.Advance(TimeSpan.FromHours(1)); // past the retry backoff
+        await Factory.Smtp.StartAsync();
+        Factory.Clock.Advance(TimeSpan.FromHours(1)); // past the retry backoff
 
         await MailAsync(ownerEmail, m => (m.Subject ?? "").Contains("Made during the outage"));
-        Assert.Single(factory.Smtp.To(ownerEmail), m => (m.Subject ?? "").Contains("Made during the outage"));
+        Assert.Single(Factory.Smtp.To(ownerEmail), m => (m.Subject ?? "").Contains("Made during the outage"));
     }
 
     [Fact]
     public async Task ExpiryNotices_GoOutOnceAtSevenDays_AndOnceAtOneDay()
     {
-        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
-        var ownerEmail = await factory.Data.EmailOfAsync(owner);
-        var (keyId, _) = await factory.Data.KeyAsync(org, owner, name: "Quarterly export", expiresAt: factory.Clock.GetUtcNow().AddDays(10));
-        var notifier = factory.Services.GetRequiredService<Questra.Web.Features.ApiKeys.KeyExpiryNotifier>();
-        Task<List<string>> NoticesAsync() => factory.Data.WithDb(db => db.OutboxMessages
+        var (org, owner) = await Factory.Data.OrgWithOwnerAsync();
+        var ownerEmail = await Factory.Data.EmailOfAsync(owner);
+        var (keyId, _) = await Factory.Data.KeyAsync(org, owner, name: "Quarterly export", expiresAt: Factory.Clock.GetUtcNow().AddDays(10));
+        var notifier = Factory.Services.GetRequiredService<Questra.Web.Features.ApiKeys.KeyExpiryNotifier>();
+        Task<List<string>> NoticesAsync() => Factory.Data.WithDb(db => db.OutboxMessages
             .Where(m => m.DedupeKey != null && m.DedupeKey.EndsWith(":" + keyId)).Select(m => m.DedupeKey!).ToListAsync());
         var advanced = TimeSpan.Zero;
         try
@@ -186,24 +174,24 @@ public abstract partial class EmailTests(EmailFactory factory) : IAsyncLifetime
             await notifier.RunOnceAsync();
             Assert.Empty(await NoticesAsync());
 
-            factory.Clock.Advance(TimeSpan.FromDays(3.5));
+            Factory.Clock.Advance(TimeSpan.FromDays(3.5));
             advanced += TimeSpan.FromDays(3.5);
             await Task.WhenAll(notifier.RunOnceAsync(), notifier.RunOnceAsync()); // two instances at once
             await notifier.RunOnceAsync();
             Assert.Equal([$"api_key.expiring.7d:{keyId}"], await NoticesAsync());
             await MailAsync(ownerEmail, m => m.Subject == "API key \"Quarterly export\" expires in 7 days");
 
-            factory.Clock.Advance(TimeSpan.FromDays(5.75));
+            Factory.Clock.Advance(TimeSpan.FromDays(5.75));
             advanced += TimeSpan.FromDays(5.75);
             await notifier.RunOnceAsync();
             await notifier.RunOnceAsync();
             Assert.Equal(new[] { $"api_key.expiring.1d:{keyId}", $"api_key.expiring.7d:{keyId}" }, (await NoticesAsync()).Order());
             await MailAsync(ownerEmail, m => m.Subject == "API key \"Quarterly export\" expires tomorrow");
-            Assert.Equal(2, factory.Smtp.To(ownerEmail).Count(m => (m.Subject ?? "").Contains("expires")));
+            Assert.Equal(2, Factory.Smtp.To(ownerEmail).Count(m => (m.Subject ?? "").Contains("expires")));
         }
         finally
         {
-            factory.Clock.Advance(-advanced);
+            Factory.Clock.Advance(-advanced);
         }
     }
 

@@ -6,21 +6,9 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Features.Organizations;
 
 /// <summary>Joining an organization is an invitation the invitee answers: nothing changes for anyone until they click.</summary>
-public abstract class InvitationTests(EmailFactory factory) : IAsyncLifetime
+public abstract class InvitationTests(EmailFactory factory) : SmtpSuite(factory)
 {
-    private TestData Data => factory.Data;
-
-    public async Task InitializeAsync()
-    {
-        _ = factory.Services;
-        await factory.Smtp.StartAsync();
-    }
-
-    public Task DisposeAsync()
-    {
-        factory.Smtp.Stop();
-        return Task.CompletedTask;
-    }
+    private TestData Data => Factory.Data;
 
     private Task<ServiceResult<InvitationView>> InviteAsync(string org, string by, string email, OrgRole role = OrgRole.Member) =>
         Data.WithService<InvitationService, ServiceResult<InvitationView>>(s => s.InviteAsync(org, new Caller(by, "10.0.0.1"), email, role));
@@ -40,7 +28,7 @@ public abstract class InvitationTests(EmailFactory factory) : IAsyncLifetime
 
         Assert.True(invited.Succeeded, invited.Error?.Message);
         Assert.Null(await Data.WithDb(db => db.RoleOfAsync(org, invitee)));
-        var mail = await factory.Smtp.WaitForAsync(email, m => (m.Subject ?? "").Contains("invites you to Test org"));
+        var mail = await Factory.Smtp.WaitForAsync(email, m => (m.Subject ?? "").Contains("invites you to Test org"));
         Assert.Contains("/invitations", mail.TextBody);
         var pending = Assert.Single(await MineAsync(invitee));
         Assert.Equal(OrgRole.Admin, pending.Role);
@@ -92,7 +80,7 @@ public abstract class InvitationTests(EmailFactory factory) : IAsyncLifetime
 
         Assert.True((await InviteAsync(org, owner, email)).Succeeded);
 
-        var mail = await factory.Smtp.WaitForAsync(email, m => (m.Subject ?? "").Contains("invites you"));
+        var mail = await Factory.Smtp.WaitForAsync(email, m => (m.Subject ?? "").Contains("invites you"));
         Assert.Contains("/Account/Register?ReturnUrl=%2Finvitations", mail.TextBody);
     }
 
@@ -120,7 +108,7 @@ public abstract class InvitationTests(EmailFactory factory) : IAsyncLifetime
         Assert.Empty(await MineAsync(invitee));
 
         var second = await InviteAsync(org, owner, email);
-        factory.Clock.Advance(TimeSpan.FromDays(8));
+        Factory.Clock.Advance(TimeSpan.FromDays(8));
         try
         {
             Assert.Empty(await MineAsync(invitee));
@@ -128,7 +116,7 @@ public abstract class InvitationTests(EmailFactory factory) : IAsyncLifetime
         }
         finally
         {
-            factory.Clock.Advance(TimeSpan.FromDays(-8));
+            Factory.Clock.Advance(TimeSpan.FromDays(-8));
         }
     }
 }

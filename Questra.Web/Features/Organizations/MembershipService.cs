@@ -31,38 +31,37 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
                select new MemberView(m.UserId, u.Email ?? u.UserName ?? m.UserId, m.Role, m.JoinedAt)).ToListAsync(ct);
 
     /// <summary>Whether owners and admins are told by email of every key created in the organization.</summary>
-    public async Task<ServiceResult<Organization>> SetKeyNoticesAsync(string organizationId, Caller caller, bool notify, CancellationToken ct = default)
-    {
-        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
-        if (role is null) return ServiceError.NotAMember;
-        if (role is not (OrgRole.Owner or OrgRole.Admin))
+    public Task<ServiceResult<Organization>> SetKeyNoticesAsync(string organizationId, Caller caller, bool notify, CancellationToken ct = default) =>
+        ChangeSettingAsync(organizationId, caller, org =>
         {
-            return ServiceError.Forbidden("Only owners and admins can change the organization's notices.");
-        }
-        var org = await db.Organizations.FirstAsync(o => o.Id == organizationId, ct);
-        if (org.NotifyAdminsOfNewKeys != notify)
-        {
+            if (org.NotifyAdminsOfNewKeys == notify) return null;
             org.NotifyAdminsOfNewKeys = notify;
-            Audit(organizationId, caller, AuditEventTypes.OrgSettingsChanged, organizationId, new { setting = "notify_admins_of_new_keys", to = notify });
-            await db.SaveChangesAsync(ct);
-        }
-        return org;
-    }
+            return new { setting = "notify_admins_of_new_keys", to = notify };
+        }, ct);
 
-    public async Task<ServiceResult<Organization>> SetApiKeyCreationAsync(string organizationId, Caller caller, ApiKeyCreationPolicy policy, CancellationToken ct = default)
-    {
-        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
-        if (role is null) return ServiceError.NotAMember;
-        if (role is not (OrgRole.Owner or OrgRole.Admin))
+    /// <summary>Who may create API keys in the organization.</summary>
+    public Task<ServiceResult<Organization>> SetApiKeyCreationAsync(string organizationId, Caller caller, ApiKeyCreationPolicy policy, CancellationToken ct = default) =>
+        ChangeSettingAsync(organizationId, caller, org =>
         {
-            return ServiceError.Forbidden("Only owners and admins can change who may create API keys.");
-        }
-        var org = await db.Organizations.FirstAsync(o => o.Id == organizationId, ct);
-        if (org.ApiKeyCreation != policy)
-        {
+            if (org.ApiKeyCreation == policy) return null;
             var before = org.ApiKeyCreation;
             org.ApiKeyCreation = policy;
-            Audit(organizationId, caller, AuditEventTypes.OrgSettingsChanged, organizationId, new { setting = "api_key_creation", from = before.ToString(), to = policy.ToString() });
+            return new { setting = "api_key_creation", from = before.ToString(), to = policy.ToString() };
+        }, ct);
+
+    // Owners and admins change settings; apply returns the audit details of a change, or null when nothing changed.
+    private async Task<ServiceResult<Organization>> ChangeSettingAsync(string organizationId, Caller caller, Func<Organization, object?> apply, CancellationToken ct)
+    {
+        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
+        if (role is null) return ServiceError.NotAMember;
+        if (role is not (OrgRole.Owner or OrgRole.Admin))
+        {
+            return ServiceError.Forbidden("Only owners and admins can change the organization's settings.");
+        }
+        var org = await db.Organizations.FirstAsync(o => o.Id == organizationId, ct);
+        if (apply(org) is { } details)
+        {
+            Audit(organizationId, caller, AuditEventTypes.OrgSettingsChanged, organizationId, details);
             await db.SaveChangesAsync(ct);
         }
         return org;
