@@ -25,6 +25,7 @@ public static class FeatureExtensions
         services.AddScoped<SurveyAccess>();
         services.AddScoped<SurveyMetrics>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<KeyNotices>();
         services.AddSingleton<KeyExpiryNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyExpiryNotifier>());

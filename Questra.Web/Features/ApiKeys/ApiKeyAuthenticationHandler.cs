@@ -10,7 +10,7 @@ namespace Questra.Web.Features.ApiKeys;
 /// body and a <c>WWW-Authenticate</c> header saying which check failed; the key itself is never echoed.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys, FailedAuthThrottle throttle,
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyAuthenticator keys, FailedAuthThrottle throttle,
     BenchmarkBypass bypass)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {

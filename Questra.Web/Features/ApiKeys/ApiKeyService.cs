@@ -1,10 +1,11 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
 using Questra.Web.Features.Audit;
 using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Features.Surveys;
+
+using static Questra.Web.Features.ApiKeys.ApiKeyInputRules;
 
 namespace Questra.Web.Features.ApiKeys;
 
@@ -32,11 +33,10 @@ public sealed record ExpiryChange(DateTimeOffset? ExpiresAt);
 /// Every rule about API keys lives here (creation eligibility, expiry, revoke/delete/roll, scopes and survey
 /// restriction, who sees which key, and lineage: no key does more, reaches further or lives longer than what made
 /// it); the dashboard and the API both call it.
-/// Secrets are generated here, hashed here, and handed back exactly once, by <see cref="CreateAsync"/> and
+/// Checking a presented secret is <see cref="ApiKeyAuthenticator"/>'s job. Secrets are generated here, hashed here, and handed back exactly once, by <see cref="CreateAsync"/> and
 /// <see cref="RollAsync"/>. Nothing in this class logs or stores a secret.
 /// </summary>
-public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, TimeProvider clock, ApiKeyCache cache, ApiKeyCacheSync cacheSync,
-    KeyNotices notices)
+public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, TimeProvider clock, ApiKeyCacheSync cacheSync, KeyNotices notices)
 {
     public const int NameMaxLength = 100;
     public const int MaxGraceHours = 168;
@@ -314,67 +314,6 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
     }
 
     /// <summary>
-    /// Looks a presented secret up and decides whether it authenticates. The checksum is checked first, so a
-    /// mistyped or invented key costs no database work. The owner's current role comes back with the key (rule 4).
-    /// </summary>
-    public async Task<KeyAuthentication> AuthenticateAsync(string secret, CancellationToken ct = default)
-    {
-        switch (ApiKeySecret.CheckFormat(secret))
-        {
-            case SecretFormat.WrongPrefix:
-                return KeyAuthentication.Fail($"The bearer token is not a Questra API key (keys start with '{ApiKeySecret.Prefix}').");
-            case SecretFormat.Malformed:
-                return KeyAuthentication.Fail($"The API key is malformed: it must be {ApiKeySecret.Length} characters of letters and digits after the prefix.");
-            case SecretFormat.BadChecksum:
-                return KeyAuthentication.Fail("The API key's checksum does not match: it was mistyped or truncated.");
-        }
-
-        var hash = ApiKeySecret.Hash(secret);
-        var hashKey = Convert.ToBase64String(hash);
-        if (cache.Find(hashKey, out var cachedExpiry) is { } cached)
-        {
-            return cachedExpiry is { } at && at <= clock.GetUtcNow() ? Expired(at) : KeyAuthentication.Success(cached);
-        }
-        var generation = cache.Generation;
-        var row = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.SecretHash == hash)
-            .Select(k => new
-            {
-                k.Id, k.OrganizationId, k.CreatedByUserId, k.Scopes, k.SurveyRestriction, k.ExpiresAt, k.RevokedAt, k.SecretHash,
-                Role = db.Memberships.Where(m => m.OrganizationId == k.OrganizationId && m.UserId == k.CreatedByUserId)
-                    .Select(m => (OrgRole?)m.Role).FirstOrDefault(),
-            })
-            .FirstOrDefaultAsync(ct);
-
-        if (row is null || !CryptographicOperations.FixedTimeEquals(row.SecretHash, hash))
-        {
-            var deleted = await db.DeletedApiKeys.AsNoTracking().AnyAsync(d => d.SecretHash == hash, ct);
-            return deleted
-                ? KeyAuthentication.Fail("This API key was deleted.")
-                : KeyAuthentication.Fail("The API key is not recognised.");
-        }
-        if (row.RevokedAt is not null)
-        {
-            return KeyAuthentication.Fail("This API key was revoked.");
-        }
-        if (row.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
-        {
-            return Expired(expires);
-        }
-        if (row.Role is null)
-        {
-            return KeyAuthentication.Fail("This API key's owner is no longer a member of its organization.");
-        }
-        var key = new AuthenticatedKey(row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes,
-            SurveyIdList.Parse(row.SurveyRestriction), row.ExpiresAt);
-        cache.Store(hashKey, key, row.ExpiresAt, generation);
-        return KeyAuthentication.Success(key);
-    }
-
-    private static KeyAuthentication Expired(DateTimeOffset at) =>
-        KeyAuthentication.Fail($"This API key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.");
-
-    /// <summary>
     /// Saves a change to a key that was read a moment ago. If another request deleted the key in between, nothing
     /// is saved (one transaction) and the caller hears that the key is gone, as if it had come second; if another
     /// request revoked or rolled it in between, the caller hears that and may try again.
@@ -425,85 +364,6 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         return key;
     }
 
-    private static CreatedApiKey NewKey(string organizationId, string ownerUserId, string name, ApiScopes scopes,
-        IEnumerable<string>? surveyIds, DateTimeOffset now, DateTimeOffset? expiresAt, string? parentKeyId)
-    {
-        var secret = ApiKeySecret.Generate();
-        var key = new ApiKey
-        {
-            Id = Ids.New(ApiKey.IdPrefix),
-            OrganizationId = organizationId,
-            CreatedByUserId = ownerUserId,
-            Name = name,
-            Prefix = ApiKeySecret.DisplayPrefix(secret),
-            SecretHash = ApiKeySecret.Hash(secret),
-            Scopes = scopes,
-            SurveyRestriction = SurveyIdList.Format(surveyIds),
-            CreatedAt = now,
-            ExpiresAt = expiresAt,
-            ParentKeyId = parentKeyId,
-        };
-        return new CreatedApiKey(key, secret);
-    }
-
-    private static string? ValidateName(string? raw, Dictionary<string, string[]> errors)
-    {
-        var name = raw?.Trim();
-        if (string.IsNullOrEmpty(name))
-        {
-            errors["name"] = ["Name is required."];
-            return null;
-        }
-        if (name.Length > NameMaxLength)
-        {
-            errors["name"] = [$"Name must be at most {NameMaxLength} characters (it has {name.Length})."];
-            return null;
-        }
-        if (ApiKeyNames.FirstDisguising(name) is { } bad)
-        {
-            errors["name"] = [$"Name must not contain control, direction-changing or invisible characters (found U+{(int)bad:X4})."];
-            return null;
-        }
-        return name;
-    }
-
-    private static void ValidateExpiry(DateTimeOffset? expiresAt, DateTimeOffset now, Dictionary<string, string[]> errors)
-    {
-        if (expiresAt is not { } e) return;
-        if (e <= now)
-        {
-            errors["expires_at"] = ["The expiry date must be in the future."];
-        }
-        else if (e - now > MaxLifetime)
-        {
-            errors["expires_at"] = ["The expiry date must be within 10 years; choose Never for a key that does not expire."];
-        }
-    }
-
-    private static ApiScopes ResolveScopes(IReadOnlyList<string>? requested, KeyGrant? callingKey, Dictionary<string, string[]> errors, out string? escalation)
-    {
-        escalation = null;
-        if (requested is null)
-        {
-            // From the dashboard the default is Full Access; from a key, "the same as the calling key" (rule 8).
-            return callingKey?.Scopes ?? ApiScopes.FullAccess;
-        }
-        var scopes = ApiScopeNames.Parse(requested, out var unknown);
-        if (unknown.Count > 0)
-        {
-            errors["scopes"] = [$"Unknown scope(s): {string.Join(", ", unknown.Take(5).Select(Printable))}. Valid scopes: {string.Join(", ", ApiScopeNames.AllNames)}."];
-        }
-        else if (scopes == ApiScopes.None)
-        {
-            errors["scopes"] = ["Choose at least one scope."];
-        }
-        else if (callingKey is not null && (scopes & ~callingKey.Scopes) != 0)
-        {
-            escalation = $"A key cannot grant scopes it does not have itself: {string.Join(", ", ApiScopeNames.ToNames(scopes & ~callingKey.Scopes))}.";
-        }
-        return scopes;
-    }
-
     private async Task ValidateSurveysAsync(SurveyViewer viewer, IReadOnlyList<string> surveyIds, Dictionary<string, string[]> errors, CancellationToken ct)
     {
         if (surveyIds.Count == 0)
@@ -525,23 +385,4 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             errors["survey_ids"] = [$"Survey(s) not found: {string.Join(", ", missing.Take(5).Select(Printable))}."];
         }
     }
-
-    private static bool IsWithin(ApiKey key, KeyGrant grant) =>
-        (key.Scopes & ~grant.Scopes) == 0
-        && (grant.SurveyIds is null || (key.SurveyIds is { } ids && !ids.Except(grant.SurveyIds).Any()));
-
-    private static object Describe(ApiKey key, string? rolledFrom = null) => new
-    {
-        name = key.Name,
-        prefix = key.Prefix,
-        scopes = ApiScopeNames.ToNames(key.Scopes),
-        survey_ids = key.SurveyIds,
-        expires_at = key.ExpiresAt,
-        parent = key.ParentKeyId,
-        rolled_from = rolledFrom,
-    };
-
-    // Echo user input back only as a short, printable string.
-    private static string Printable(string? value) =>
-        value is null ? "null" : $"'{new string(value.Take(40).Where(c => !char.IsControl(c)).ToArray())}'";
 }
