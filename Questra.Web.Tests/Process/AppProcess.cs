@@ -150,3 +150,13 @@ public sealed class AppProcess : IDisposable
         process.Dispose();
     }
 }
+
+/// <summary>
+/// Tests that run the built app as OS processes run alone: on a 2-core machine their timing bounds (a revoke
+/// honoured by another instance within a second) must not compete with every other suite for the CPU.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AppProcessCollection
+{
+    public const string Name = "App processes";
+}

@@ -9,6 +9,7 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Process;
 
+[Collection(AppProcessCollection.Name)]
 public class CrashTests
 {
     private static HttpClient Client(string baseUrl, string secret, string org)

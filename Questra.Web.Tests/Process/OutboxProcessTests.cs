@@ -6,6 +6,7 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Process;
 
 /// <summary>The outbox across crashes and instances, with the built app as OS processes and a real SMTP server.</summary>
+[Collection(AppProcessCollection.Name)]
 public sealed class OutboxProcessTests : IDisposable
 {
     private readonly SmtpSink smtp = new();

@@ -14,6 +14,7 @@ namespace Questra.Web.Tests.Process;
 /// Two app processes on one PostgreSQL database, as behind a load balancer: what one instance changes, the other
 /// honours; a sign-in from one is good on the other; usage counted by both adds up.
 /// </summary>
+[Collection(AppProcessCollection.Name)]
 public sealed partial class ScaleOutTests : IAsyncLifetime
 {
     private const string Password = "Scale-out-9-horses";

@@ -137,6 +137,7 @@ public sealed class AdminCommandTestsOnSqlite(QuestraFactory factory) : AdminCom
 public sealed class AdminCommandTestsOnPostgres(PostgresFactory factory) : AdminCommandTests(factory), IClassFixture<PostgresFactory>;
 
 /// <summary>The real command line: the built app, run as an operator would, exits without serving.</summary>
+[Collection(AppProcessCollection.Name)]
 public class AdminCommandProcessTests
 {
     [Fact]
