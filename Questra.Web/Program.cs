@@ -18,7 +18,7 @@ builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
 builder.Services.AddQuestraIdentity(builder.Configuration);
 builder.Services.AddQuestraFeatures();
 builder.Services.AddQuestraEmail(builder.Environment);
-builder.Services.AddQuestraApi(builder.Configuration);
+builder.Services.AddQuestraApi(builder.Configuration, builder.Environment);
 builder.Services.AddQuestraReverseProxy(builder.Configuration);
 builder.Services.AddHealthChecks();
 if (builder.Environment.IsDevelopment())

@@ -26,12 +26,13 @@ public static class QuestraApi
     };
 
     /// <summary>API-key authentication, snake_case JSON, problem details, CORS (off unless configured) and the OpenAPI document.</summary>
-    public static IServiceCollection AddQuestraApi(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddQuestraApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddAuthentication()
+        var authentication = services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        var scheme = BenchmarkBaseline.AddIfConfigured(authentication, environment, configuration);
         services.AddAuthorizationBuilder().AddPolicy(PolicyName, p => p
-            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+            .AddAuthenticationSchemes(scheme)
             .RequireAuthenticatedUser());
         services.ConfigureHttpJsonOptions(o =>
         {

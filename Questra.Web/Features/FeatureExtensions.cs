@@ -34,7 +34,6 @@ public static class FeatureExtensions
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ApiKeyCacheSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCacheSync>());
-        services.AddSingleton<BenchmarkBypass>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<UsageFlushService>();
         return services;

@@ -10,8 +10,7 @@ namespace Questra.Web.Features.ApiKeys;
 /// body and a <c>WWW-Authenticate</c> header saying which check failed; the key itself is never echoed.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyAuthenticator keys, FailedAuthThrottle throttle,
-    BenchmarkBypass bypass)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyAuthenticator keys, FailedAuthThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -27,10 +26,6 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (bypass.Key is { } benchKey && !Request.Headers.ContainsKey("Authorization"))
-        {
-            return Success(benchKey); // benchmark baseline only: see BenchmarkBypass
-        }
         blockedFor = throttle.RetryAfter(Client);
         if (blockedFor is not null)
         {
