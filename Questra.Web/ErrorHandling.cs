@@ -25,7 +25,7 @@ public static class ErrorHandling
             }
             ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
-        if (app.Configuration.GetValue("Security:RequireHttps", true))
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityOptions>>().Value.RequireHttps)
         {
             app.UseHsts();
             app.UseHttpsRedirection();

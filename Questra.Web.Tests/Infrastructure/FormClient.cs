@@ -10,8 +10,11 @@ namespace Questra.Web.Tests.Infrastructure;
 /// </summary>
 public sealed partial class FormClient(HttpClient http)
 {
-    public static FormClient For(QuestraFactory factory) =>
-        new(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+    public static FormClient For(QuestraFactory factory, bool https = false) =>
+        new(factory.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri(https ? "https://localhost" : "http://localhost"),
+        }));
 
     public HttpClient Http => http;
 

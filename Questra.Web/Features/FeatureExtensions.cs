@@ -14,7 +14,7 @@ public static class FeatureExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<OrganizationOptions>().BindConfiguration(OrganizationOptions.Section).ValidateOnStart();
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<UsageOptions>().BindConfiguration("Usage").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<ScopedRunner>();
         services.AddScoped<OrganizationService>();

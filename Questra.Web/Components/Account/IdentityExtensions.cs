@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Questra.Web.Data;
@@ -21,21 +24,23 @@ public static class IdentityExtensions
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
+        services.AddOptions<Features.Accounts.AccountOptions>().BindConfiguration(Features.Accounts.AccountOptions.Section).ValidateOnStart();
         // Plain http only where configured (a developer's localhost, tests); everywhere else cookies never travel unencrypted.
-        var cookiePolicy = configuration.GetValue("Security:RequireHttps", true) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
-        services.ConfigureApplicationCookie(o =>
+        static CookieSecurePolicy Policy(SecurityOptions s) => s.RequireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<IOptions<SecurityOptions>>((o, security) =>
         {
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = cookiePolicy;
+            o.Cookie.SecurePolicy = Policy(security.Value);
         });
         services.AddAntiforgery(o =>
         {
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.SuppressXFrameOptionsHeader = true; // SecurityHeaders sends DENY for every response
-            o.Cookie.SecurePolicy = cookiePolicy;
         });
+        services.AddOptions<AntiforgeryOptions>().Configure<IOptions<SecurityOptions>>((o, security) => o.Cookie.SecurePolicy = Policy(security.Value));
 
         // Sign-ins (and antiforgery tokens) must survive a restart and be readable by every instance: the key ring
         // lives in the database, under one application name whatever folder an instance runs from.

@@ -6,12 +6,6 @@ using Questra.Web.Features.ApiKeys;
 
 namespace Questra.Web.Features.Audit;
 
-public sealed class UsageOptions
-{
-    /// <summary>How often counted key use is written to the database.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 60)]
-    public int FlushSeconds { get; set; } = 30;
-}
 
 /// <summary>
 /// Counts key use in memory per key, endpoint and UTC day, and writes the counts (and each key's
