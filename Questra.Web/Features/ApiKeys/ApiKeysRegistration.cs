@@ -1,0 +1,21 @@
+namespace Questra.Web.Features.ApiKeys;
+
+public static class ApiKeysRegistration
+{
+    /// <summary>Keys: the key service (every rule), the per-request check and its cache and sync, throttles, notices.</summary>
+    public static IServiceCollection AddApiKeys(this IServiceCollection services)
+    {
+        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<ApiKeyService>();
+        services.AddScoped<ApiKeyAuthenticator>();
+        services.AddScoped<KeyNotices>();
+        services.AddSingleton<KeyExpiryNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyExpiryNotifier>());
+        services.AddSingleton<FailedAuthThrottle>();
+        services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ApiKeyCacheSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCacheSync>());
+        return services;
+    }
+}

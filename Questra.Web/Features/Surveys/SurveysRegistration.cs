@@ -1,0 +1,12 @@
+namespace Questra.Web.Features.Surveys;
+
+public static class SurveysRegistration
+{
+    /// <summary>Survey visibility and response metrics.</summary>
+    public static IServiceCollection AddSurveys(this IServiceCollection services)
+    {
+        services.AddScoped<SurveyAccess>();
+        services.AddScoped<SurveyMetrics>();
+        return services;
+    }
+}
