@@ -329,6 +329,21 @@ public abstract class KeyTrustTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task AKeyRollingAnother_IsJudgedByItsStoredExpiry_NotAStaleCachedOne()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var (callerId, caller) = await Data.KeyAsync(org, owner, name: "caller");
+        var (targetId, _) = await Data.KeyAsync(org, owner, name: "never expires");
+        Assert.Equal(HttpStatusCode.OK, await UseAsync(caller, org)); // cached as never expiring
+
+        // The caller's expiry brought forward behind this instance's back (another instance's roll whose notice is late).
+        await Data.WithDb(db => db.ApiKeys.Where(k => k.Id == callerId).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, Now.AddHours(1))));
+
+        await Problem.AssertAsync(await factory.ApiClient(caller, org).PostAsync($"/api/api-keys/{targetId}/roll", null), HttpStatusCode.Forbidden);
+        Assert.Equal(2, await Data.WithDb(db => db.ApiKeys.CountAsync(k => k.OrganizationId == org)));
+    }
+
+    [Fact]
     public async Task DashboardRoll_MayPickANewExpiry_WithinTheParents_AndShorteningItReachesTheChildren()
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();

@@ -276,10 +276,16 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
             }
             expires = change.ExpiresAt;
         }
-        if (caller.Key?.ExpiresAt is { } callerExpiry && (expires is null || expires > callerExpiry))
+        if (caller.Key is { } grant)
         {
-            // The replacement's secret goes to the calling key's holder: it may not outlive the calling key.
-            return ServiceError.Forbidden("A key cannot roll a key that lives longer than itself; roll it in the dashboard or with a longer-lived key.");
+            // The replacement's secret goes to the calling key's holder: it may not outlive the calling key — as that
+            // key is stored now, not as a cached copy says (another instance's roll may have shortened it).
+            var callerExpiry = grant.KeyId == old.Id ? old.ExpiresAt
+                : await db.ApiKeys.AsNoTracking().Where(k => k.Id == grant.KeyId).Select(k => k.ExpiresAt).FirstOrDefaultAsync(ct);
+            if (callerExpiry is { } callerLimit && (expires is null || expires > callerLimit))
+            {
+                return ServiceError.Forbidden("A key cannot roll a key that lives longer than itself; roll it in the dashboard or with a longer-lived key.");
+            }
         }
 
         var created = NewKey(organizationId, old.CreatedByUserId, old.Name, old.Scopes, old.SurveyIds, now, expires, old.ParentKeyId);
