@@ -15,7 +15,7 @@ if (AdminCommands.IsAdmin(args))
 
 builder.Services.AddQuestraDashboard();
 builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
-builder.Services.AddQuestraIdentity(builder.Configuration);
+builder.Services.AddQuestraIdentity();
 builder.Services.AddQuestraFeatures();
 builder.Services.AddQuestraEmail(builder.Environment);
 builder.Services.AddQuestraApi(builder.Configuration, builder.Environment);

@@ -74,6 +74,16 @@ public class QuestraFactory : WebApplicationFactory<Program>
 
     public TestData Data => new(Services);
 
+    /// <summary>
+    /// The authenticator code for the next time step: each code works once, so the app's clock steps past the
+    /// last one used first.
+    /// </summary>
+    public string NextAuthenticatorCode(byte[] key)
+    {
+        Clock.Advance(TimeSpan.FromSeconds(Questra.Web.Features.Mfa.AuthenticatorCodes.StepSeconds));
+        return Questra.Web.Features.Mfa.AuthenticatorCodes.Compute(key, Clock.GetUtcNow());
+    }
+
     /// <summary>TestServer has no socket, so no client address; give every request the one Kestrel would see from curl.</summary>
     private sealed class ClientAddressStartupFilter : IStartupFilter
     {

@@ -15,7 +15,7 @@ public sealed class SmtpSink : IDisposable
     private System.Diagnostics.Process? server;
     private readonly string maildir = Path.Combine(Path.GetTempPath(), $"questra-mail-{Guid.NewGuid():N}");
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LoopbackPorts.Free();
 
     /// <summary>Starts (or starts again) the server on <see cref="Port"/>.</summary>
     public async Task StartAsync()
@@ -89,12 +89,6 @@ public sealed class SmtpSink : IDisposable
     public IReadOnlyList<MimeMessage> To(string address) =>
         Messages().Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase))).ToList();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Process;
@@ -32,7 +31,7 @@ public sealed class AppProcess : IDisposable
     /// <summary>Starts the app on a database; <paramref name="settings"/> are extra configuration (key, value).</summary>
     public static async Task<AppProcess> StartAsync(TestDatabase database, params (string Key, string Value)[] settings)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var process = System.Diagnostics.Process.Start(StartInfo(database, ["Questra.Web.dll", "--urls", $"http://127.0.0.1:{port}"], settings))!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
@@ -137,12 +136,6 @@ public sealed class AppProcess : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

@@ -49,7 +49,7 @@ internal static class CheckCost
         });
         builder.Services.AddQuestraDashboard();
         builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
-        builder.Services.AddQuestraIdentity(builder.Configuration);
+        builder.Services.AddQuestraIdentity();
         builder.Services.AddQuestraFeatures();
         builder.Services.AddQuestraApi(builder.Configuration, builder.Environment);
         await using var app = builder.Build();

@@ -47,15 +47,10 @@ public class SecondFactorOnlyTests(QuestraFactory factory) : IClassFixture<Quest
     public async Task ARememberedBrowser_IsForgottenWhenTwoFactorIsTurnedOffAndOn()
     {
         var (id, email, key) = await factory.Data.EnrolledUserAsync();
-        string NextCode()
-        {
-            factory.Clock.Advance(TimeSpan.FromSeconds(AuthenticatorCodes.StepSeconds));
-            return AuthenticatorCodes.Compute(key, factory.Clock.GetUtcNow());
-        }
         var browser = FormClient.For(factory);
         var first = await browser.PostFormAsync("/Account/Login", "login", new() { ["Input.Email"] = email, ["Input.Password"] = TestData.Password });
         await browser.PostFormAsync(first.Headers.Location!.OriginalString, "login-with-2fa",
-            new() { ["Input.TwoFactorCode"] = NextCode(), ["Input.RememberMachine"] = "true" });
+            new() { ["Input.TwoFactorCode"] = factory.NextAuthenticatorCode(key), ["Input.RememberMachine"] = "true" });
         await browser.PostFormAsync("/Account/Manage", "logout", [], postTo: "/Account/Logout");
 
         // Remembered: the password alone signs this browser in.

@@ -18,12 +18,7 @@ public class SudoModeTests(QuestraFactory factory) : IClassFixture<QuestraFactor
         "/Account/Manage/Email", "/Account/Manage/DeletePersonalData",
     ];
 
-    private string Code(byte[] key)
-    {
-        // Each code works once: step the app's clock past the last one used.
-        factory.Clock.Advance(TimeSpan.FromSeconds(AuthenticatorCodes.StepSeconds));
-        return AuthenticatorCodes.Compute(key, factory.Clock.GetUtcNow());
-    }
+    private string Code(byte[] key) => factory.NextAuthenticatorCode(key);
 
     private async Task<(FormClient Client, string Id, byte[] Key)> SignedInAsync()
     {

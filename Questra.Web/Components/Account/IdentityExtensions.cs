@@ -12,7 +12,7 @@ namespace Questra.Web.Components.Account;
 public static class IdentityExtensions
 {
     /// <summary>ASP.NET Core Identity with cookie sign-in for the dashboard (the API uses keys, never cookies).</summary>
-    public static IServiceCollection AddQuestraIdentity(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddQuestraIdentity(this IServiceCollection services)
     {
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();

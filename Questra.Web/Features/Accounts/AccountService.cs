@@ -55,6 +55,7 @@ public sealed class AccountService(QuestraDbContext db, UserManager<ApplicationU
             db.AddAuditEvent(org, caller, AuditEventTypes.MemberRemoved, user.Id, now, new { reason = "account_deleted" });
             await KeyLineage.RevokeKeysOfMemberAsync(db, org, user.Id, caller, now, ct);
         }
+        await db.SaveChangesAsync(ct);
         foreach (var org in deleted)
         {
             // Its keys answer "deleted" from now on, like any deleted key.

@@ -181,7 +181,8 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         var key = found.Value!;
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!key.IsRevoked)
+        var newlyRevoked = !key.IsRevoked;
+        if (newlyRevoked)
         {
             key.RevokedAt = now;
             db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now, Describe(key));
@@ -189,7 +190,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
         // Also when it was revoked already: revoking again changes nothing of the key, but makes sure of its tree.
         var descendants = await KeyLineage.RevokeDescendantsAsync(db, organizationId, [key.Id], caller, now, KeyLineage.ReasonAncestorRevoked, ct);
-        if (key.RevokedAt == now) await notices.StoppedAsync(key, caller, "revoked", descendants, ct);
+        if (newlyRevoked) await notices.StoppedAsync(key, caller, "revoked", descendants, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await cacheSync.KeysChangedAsync();

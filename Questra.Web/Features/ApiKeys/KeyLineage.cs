@@ -66,7 +66,6 @@ public static class KeyLineage
             }
         }
         var descendants = await RevokeDescendantsAsync(db, organizationId, keys.Select(k => k.Id).ToList(), caller, now, ReasonOwnerRemoved, ct);
-        await db.SaveChangesAsync(ct);
         return live.Count + descendants;
     }
 

@@ -12,26 +12,22 @@ public static class AuditRecording
     /// </summary>
     public static void AddAuditEvent(this QuestraDbContext db, string organizationId, Caller caller, string type, string targetId,
         DateTimeOffset at, object? details = null) =>
-        db.AuditEvents.Add(new AuditEvent
-        {
-            OrganizationId = organizationId,
-            Type = type,
-            ActorUserId = caller.UserId,
-            ActorApiKeyId = caller.ApiKeyId,
-            TargetId = targetId,
-            Ip = caller.Ip,
-            OccurredAt = at,
-            Details = AuditDetails.Serialize(details),
-        });
+        Add(db, organizationId, type, targetId, at, details, caller.UserId, caller.ApiKeyId, caller.Ip);
 
     /// <summary>An event by the operator's command line: no user account, no address.</summary>
     public static void AddOperatorEvent(this QuestraDbContext db, string organizationId, string type, string targetId, DateTimeOffset at, object? details) =>
+        Add(db, organizationId, type, targetId, at, details, userId: null, apiKeyId: null, ip: null);
+
+    private static void Add(QuestraDbContext db, string organizationId, string type, string targetId, DateTimeOffset at, object? details,
+        string? userId, string? apiKeyId, string? ip) =>
         db.AuditEvents.Add(new AuditEvent
         {
             OrganizationId = organizationId,
             Type = type,
-            ActorUserId = null,
+            ActorUserId = userId,
+            ActorApiKeyId = apiKeyId,
             TargetId = targetId,
+            Ip = ip,
             OccurredAt = at,
             Details = AuditDetails.Serialize(details),
         });

@@ -114,6 +114,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         Audit(organizationId, caller, AuditEventTypes.MemberRemoved, userId, new { role = membership.Role.ToString() });
         await db.SaveChangesAsync(ct);
         await KeyLineage.RevokeKeysOfMemberAsync(db, organizationId, userId, caller, clock.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct); // the revocations' audit events
         await tx.CommitAsync(ct);
         await keyCacheSync.KeysChangedAsync(); // the member's keys stop from the next request on
         return true;
