@@ -121,28 +121,6 @@ public class PersistenceTests
             DatabaseFiles.Delete(path);
         }
     }
-
-    private sealed class BadSettingsFactory(string key, string value) : QuestraFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting(key, value);
-        }
-    }
-
-    [Theory]
-    [InlineData("Usage:FlushSeconds", "0", "FlushSeconds")]
-    [InlineData("ApiKeys:FailedAuthPerMinute", "-3", "FailedAuthPerMinute")]
-    [InlineData("ApiKeys:RequestsPerMinutePerKey", "0", "RequestsPerMinutePerKey")]
-    public void InvalidSetting_StopsTheAppAtStart_NamingIt(string key, string value, string expected)
-    {
-        using var factory = new BadSettingsFactory(key, value);
-
-        var error = Assert.ThrowsAny<OptionsValidationException>(() => factory.CreateClient());
-
-        Assert.Contains(expected, error.Message);
-    }
 }
 
 public class BenchmarkBypassTests

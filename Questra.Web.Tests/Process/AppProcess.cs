@@ -69,14 +69,38 @@ public sealed class AppProcess : IDisposable
     }
 
     /// <summary>Runs <c>dotnet Questra.Web.dll &lt;arguments&gt;</c> on a database to its end (an operator's command).</summary>
-    public static async Task<(int ExitCode, string Output, string Errors)> RunToEndAsync(TestDatabase database, params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Errors)> RunToEndAsync(TestDatabase database, params string[] arguments) =>
+        RunToEndAsync(database, [], arguments);
+
+    /// <summary>
+    /// Runs the app with extra settings to its end: an operator's command, or a start that must fail (then the
+    /// exit code and what it printed are the answer; one that starts instead is killed after 60 s and the test fails).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunToEndAsync(
+        TestDatabase database, (string Key, string Value)[] settings, params string[] arguments)
     {
-        using var process = System.Diagnostics.Process.Start(StartInfo(database, ["Questra.Web.dll", .. arguments], []))!;
+        using var process = System.Diagnostics.Process.Start(StartInfo(database, ["Questra.Web.dll", .. arguments], settings))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The app did not end within 60 s:\n{await output}");
+        }
         return (process.ExitCode, await output, await errors);
+    }
+
+    /// <summary>Starts the app as a server with <paramref name="settings"/> and expects it to refuse: its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Printed)> FailedStartAsync(params (string Key, string Value)[] settings)
+    {
+        using var database = new SqliteTestDatabase(DatabaseFiles.NewPath("refused"), deleteOnDispose: true);
+        var (code, output, errors) = await RunToEndAsync(database, settings, "--urls", $"http://127.0.0.1:{LoopbackPorts.Free()}");
+        return (code, output + "\n" + errors);
     }
 
     private static ProcessStartInfo StartInfo(TestDatabase database, string[] arguments, (string Key, string Value)[] settings)

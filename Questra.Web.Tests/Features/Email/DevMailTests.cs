@@ -40,28 +40,4 @@ public class DevMailTests
 
         Assert.Equal(HttpStatusCode.NotFound, (await factory.CreateClient().GetAsync("/dev/mail")).StatusCode);
     }
-
-    [Fact]
-    public void OutsideDevelopment_WithMailOnAndNoSmtpServer_TheAppRefusesToStart_SayingWhatToSet()
-    {
-        using var factory = new QuestraFactory { Settings = new Dictionary<string, string> { ["Email:Enabled"] = "true" } };
-
-        var error = Assert.ThrowsAny<Exception>(() => factory.Services);
-
-        Assert.Contains("Email:Smtp:Host", error.ToString());
-        Assert.Contains("Email:Enabled=false", error.ToString());
-    }
-
-    [Fact]
-    public void WithAnSmtpServerButNoSender_TheAppRefusesToStart()
-    {
-        using var factory = new QuestraFactory
-        {
-            Settings = new Dictionary<string, string> { ["Email:Enabled"] = "true", ["Email:Smtp:Host"] = "mail.example.test" },
-        };
-
-        var error = Assert.ThrowsAny<Exception>(() => factory.Services);
-
-        Assert.Contains("Email:From", error.ToString());
-    }
 }

@@ -1,0 +1,49 @@
+namespace Questra.Web.Tests.Process;
+
+/// <summary>
+/// A bad setting stops the app at start, naming what to fix. Run as a real process: an in-process test host that
+/// fails while starting races its own disposal and may report that instead of the validation error.
+/// </summary>
+[Collection(AppProcessCollection.Name)]
+public class StartupRefusalTests
+{
+    [Theory]
+    [InlineData("Usage:FlushSeconds", "0", "FlushSeconds")]
+    [InlineData("ApiKeys:FailedAuthPerMinute", "-3", "FailedAuthPerMinute")]
+    [InlineData("ApiKeys:RequestsPerMinutePerKey", "0", "RequestsPerMinutePerKey")]
+    public async Task InvalidSetting_StopsTheAppAtStart_NamingIt(string key, string value, string expected)
+    {
+        var (code, printed) = await AppProcess.FailedStartAsync((key, value));
+
+        Assert.NotEqual(0, code);
+        Assert.Contains(expected, printed);
+    }
+
+    [Fact]
+    public async Task OutsideDevelopment_WithMailOnAndNoSmtpServer_TheAppRefusesToStart_SayingWhatToSet()
+    {
+        var (code, printed) = await AppProcess.FailedStartAsync(("Email:Enabled", "true"));
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Email:Smtp:Host", printed);
+        Assert.Contains("Email:Enabled=false", printed);
+    }
+
+    [Fact]
+    public async Task WithAnSmtpServerButNoSender_TheAppRefusesToStart()
+    {
+        var (code, printed) = await AppProcess.FailedStartAsync(("Email:Enabled", "true"), ("Email:Smtp:Host", "mail.example.test"));
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Email:From", printed);
+    }
+
+    [Fact]
+    public async Task WithGoodSettings_TheSameStartRuns()
+    {
+        using var database = new Infrastructure.SqliteTestDatabase(Infrastructure.DatabaseFiles.NewPath("starts"), deleteOnDispose: true);
+        using var app = await AppProcess.StartAsync(database);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await new HttpClient().GetAsync($"{app.BaseUrl}/healthz")).StatusCode);
+    }
+}
