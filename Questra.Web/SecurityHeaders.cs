@@ -3,7 +3,7 @@ namespace Questra.Web;
 public static class SecurityHeaders
 {
     /// <summary>
-    /// A content security policy that Blazor Server (its script and WebSocket) and Radzen (inline styles) work
+    /// A content security policy that Blazor Server (its script and WebSocket) and MudBlazor (inline styles) work
     /// under, with no inline or third-party script; no framing; no MIME sniffing; no referrer leaks.
     /// </summary>
     public const string ContentSecurityPolicy =

@@ -2,29 +2,37 @@ using System.Security.Claims;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Questra.Web.Tests.Infrastructure;
-using Radzen;
+using MudBlazor;
+using MudBlazor.Services;
 
 namespace Questra.Web.Tests.Components;
 
 /// <summary>
-/// One place that sets bUnit up like the app: Radzen services, loose JS interop (Radzen calls into its script),
+/// One place that sets bUnit up like the app: MudBlazor services, loose JS interop (MudBlazor calls into its script),
 /// and — for page tests — the app's real services and database behind a signed-in user.
 /// </summary>
-public abstract class DashboardTestContext : BunitContext
+public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
 {
+    // MudBlazor's services dispose asynchronously only: xunit disposes the context this way first.
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
     protected DashboardTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddRadzenComponents();
+        Services.AddMudServices();
     }
 
-    /// <summary>Renders a page beside Radzen's dialog host, as the app's layout does, so confirmations can be clicked.</summary>
+    /// <summary>Renders a page beside MudBlazor's dialog and popover hosts, as the app's layout does, so dialogs and menus can be clicked.</summary>
     protected IRenderedComponent<Bunit.Rendering.ContainerFragment> RenderWithDialogs<TPage>() where TPage : Microsoft.AspNetCore.Components.IComponent =>
         Render(builder =>
         {
-            builder.OpenComponent<Radzen.Blazor.RadzenDialog>(0);
+            builder.OpenComponent<MudPopoverProvider>(0);
             builder.CloseComponent();
-            builder.OpenComponent<TPage>(1);
+            builder.OpenComponent<MudDialogProvider>(1);
+            builder.CloseComponent();
+            builder.OpenComponent<TPage>(2);
             builder.CloseComponent();
         });
 

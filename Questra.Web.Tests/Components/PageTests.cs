@@ -30,8 +30,9 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
         Assert.True(cut.Find("button[data-testid=create-api-key]").HasAttribute("disabled"));
 
         cut.Find($"[data-key-id={parentId}] button[aria-label=Revoke]").Click();
-        cut.WaitForAssertion(() => Assert.Contains("1 working key made from this key stops with it.", cut.Find(".rz-dialog").TextContent));
-        cut.FindAll(".rz-dialog button").Single(b => b.TextContent.Trim() == "Revoke").Click();
+        cut.WaitForAssertion(() => Assert.Contains("1 working key made from this key stops with it.", cut.Find("[data-testid=confirm-consequence]").TextContent));
+        Assert.Equal("Revoke", cut.Find("[data-testid=confirm-ok]").TextContent.Trim());
+        cut.Find("[data-testid=confirm-ok]").Click();
 
         cut.WaitForAssertion(() => Assert.Equal(["Revoked", "Revoked"], cut.FindAll("[data-testid=api-key-status]").Select(e => e.TextContent)));
         var revoked = await factory.Data.WithDb(db => db.ApiKeys.Where(k => k.Id == parentId || k.Id == childId).Select(k => k.RevokedAt).ToListAsync());
@@ -126,7 +127,7 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=api-key-policy]"));
         Assert.Equal(org, cut.Find("[data-testid=org-id]").TextContent);
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=members-table] .rz-data-row")));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=member-row]")));
     }
 }
 

@@ -109,7 +109,7 @@ public static class QuestraApi
                 var result = await next(context);
                 var http = context.HttpContext;
                 var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText?.TrimEnd('/') ?? "?";
-                http.RequestServices.GetRequiredService<UsageRecorder>().Record(http.ApiKey(), $"{http.Request.Method} {route}");
+                http.RequestServices.GetRequiredService<UsageRecorder>().Record(http.ApiKey(), UsageRecorder.EndpointLabel(http.Request.Method, route, StatusOf(result)));
                 return result;
             });
         api.MapSurveys();
@@ -117,4 +117,12 @@ public static class QuestraApi
         api.MapFallback(() => ApiResults.NotFound("There is no such API endpoint. See /api/docs.")).ExcludeFromDescription();
         return app;
     }
+
+    // The status a handler's typed result will answer with (a union of results carries the chosen one inside).
+    private static int? StatusOf(object? result) => result switch
+    {
+        INestedHttpResult nested => StatusOf(nested.Result),
+        IStatusCodeHttpResult status => status.StatusCode,
+        _ => null,
+    };
 }

@@ -17,7 +17,8 @@ public class ApiKeysTableTests : DashboardTestContext
     };
 
     private IRenderedComponent<ApiKeysTable> RenderTable(params ApiKey[] keys) =>
-        Render<ApiKeysTable>(p => p.Add(t => t.Items, keys).Add(t => t.Total, keys.Length).Add(t => t.Now, Now).Add(t => t.CurrentUserId, "u"));
+        Render<ApiKeysTable>(p => p.Add(t => t.Rows, keys.Select(k => new ApiKeysTable.KeyRow(k, k.IsRolled ? "sk_live_Zz99" : null)).ToList())
+            .Add(t => t.Total, keys.Length).Add(t => t.Now, Now).Add(t => t.CurrentUserId, "u"));
 
     private static string Row(IRenderedComponent<ApiKeysTable> cut, string id) =>
         cut.Find($"[data-testid=api-key-row][data-key-id=ak_{id}]").TextContent;

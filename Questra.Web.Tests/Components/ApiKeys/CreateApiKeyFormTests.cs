@@ -16,15 +16,19 @@ public class CreateApiKeyFormTests : DashboardTestContext
             .Add(f => f.Now, Now)
             .Add(f => f.OnSubmit, input => { submitted.Add(input); return Task.FromResult(answer); }));
 
+    // Clicks the n-th radio button of a group, as a user does.
+    private static void Choose(IRenderedComponent<CreateApiKeyForm> cut, string group, int index) =>
+        cut.FindAll($"[data-testid={group}] input[type=radio]")[index].Click();
+
     [Fact]
     public void EmptyName_ShowsAnErrorAndSubmitsNothing()
     {
         var cut = RenderForm();
-        cut.Find("[data-testid=api-key-name]").Change("   ");
+        cut.Find("[data-testid=api-key-name]").Input("   ");
 
         cut.Find("[data-testid=api-key-create-submit]").Click();
 
-        Assert.Equal("Name is required.", cut.Find("[data-testid=name-error]").TextContent);
+        Assert.Equal("Name is required.", cut.Find("#name-error").TextContent.Trim());
         Assert.Empty(submitted);
     }
 
@@ -32,9 +36,9 @@ public class CreateApiKeyFormTests : DashboardTestContext
     public void CustomDateInThePast_ShowsAnErrorAndSubmitsNothing()
     {
         var cut = RenderForm();
-        cut.Find("[data-testid=api-key-name]").Change("Nightly");
-        cut.FindAll("[data-testid=expiry-choice] .rz-radiobutton-box")[3].Click();
-        cut.Find("[data-testid=expiry-date] input").Change(Now.AddDays(-3).ToString("yyyy-MM-dd"));
+        cut.Find("[data-testid=api-key-name]").Input("Nightly");
+        Choose(cut, "expiry-choice", 2);
+        cut.Find("[data-testid=expiry-date]").Change(Now.AddDays(-3).ToString("yyyy-MM-dd"));
 
         cut.Find("[data-testid=api-key-create-submit]").Click();
 
@@ -43,26 +47,75 @@ public class CreateApiKeyFormTests : DashboardTestContext
     }
 
     [Fact]
-    public void ValidForm_SubmitsTrimmedNameWithFullAccessAndNoExpiry()
+    public void ValidForm_ByDefault_SubmitsTrimmedNameWithDataAccessAndNinetyDays()
     {
         var cut = RenderForm();
-        cut.Find("[data-testid=api-key-name]").Change("  Production API Key ");
+        cut.Find("[data-testid=api-key-name]").Input("  Production API Key ");
 
-        cut.Find("[data-testid=api-key-create-submit]").Click();
+        cut.Find("form").Submit();
 
         var input = Assert.Single(submitted);
         Assert.Equal("Production API Key", input.Name);
-        Assert.Equal(ApiScopeNames.ToNames(ApiScopes.FullAccess), input.Scopes);
-        Assert.Null(input.ExpiresAt);
+        Assert.Equal(ApiScopeNames.ToNames(ApiScopes.DataAccess), input.Scopes);
+        Assert.Equal(Now.AddDays(90), input.ExpiresAt);
         Assert.Null(input.SurveyIds);
+        Assert.Empty(cut.FindAll("[data-testid=never-warning]"));
+    }
+
+    [Fact]
+    public void Never_ShowsAWarning_AndSubmitsNoExpiry()
+    {
+        var cut = RenderForm();
+        cut.Find("[data-testid=api-key-name]").Input("Forever");
+
+        Choose(cut, "expiry-choice", 3);
+
+        Assert.Contains("never expires", cut.Find("[data-testid=never-warning]").TextContent);
+        cut.Find("form").Submit();
+        Assert.Null(Assert.Single(submitted).ExpiresAt);
+    }
+
+    [Fact]
+    public void CustomScopes_ShowASentenceEach_AndSubmitOnlyTheChosenOnes()
+    {
+        var cut = RenderForm();
+        cut.Find("[data-testid=api-key-name]").Input("Reader");
+        Choose(cut, "scope-preset", 2);
+
+        var sentences = cut.FindAll("[data-testid=custom-scopes] .scope-sentence").Select(s => s.TextContent).ToList();
+        Assert.Equal(ApiScopeNames.AllNames.Count, sentences.Count);
+        Assert.All(sentences, s => Assert.True(s.Length > 20, s));
+        cut.Find("[data-testid=api-key-create-submit]").Click();
+        Assert.Equal("Choose at least one scope.", cut.Find("[data-testid=scopes-error]").TextContent);
+
+        var box = cut.Find($"[data-testid=custom-scopes] [data-scope='{ApiScopeNames.SurveysRead}']");
+        (box.TagName == "INPUT" ? box : box.QuerySelector("input")!).Change(true);
+
+        Assert.Empty(cut.FindAll("[data-testid=scopes-error]"));
+        cut.Find("form").Submit();
+        Assert.Equal([ApiScopeNames.SurveysRead], Assert.Single(submitted).Scopes);
+    }
+
+    [Fact]
+    public void AnError_ClearsAsSoonAsTheFieldIsFixed_AndMarksTheFieldInvalidMeanwhile()
+    {
+        var cut = RenderForm();
+        cut.Find("form").Submit();
+        Assert.Equal("true", cut.Find("[data-testid=api-key-name]").GetAttribute("aria-invalid"));
+
+        cut.Find("[data-testid=api-key-name]").Input("Fixed");
+
+        Assert.Equal("false", cut.Find("[data-testid=api-key-name]").GetAttribute("aria-invalid"));
+        Assert.DoesNotContain("Name is required.", cut.Markup);
+        Assert.Empty(submitted);
     }
 
     [Fact]
     public void ThirtyDays_ExpiresThirtyDaysFromNow()
     {
         var cut = RenderForm();
-        cut.Find("[data-testid=api-key-name]").Change("CI");
-        cut.FindAll("[data-testid=expiry-choice] .rz-radiobutton-box")[1].Click();
+        cut.Find("[data-testid=api-key-name]").Input("CI");
+        Choose(cut, "expiry-choice", 0);
 
         cut.Find("[data-testid=api-key-create-submit]").Click();
 
@@ -74,7 +127,7 @@ public class CreateApiKeyFormTests : DashboardTestContext
     {
         answer = ServiceError.Forbidden("API keys are available on paid plans; this organization is on the Free plan.");
         var cut = RenderForm();
-        cut.Find("[data-testid=api-key-name]").Change("k");
+        cut.Find("[data-testid=api-key-name]").Input("k");
 
         cut.Find("[data-testid=api-key-create-submit]").Click();
 

@@ -9,10 +9,11 @@ public class CreationGateTests : DashboardTestContext
 {
     [Theory]
     [InlineData(false, Plan.Pro, ApiKeyCreationPolicy.AllMembers, OrgRole.Owner, "Set up two-factor authentication", "/Account/Manage/EnableAuthenticator")]
-    [InlineData(true, Plan.Free, ApiKeyCreationPolicy.AllMembers, OrgRole.Owner, "API keys need a paid plan", "/settings")]
+    [InlineData(true, Plan.Free, ApiKeyCreationPolicy.AllMembers, OrgRole.Owner, "API keys need a paid plan", null)]
     [InlineData(true, Plan.Pro, ApiKeyCreationPolicy.Disabled, OrgRole.Owner, "API key creation is turned off", "/settings")]
-    [InlineData(true, Plan.Pro, ApiKeyCreationPolicy.OwnersAndAdmins, OrgRole.Member, "Only owners and admins can create keys here", "/settings")]
-    public void Block_ExplainsItself_AndLinksToTheFix(bool mfa, Plan plan, ApiKeyCreationPolicy policy, OrgRole role, string heading, string fix)
+    [InlineData(true, Plan.Pro, ApiKeyCreationPolicy.Disabled, OrgRole.Member, "API key creation is turned off", null)]
+    [InlineData(true, Plan.Pro, ApiKeyCreationPolicy.OwnersAndAdmins, OrgRole.Member, "Only owners and admins can create keys here", null)]
+    public void Block_ExplainsItself_AndLinksOnlyToAPageWhereThisUserCanFixIt(bool mfa, Plan plan, ApiKeyCreationPolicy policy, OrgRole role, string heading, string? fix)
     {
         var eligibility = CreationEligibility.Evaluate(true, mfa, plan, policy, role);
 
@@ -20,7 +21,23 @@ public class CreationGateTests : DashboardTestContext
 
         Assert.Equal(heading, cut.Find("h2").TextContent);
         Assert.Contains(eligibility.Message, cut.Markup);
-        Assert.Equal(fix, cut.Find("[data-testid=creation-gate-fix]").GetAttribute("href"));
+        Assert.Equal(fix, cut.FindAll("[data-testid=creation-gate-fix]").SingleOrDefault()?.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void EveryBlocker_IsListedAtOnce_WithTheOwnersAndAdminsToAsk()
+    {
+        var eligibility = CreationEligibility.Evaluate(false, false, Plan.Free, ApiKeyCreationPolicy.OwnersAndAdmins, OrgRole.Member)
+            with { AskWhom = ["ada@example.test (owner)", "bob@example.test (admin)"] };
+
+        var cut = Render<CreationGate>(p => p.Add(g => g.Eligibility, eligibility));
+
+        Assert.Equal(["EmailNotConfirmed", "MfaRequired", "FreePlan", "RoleNotAllowed"],
+            cut.FindAll("[data-testid=creation-blocker]").Select(b => b.GetAttribute("data-block")));
+        Assert.Equal(["/Account/ResendEmailConfirmation", "/Account/Manage/EnableAuthenticator"],
+            cut.FindAll("[data-testid=creation-gate-fix]").Select(a => a.GetAttribute("href")));
+        Assert.Contains("ada@example.test (owner), bob@example.test (admin)", cut.Find("[data-testid=creation-gate-ask]").TextContent);
+        Assert.StartsWith("4 things", cut.Find("h2").TextContent);
     }
 
     [Fact]

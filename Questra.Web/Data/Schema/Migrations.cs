@@ -44,3 +44,7 @@ public sealed class Invitations() : ScriptMigration("0007_invitations");
 [DbContext(typeof(QuestraDbContext))]
 [Migration("20261201000003_KeyNoticesSetting")]
 public sealed class KeyNoticesSetting() : ScriptMigration("0008_key_notices_setting");
+
+[DbContext(typeof(QuestraDbContext))]
+[Migration("20261201000004_ApiKeySecretUnconfirmed")]
+public sealed class ApiKeySecretUnconfirmed() : ScriptMigration("0009_api_key_secret_unconfirmed");

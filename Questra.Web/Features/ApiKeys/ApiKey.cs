@@ -30,6 +30,12 @@ public sealed class ApiKey
     /// </summary>
     public string? ParentKeyId { get; set; }
 
+    /// <summary>
+    /// True from the moment the dashboard shows a new key's secret until its owner presses Done: if the page was
+    /// lost in between (a dropped connection, a closed tab), the list says the secret may not have been saved.
+    /// </summary>
+    public bool SecretUnconfirmed { get; set; }
+
     /// <summary>Set on a key that was rolled: the id of its replacement.</summary>
     public string? ReplacedByKeyId { get; set; }
 

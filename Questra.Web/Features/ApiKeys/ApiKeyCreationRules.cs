@@ -4,28 +4,63 @@ namespace Questra.Web.Features.ApiKeys;
 
 public enum CreationBlock { None, NotAMember, EmailNotConfirmed, MfaRequired, FreePlan, CreationDisabled, RoleNotAllowed }
 
-/// <summary>Whether a user may create API keys in an org (rule 1), and if not, what to do about it.</summary>
-public sealed record CreationEligibility(CreationBlock Block, string Message, string? FixUrl = null, string? FixLabel = null)
+/// <summary>
+/// One thing that stops a user from creating API keys, what it means, and — only when the user can fix it there —
+/// the page that fixes it. <see cref="AskAdmins"/>: only an owner or admin of the organization can fix it.
+/// </summary>
+public sealed record CreationBlocker(CreationBlock Block, string Message, string? FixUrl = null, string? FixLabel = null, bool AskAdmins = false);
+
+/// <summary>
+/// Whether a user may create API keys in an org, and if not, every reason at once (in the order a person would fix
+/// them: account, two-factor, plan, the org's setting, role) and whom to ask.
+/// </summary>
+public sealed record CreationEligibility(IReadOnlyList<CreationBlocker> Blockers)
 {
-    public bool Allowed => Block == CreationBlock.None;
+    public bool Allowed => Blockers.Count == 0;
 
-    public static readonly CreationEligibility Ok = new(CreationBlock.None, "You can create API keys.");
+    /// <summary>The first reason: what the API answers with.</summary>
+    public CreationBlock Block => Blockers.Count == 0 ? CreationBlock.None : Blockers[0].Block;
+    public string Message => Blockers.Count == 0 ? "You can create API keys." : Blockers[0].Message;
+    public string? FixUrl => Blockers.Count == 0 ? null : Blockers[0].FixUrl;
 
-    /// <summary>Rule 1, in the order a person would fix things: account, MFA, plan, org setting, role.</summary>
-    public static CreationEligibility Evaluate(bool emailConfirmed, bool mfaEnabled, Plan plan, ApiKeyCreationPolicy policy, OrgRole? role) =>
-        role switch
+    /// <summary>Owners and admins (emails) the user can ask, when a reason needs one of them; filled by the key service.</summary>
+    public IReadOnlyList<string> AskWhom { get; init; } = [];
+
+    public static readonly CreationEligibility Ok = new([]);
+
+    public static CreationEligibility Evaluate(bool emailConfirmed, bool mfaEnabled, Plan plan, ApiKeyCreationPolicy policy, OrgRole? role)
+    {
+        if (role is null) return new([new(CreationBlock.NotAMember, "You are not a member of this organization.")]);
+        var manager = role is OrgRole.Owner or OrgRole.Admin;
+        var blockers = new List<CreationBlocker>();
+        if (!emailConfirmed)
         {
-            null => new(CreationBlock.NotAMember, "You are not a member of this organization."),
-            _ when !emailConfirmed => new(CreationBlock.EmailNotConfirmed,
-                "Confirm your email address before creating API keys.", "/Account/ResendEmailConfirmation", "Resend the confirmation email"),
-            _ when !mfaEnabled => new(CreationBlock.MfaRequired,
-                "Two-factor authentication is required to create API keys.", "/Account/Manage/EnableAuthenticator", "Set up two-factor authentication"),
-            _ when plan == Plan.Free => new(CreationBlock.FreePlan,
-                "API keys are available on paid plans; this organization is on the Free plan.", "/settings", "See plans in Settings"),
-            _ when policy == ApiKeyCreationPolicy.Disabled => new(CreationBlock.CreationDisabled,
-                "API key creation is disabled for this organization. An owner or admin can turn it on in Settings.", "/settings", "Open Settings"),
-            OrgRole.Member when policy == ApiKeyCreationPolicy.OwnersAndAdmins => new(CreationBlock.RoleNotAllowed,
-                "Only owners and admins of this organization may create API keys. Ask one of them, or ask them to allow all members.", "/settings", "Open Settings"),
-            _ => Ok,
-        };
+            blockers.Add(new(CreationBlock.EmailNotConfirmed, "Confirm your email address before creating API keys.",
+                "/Account/ResendEmailConfirmation", "Resend the confirmation email"));
+        }
+        if (!mfaEnabled)
+        {
+            blockers.Add(new(CreationBlock.MfaRequired, "Two-factor authentication is required to create API keys.",
+                "/Account/Manage/EnableAuthenticator", "Set up two-factor authentication"));
+        }
+        if (plan == Plan.Free)
+        {
+            // Plans are set by the operator of this Questra installation; no page here changes them.
+            blockers.Add(new(CreationBlock.FreePlan, "API keys are available on paid plans; this organization is on the Free plan."
+                + (role == OrgRole.Owner ? " Ask the operator of your Questra installation to move it to a paid plan." : " An owner can ask for a paid plan."),
+                AskAdmins: role != OrgRole.Owner));
+        }
+        if (policy == ApiKeyCreationPolicy.Disabled)
+        {
+            blockers.Add(manager
+                ? new(CreationBlock.CreationDisabled, "API key creation is disabled for this organization. You can turn it on in Settings.", "/settings", "Open Settings")
+                : new(CreationBlock.CreationDisabled, "API key creation is disabled for this organization. An owner or admin can turn it on.", AskAdmins: true));
+        }
+        else if (!manager && policy == ApiKeyCreationPolicy.OwnersAndAdmins)
+        {
+            blockers.Add(new(CreationBlock.RoleNotAllowed,
+                "Only owners and admins of this organization may create API keys. Ask one of them for a key, or to allow all members.", AskAdmins: true));
+        }
+        return new(blockers);
+    }
 }

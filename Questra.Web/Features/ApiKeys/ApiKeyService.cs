@@ -42,8 +42,17 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
     public const int MaxGraceHours = 168;
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3660);
 
-    public async Task<CreationEligibility> CheckCreationAsync(string organizationId, string userId, CancellationToken ct = default) =>
-        (await EligibilityAsync(organizationId, userId, ct)).Eligibility;
+    /// <summary>Whether the user may create keys; when not, every reason, and the owners and admins to ask where one of them must act.</summary>
+    public async Task<CreationEligibility> CheckCreationAsync(string organizationId, string userId, CancellationToken ct = default)
+    {
+        var (eligibility, role) = await EligibilityAsync(organizationId, userId, ct);
+        if (role is null || !eligibility.Blockers.Any(b => b.AskAdmins)) return eligibility;
+        var admins = await db.Memberships.AsNoTracking()
+            .Where(m => m.OrganizationId == organizationId && (m.Role == OrgRole.Owner || m.Role == OrgRole.Admin) && m.UserId != userId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Email, m.Role })
+            .OrderBy(x => x.Role == OrgRole.Owner ? 0 : 1).ThenBy(x => x.Email).Take(5).ToListAsync(ct);
+        return eligibility with { AskWhom = admins.Select(a => $"{a.Email} ({a.Role.ToString().ToLowerInvariant()})").ToList() };
+    }
 
     // Rule 1 and the user's role, read together so a create does not ask for the role twice.
     private async Task<(CreationEligibility Eligibility, OrgRole? Role)> EligibilityAsync(string organizationId, string userId, CancellationToken ct)
@@ -97,6 +106,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
 
         var created = NewKey(organizationId, caller.UserId, name!, scopes, surveyIds, now, expiresAt, caller.Key?.KeyId);
+        created.Key.SecretUnconfirmed = caller.Key is null; // the dashboard shows it in a dialog that may be lost
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (caller.Key is { } parent)
         {
@@ -160,6 +170,19 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         return new Page<ApiKey>(items, query.Page, query.PageSize, total);
     }
 
+    /// <summary>The owner pressed Done on the secret's one showing: the key no longer says it may not have been saved.</summary>
+    public async Task<ServiceResult<bool>> ConfirmSecretSavedAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
+    {
+        var changed = await db.ApiKeys.Where(k => k.Id == keyId && k.OrganizationId == organizationId && k.CreatedByUserId == caller.UserId && k.SecretUnconfirmed)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.SecretUnconfirmed, false), ct);
+        return changed > 0;
+    }
+
+    /// <summary>The display prefixes of keys of the organization (a rolled key's row names its replacement by prefix).</summary>
+    public async Task<Dictionary<string, string>> PrefixesAsync(string organizationId, IReadOnlyCollection<string> keyIds, CancellationToken ct = default) =>
+        keyIds.Count == 0 ? [] : await db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId && keyIds.Contains(k.Id))
+            .ToDictionaryAsync(k => k.Id, k => k.Prefix, ct);
+
     public async Task<ServiceResult<ApiKey>> GetAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
     {
         return await FindManageableAsync(organizationId, caller, keyId, ct);
@@ -194,6 +217,25 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await cacheSync.KeysChangedAsync();
+        return key;
+    }
+
+    /// <summary>Renames a key (anyone who may revoke it may rename it); the name follows the same rules as at creation.</summary>
+    public async Task<ServiceResult<ApiKey>> RenameAsync(string organizationId, Caller caller, string keyId, string? newName, CancellationToken ct = default)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (ValidateName(newName, errors) is not { } name)
+        {
+            return new ServiceError(ErrorKind.Validation, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+        }
+        var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
+        if (!found.Succeeded) return found.Error!;
+        var key = found.Value!;
+        if (key.Name == name) return key;
+        var before = key.Name;
+        key.Name = name;
+        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRenamed, key.Id, clock.GetUtcNow(), new { from = before, to = name });
+        if (await SaveUnlessGoneAsync(key.Id, ct) is { } gone) return gone;
         return key;
     }
 
@@ -290,6 +332,7 @@ public sealed class ApiKeyService(QuestraDbContext db, SurveyAccess surveys, Tim
         }
 
         var created = NewKey(organizationId, old.CreatedByUserId, old.Name, old.Scopes, old.SurveyIds, now, expires, old.ParentKeyId);
+        created.Key.SecretUnconfirmed = caller.Key is null;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ApiKeys.Add(created.Key);
         old.ReplacedByKeyId = created.Key.Id;

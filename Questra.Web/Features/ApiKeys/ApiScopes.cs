@@ -41,6 +41,16 @@ public static class ApiScopeNames
         _ => null,
     };
 
+    /// <summary>What a scope lets a key do, in a sentence (the dashboard shows it beside the scope).</summary>
+    public static string Describe(string name) => name switch
+    {
+        SurveysRead => "List the surveys it may reach and read their titles, status and question counts.",
+        ResponsesRead => "Read response metrics: counts and completion per day. Never the answers themselves.",
+        ApiKeysRead => "See the organization's keys within its own reach (names, prefixes, scopes, expiry; never secrets).",
+        ApiKeysWrite => "Create, roll, revoke and delete keys within its own reach. A key it makes never lives longer than it.",
+        _ => "",
+    };
+
     public static string Name(ApiScopes single) => All.First(s => s.Flag == single).Name;
 
     /// <summary>Parses scope names; returns the names it does not know in <paramref name="unknown"/>.</summary>

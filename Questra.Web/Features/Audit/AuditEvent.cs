@@ -24,6 +24,7 @@ public static class AuditEventTypes
     public const string ApiKeyRevoked = "api_key.revoked";
     public const string ApiKeyRolled = "api_key.rolled";
     public const string ApiKeyDeleted = "api_key.deleted";
+    public const string ApiKeyRenamed = "api_key.renamed";
     public const string MfaEnabled = "mfa.enabled";
     public const string MfaDisabled = "mfa.disabled";
     public const string OrgSettingsChanged = "org.settings_changed";
@@ -38,7 +39,7 @@ public static class AuditEventTypes
 
     public static readonly IReadOnlyList<string> All =
     [
-        ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, MfaEnabled, MfaDisabled,
+        ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, ApiKeyRenamed, MfaEnabled, MfaDisabled,
         OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved, OrgPlanChanged, UserConfirmed,
         MemberInvited, InvitationDeclined, InvitationRevoked,
     ];

@@ -7,8 +7,9 @@ namespace Questra.Web.Features.Audit;
 
 public sealed record AuditFilter(string? KeyId = null, string? UserId = null, string? Type = null);
 
+/// <summary>An event as the audit log shows it: <see cref="TargetLabel"/> names the target (a member's email, a key's name) where it still exists.</summary>
 public sealed record AuditEntry(long Id, DateTimeOffset OccurredAt, string Type, string? ActorUserId, string? ActorEmail, string? ActorApiKeyId,
-    string? TargetId, string? Ip, string? Details);
+    string? TargetId, string? Ip, string? Details, string? TargetLabel = null);
 
 public sealed record DailyEndpointCount(DateOnly Day, string Endpoint, long Count);
 
@@ -29,7 +30,11 @@ public sealed class AuditLog(QuestraDbContext db)
         var events = Events(organizationId);
         if (!string.IsNullOrWhiteSpace(filter.KeyId))
         {
-            events = events.Where(e => e.TargetId == filter.KeyId || e.ActorApiKeyId == filter.KeyId);
+            // A key's id, or part of the name of a key that still exists.
+            var term = filter.KeyId.Trim();
+            var lowered = term.ToLowerInvariant();
+            var named = db.ApiKeys.Where(k => k.OrganizationId == organizationId && k.Name.ToLower().Contains(lowered)).Select(k => k.Id);
+            events = events.Where(e => e.TargetId == term || e.ActorApiKeyId == term || named.Contains(e.TargetId!) || named.Contains(e.ActorApiKeyId!));
         }
         if (!string.IsNullOrWhiteSpace(filter.UserId))
         {
@@ -63,5 +68,12 @@ public sealed class AuditLog(QuestraDbContext db)
         from e in events
         join u in db.Users on e.ActorUserId equals u.Id into actors
         from u in actors.DefaultIfEmpty()
-        select new AuditEntry(e.Id, e.OccurredAt, e.Type, e.ActorUserId, u == null ? null : u.Email, e.ActorApiKeyId, e.TargetId, e.Ip, e.Details);
+        join t in db.Users on e.TargetId equals t.Id into targetUsers
+        from t in targetUsers.DefaultIfEmpty()
+        join k in db.ApiKeys on e.TargetId equals k.Id into targetKeys
+        from k in targetKeys.DefaultIfEmpty()
+        join o in db.Organizations on e.TargetId equals o.Id into targetOrgs
+        from o in targetOrgs.DefaultIfEmpty()
+        select new AuditEntry(e.Id, e.OccurredAt, e.Type, e.ActorUserId, u == null ? null : u.Email, e.ActorApiKeyId, e.TargetId, e.Ip, e.Details,
+            t != null ? t.Email : k != null ? k.Name : o != null ? o.Name : null);
 }

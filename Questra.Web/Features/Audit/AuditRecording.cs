@@ -59,6 +59,23 @@ public static class AuditDetails
         }
     }
 
+    /// <summary>The details indented for reading (the audit log's expandable view); not JSON is returned as it is.</summary>
+    public static string Pretty(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return "";
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return JsonSerializer.Serialize(doc.RootElement, PrettyOptions);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+
+    private static readonly JsonSerializerOptions PrettyOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static string Text(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Array => string.Join(' ', value.EnumerateArray().Select(Text)),

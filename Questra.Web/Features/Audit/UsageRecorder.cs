@@ -24,6 +24,13 @@ public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider cloc
     private readonly ConcurrentDictionary<Bucket, Tally> pending = new();
     private readonly SemaphoreSlim flushing = new(1, 1);
 
+    /// <summary>The suffix of a usage line for requests the API answered with an error (4xx/5xx).</summary>
+    public const string ErrorSuffix = " (error)";
+
+    /// <summary>"GET /api/surveys/{id}", with <see cref="ErrorSuffix"/> when the answer was an error.</summary>
+    public static string EndpointLabel(string method, string route, int? status) =>
+        status >= 400 ? $"{method} {route}{ErrorSuffix}" : $"{method} {route}";
+
     public void Record(AuthenticatedKey key, string endpoint)
     {
         var now = clock.GetUtcNow();

@@ -52,4 +52,14 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Scoped
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, organizationId)));
         cached = null;
     }
+
+    /// <summary>Starts an organization of the signed-in user's own (for someone who belongs to none) and shows it.</summary>
+    public async Task CreateOwnAsync()
+    {
+        var principal = (await auth.GetAuthenticationStateAsync()).User;
+        if (principal.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId) return;
+        var name = (principal.Identity?.Name ?? "My").Split('@')[0];
+        var org = await run.Run<OrganizationService, Organization>(s => s.CreatePersonalOrganizationAsync(userId, name));
+        await SwitchAsync(org.Id);
+    }
 }

@@ -39,6 +39,27 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
             return new { setting = "notify_admins_of_new_keys", to = notify };
         }, ct);
 
+    public const int OrganizationNameMaxLength = 100;
+
+    /// <summary>Renames the organization: 1–100 characters of plain text (the name shows in the sidebar and in emails).</summary>
+    public async Task<ServiceResult<Organization>> RenameAsync(string organizationId, Caller caller, string? name, CancellationToken ct = default)
+    {
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length == 0) return ServiceError.Field("name", "Enter a name for the organization.");
+        if (trimmed.Length > OrganizationNameMaxLength) return ServiceError.Field("name", $"The name can be at most {OrganizationNameMaxLength} characters.");
+        if (Questra.Web.Features.ApiKeys.ApiKeyNames.FirstDisguising(trimmed) is not null)
+        {
+            return ServiceError.Field("name", "The name contains a control or invisible character; use plain text.");
+        }
+        return await ChangeSettingAsync(organizationId, caller, org =>
+        {
+            if (org.Name == trimmed) return null;
+            var before = org.Name;
+            org.Name = trimmed;
+            return new { setting = "name", from = before, to = trimmed };
+        }, ct);
+    }
+
     /// <summary>Who may create API keys in the organization.</summary>
     public Task<ServiceResult<Organization>> SetApiKeyCreationAsync(string organizationId, Caller caller, ApiKeyCreationPolicy policy, CancellationToken ct = default) =>
         ChangeSettingAsync(organizationId, caller, org =>

@@ -59,6 +59,13 @@ public sealed class SurveyAccess(QuestraDbContext db)
             .OrderBy(s => s.Title).ThenBy(s => s.Id).Take(max).Select(s => new SurveyChoice(s.Id, s.Title)).ToListAsync(ct);
     }
 
+    /// <summary>
+    /// Titles of the surveys a key is restricted to, for its detail page (callers first check that the user may see
+    /// the key; a survey deleted since keeps its id and no title).
+    /// </summary>
+    public Task<Dictionary<string, string>> TitlesAsync(string organizationId, IReadOnlyCollection<string> surveyIds, CancellationToken ct = default) =>
+        db.Surveys.AsNoTracking().Where(s => s.OrganizationId == organizationId && surveyIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Title, ct);
+
     /// <summary>A page of the visible surveys, newest first, each with its response count (counted by the database).</summary>
     public async Task<Page<SurveySummary>> ListAsync(SurveyViewer viewer, int page, int pageSize, CancellationToken ct = default)
     {
