@@ -61,8 +61,10 @@ public abstract class BrowserFlowTests(BrowserHost host)
         var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
         var sharedKey = (await mfa.GetEnrollmentAsync(user))!.SharedKey;
         await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1");
-        var created = await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.ApiKeys.ApiKeyService>().CreateAsync(
-            orgId, new Questra.Web.Features.Common.Caller(user.Id, "127.0.0.1"), new(keyName, null, scopes, null));
+        var keys = scope.ServiceProvider.GetRequiredService<Questra.Web.Features.ApiKeys.ApiKeyService>();
+        var caller = new Questra.Web.Features.Common.Caller(user.Id, "127.0.0.1");
+        var created = await keys.CreateAsync(orgId, caller, new(keyName, null, scopes, null));
+        await keys.ConfirmSecretSavedAsync(orgId, caller, created.Value!.Key.Id); // as Done in the dialog does
         return (email, sharedKey, orgId, created.Value!.Key.Id, created.Value.Secret);
     }
 
@@ -85,7 +87,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await RegisterAndConfirmAsync(page, email);
         await LogInAsync(page, email);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
-        await Expect(page.Locator(".rz-data-row").First).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("survey-row").First).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "03-surveys");
 
         // The key page is gated on 2FA and links to enrolment.
@@ -109,13 +111,18 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await Expect(page.GetByTestId("api-keys-empty")).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "07-api-keys-empty");
         await page.GetByTestId("create-api-key").ClickAsync();
+        // The dialog takes the focus at once, on its first field; Never would warn.
+        await Expect(page.GetByTestId("api-key-name")).ToBeFocusedAsync();
         await page.GetByTestId("api-key-name").FillAsync("Production API Key");
+        await page.GetByText("Never", new() { Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("never-warning")).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "08-create-modal");
         await page.GetByTestId("api-key-create-submit").ClickAsync();
         var secretLocator = page.GetByTestId("api-key-secret");
         await Expect(secretLocator).ToBeVisibleAsync();
         var secret = await secretLocator.InnerTextAsync();
         Assert.StartsWith("sk_live_", secret);
+        await Expect(page.GetByTestId("api-key-curl")).ToContainTextAsync($"Bearer {secret}");
         await BrowserHost.ScreenshotAsync(page, "09-key-created");
         await page.GetByTestId("api-key-done").ClickAsync();
         await Expect(secretLocator).ToHaveCountAsync(0);
@@ -141,7 +148,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         // Revoke in the UI, confirm, and the very next API call is refused.
         await page.GetByTestId("api-key-row").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await BrowserHost.ScreenshotAsync(page, "12-revoke-confirm");
-        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await page.GetByTestId("confirm-ok").ClickAsync();
         await Expect(page.GetByTestId("api-key-status")).ToHaveTextAsync("Revoked");
         await BrowserHost.ScreenshotAsync(page, "13-revoked");
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/surveys")).StatusCode);
@@ -250,7 +257,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         // Delete the old key, confirmed: it stops at once.
         var oldRow = page.Locator($"[data-testid=api-key-row][data-key-id={keyId}]");
         await oldRow.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
-        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await page.GetByTestId("confirm-ok").ClickAsync();
         await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(1);
         Assert.Equal(HttpStatusCode.Unauthorized, (await oldClient.GetAsync("/api/surveys")).StatusCode);
 
@@ -311,10 +318,12 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(2);
         await page.Locator($"[data-testid=api-key-row][data-key-id={parentId}]").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.GetByRole(AriaRole.Dialog);
         await Expect(dialog).ToContainTextAsync("1 working key made from this key stops with it.");
+        // Cancel has the focus: Enter or Escape never revokes by accident.
+        await Expect(page.GetByTestId("confirm-cancel")).ToBeFocusedAsync();
         await BrowserHost.ScreenshotAsync(page, "41-revoke-parent-warning");
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await page.GetByTestId("confirm-ok").ClickAsync();
         await Expect(page.GetByTestId("api-key-status").Filter(new() { HasText = "Revoked" })).ToHaveCountAsync(2);
         await BrowserHost.ScreenshotAsync(page, "42-parent-and-child-revoked");
 
@@ -345,18 +354,18 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await LogInAsync(memberTab, memberEmail);
         await Expect(memberTab.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
         await WaitInteractiveAsync(memberTab);
-        await Expect(memberTab.Locator("[data-testid=surveys-table] .rz-data-row")).ToHaveCountAsync(20);
+        await Expect(memberTab.GetByTestId("survey-row")).ToHaveCountAsync(20);
 
         // Another browser: the owner removes the member in Settings.
         var ownerTab = await host.NewPageAsync();
         await LogInWithCodeAsync(ownerTab, ownerEmail, sharedKey);
         await GotoInteractiveAsync(ownerTab, "/settings");
         await ownerTab.GetByRole(AriaRole.Button, new() { Name = $"Remove {memberEmail}" }).ClickAsync();
-        await ownerTab.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await ownerTab.GetByTestId("confirm-ok").ClickAsync();
         await Expect(ownerTab.GetByText($"{memberEmail} was removed.")).ToBeVisibleAsync();
 
         // The member's next click (page 2 of the list) gets nothing of the organization.
-        await memberTab.Locator(".rz-pager-next").ClickAsync();
+        await memberTab.GetByRole(AriaRole.Button, new() { Name = "Page 2" }).ClickAsync();
         await Expect(memberTab.GetByTestId("no-longer-member")).ToContainTextAsync("You are no longer a member of this organization");
         await Expect(memberTab.Locator("[data-testid=surveys-table]")).ToHaveCountAsync(0);
         await BrowserHost.ScreenshotAsync(memberTab, "50-no-longer-member");

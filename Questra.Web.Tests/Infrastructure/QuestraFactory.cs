@@ -49,7 +49,7 @@ public class QuestraFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
-        // Outside Development the host does not map the build's static web assets (CSS, Radzen, blazor.web.js) by itself.
+        // Outside Development the host does not map the build's static web assets (CSS, MudBlazor, blazor.web.js) by itself.
         builder.UseStaticWebAssets();
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Questra", Database.ConnectionString);

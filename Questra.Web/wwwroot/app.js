@@ -1,5 +1,23 @@
 // Small browser helpers for the dashboard.
 window.questra = {
+    // Moves the focus to the first focusable element inside the element with this id (a dialog that just opened).
+    // The dialog host puts the content into the page a frame or two later, and its focus trap may then move the
+    // focus to a boundary element: for a moment, bring it back whenever it is outside the dialog's content.
+    focusFirstIn: async function (id) {
+        let held = 0;
+        for (let frame = 0; frame < 90 && held < 15; frame++) {
+            const root = document.getElementById(id);
+            if (root && root.contains(document.activeElement)) {
+                held++;
+            } else {
+                held = 0;
+                const target = root && root.querySelector("[data-autofocus], input:not([type=hidden]):not([disabled]), button:not([disabled]), select, textarea, a[href]");
+                if (target) target.focus();
+            }
+            await new Promise(resolve => requestAnimationFrame(resolve));
+        }
+        return held > 0;
+    },
     // Copies text to the clipboard; falls back to a selection for pages not served over HTTPS.
     copy: async function (text) {
         try {

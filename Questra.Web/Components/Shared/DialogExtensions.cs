@@ -15,7 +15,7 @@ public static class DialogExtensions
             { d => d.Consequence, consequence },
         };
         var dialog = await dialogs.ShowAsync<ConfirmDialog>(title, parameters,
-            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, DefaultFocus = DefaultFocus.FirstChild });
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, DefaultFocus = DefaultFocus.None });
         var result = await dialog.Result;
         return result is { Canceled: false };
     }

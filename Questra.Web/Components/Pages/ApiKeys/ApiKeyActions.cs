@@ -66,7 +66,7 @@ public sealed class ApiKeyActions(
     /// <summary>The secret may never have reached its owner: a new one at once, and the lost one stops now.</summary>
     public async Task<bool> RollLostSecretAsync(ApiKey key)
     {
-        if (!await dialogs.ConfirmAsync("Roll key", $"Make a new secret for \"{key.Name}\" ({key.Prefix}…)? The old secret stops working now.", "Roll now"))
+        if (!await dialogs.ConfirmAsync("New secret", $"Make a new secret for \"{key.Name}\" ({key.Prefix}…)? The old secret stops working now.", "Make a new secret"))
         {
             return false;
         }
@@ -132,7 +132,7 @@ public sealed class ApiKeyActions(
 
     private Task<IDialogReference> ShowFormAsync(string title, RenderFragment form) =>
         dialogs.ShowAsync<FormDialog>(title, new DialogParameters<FormDialog> { { d => d.Content, form } },
-            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, BackdropClick = false });
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, BackdropClick = false, DefaultFocus = DefaultFocus.None });
 
     // The secret lives only in this call and the dialog; when Done closes it, nothing here refers to it any more.
     // The key stays marked "secret may not have been saved" until Done is pressed.
@@ -152,7 +152,7 @@ public sealed class ApiKeyActions(
             builder.CloseComponent();
         };
         dialog = await dialogs.ShowAsync<FormDialog>("API Key Created", new DialogParameters<FormDialog> { { d => d.Content, content } },
-            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = false, BackdropClick = false, CloseButton = false });
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = false, BackdropClick = false, CloseButton = false, DefaultFocus = DefaultFocus.None });
         secret = null;
         await dialog.Result;
         await run.Run<ApiKeyService, ServiceResult<bool>>(s => s.ConfirmSecretSavedAsync(organizationId, caller, keyId));
