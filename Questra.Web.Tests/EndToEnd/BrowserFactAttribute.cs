@@ -14,3 +14,15 @@ public sealed class BrowserFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs Chromium: skipped with a hint on a developer machine without it, never in CI.</summary>
+public sealed class BrowserTheoryAttribute : TheoryAttribute
+{
+    public BrowserTheoryAttribute()
+    {
+        if (BrowserHost.ChromiumPath is null && !BrowserHost.InCi)
+        {
+            Skip = "Chromium is not installed (apt-get install -y chromium); CI installs it and runs this test.";
+        }
+    }
+}

@@ -11,72 +11,8 @@ namespace Questra.Web.Tests.EndToEnd;
 /// <summary>What a person does, in real headless Chromium against the app on a real socket.</summary>
 public abstract class BrowserFlowTests(BrowserHost host)
 {
-    private const string Password = "Correct-Horse-9-battery";
-
-    private string CurrentCode(string sharedKey, int stepsAhead = 0) =>
-        AuthenticatorCodes.Compute(AuthenticatorCodes.DecodeKey(sharedKey)!, host.Factory.Clock.GetUtcNow().AddSeconds(AuthenticatorCodes.StepSeconds * stepsAhead));
-
-    /// <summary>Opens a dashboard page and waits until its circuit is live, so clicks reach the server.</summary>
-    private static async Task GotoInteractiveAsync(IPage page, string url)
-    {
-        await page.GotoAsync(url);
-        await WaitInteractiveAsync(page);
-    }
-
-    private static Task WaitInteractiveAsync(IPage page) =>
-        page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-
-    private static async Task RegisterAndConfirmAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/Account/Register");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm Password").FillAsync(Password);
-        await BrowserHost.ScreenshotAsync(page, "01-register");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await page.GetByText("Click here to confirm your account").ClickAsync();
-        await Expect(page.GetByText("Thank you for confirming your email")).ToBeVisibleAsync();
-    }
-
-    private static async Task LogInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await BrowserHost.ScreenshotAsync(page, "02-login");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-    }
-
-    /// <summary>A confirmed owner with two-factor on, their own organization, and one key made in the dashboard.</summary>
-    private async Task<(string Email, string SharedKey, string OrgId, string KeyId, string Secret)> OwnerWithKeyAsync(
-        string name, string keyName, string[]? scopes)
-    {
-        var email = $"{name}-{Guid.NewGuid():N}@example.test";
-        await using var scope = host.Factory.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
-        Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-        var orgId = (await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.Organizations.OrganizationService>()
-            .CreatePersonalOrganizationAsync(user.Id, name)).Id;
-        var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
-        var sharedKey = (await mfa.GetEnrollmentAsync(user))!.SharedKey;
-        await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1");
-        var keys = scope.ServiceProvider.GetRequiredService<Questra.Web.Features.ApiKeys.ApiKeyService>();
-        var caller = new Questra.Web.Features.Common.Caller(user.Id, "127.0.0.1");
-        var created = await keys.CreateAsync(orgId, caller, new(keyName, null, scopes, null));
-        await keys.ConfirmSecretSavedAsync(orgId, caller, created.Value!.Key.Id); // as Done in the dialog does
-        return (email, sharedKey, orgId, created.Value!.Key.Id, created.Value.Secret);
-    }
-
-    /// <summary>Signs in with the password and the next authenticator code (the enrolment used the current one).</summary>
-    private async Task LogInWithCodeAsync(IPage page, string email, string sharedKey)
-    {
-        host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
-        await LogInAsync(page, email);
-        await page.GetByLabel("Authenticator code").FillAsync(CurrentCode(sharedKey));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
-    }
+    private const string Password = BrowserSteps.Password;
+    private readonly BrowserSteps steps = new(host);
 
     [BrowserFact]
     public async Task Register_EnrolTotp_CreateKey_UseIt_RevokeIt_ThenItIsRefused()
@@ -84,14 +20,14 @@ public abstract class BrowserFlowTests(BrowserHost host)
         var page = await host.NewPageAsync();
         var email = $"ada-{Guid.NewGuid():N}@example.test";
 
-        await RegisterAndConfirmAsync(page, email);
-        await LogInAsync(page, email);
+        await BrowserSteps.RegisterAndConfirmAsync(page, email);
+        await BrowserSteps.LogInAsync(page, email);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("survey-row").First).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "03-surveys");
 
         // The key page is gated on 2FA and links to enrolment.
-        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
         var gate = page.GetByTestId("creation-gate");
         await Expect(gate).ToContainTextAsync("Two-factor authentication is required");
         await BrowserHost.ScreenshotAsync(page, "04-api-keys-gate");
@@ -101,13 +37,13 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await Expect(page.GetByTestId("authenticator-qr")).ToBeVisibleAsync();
         var sharedKey = await page.GetByTestId("authenticator-key").InnerTextAsync();
         await BrowserHost.ScreenshotAsync(page, "05-enable-authenticator");
-        await page.GetByLabel("Verification Code").FillAsync(CurrentCode(sharedKey));
+        await page.GetByLabel("Verification Code").FillAsync(steps.CurrentCode(sharedKey));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await Expect(page.GetByTestId("recovery-codes").Locator("code")).ToHaveCountAsync(10);
         await BrowserHost.ScreenshotAsync(page, "06-recovery-codes");
 
         // Create a key; the secret is shown once.
-        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("api-keys-empty")).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "07-api-keys-empty");
         await page.GetByTestId("create-api-key").ClickAsync();
@@ -141,7 +77,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/surveys")).StatusCode);
 
         // Reloading never brings the secret back.
-        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(1);
         Assert.DoesNotContain(secret, await page.ContentAsync());
 
@@ -170,19 +106,19 @@ public abstract class BrowserFlowTests(BrowserHost host)
                 .CreatePersonalOrganizationAsync(user.Id, "grace");
             var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
             sharedKey = (await mfa.GetEnrollmentAsync(user))!.SharedKey;
-            recovery = (await mfa.EnableAsync(user, CurrentCode(sharedKey), "127.0.0.1"))!;
+            recovery = (await mfa.EnableAsync(user, steps.CurrentCode(sharedKey), "127.0.0.1"))!;
         }
         var page = await host.NewPageAsync();
 
         // The code used at enrolment cannot be used again: wait for the next step on the app's clock.
         host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
-        await LogInAsync(page, email);
+        await BrowserSteps.LogInAsync(page, email);
         await Expect(page.GetByLabel("Authenticator code")).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "20-login-2fa");
-        await page.GetByLabel("Authenticator code").FillAsync(CurrentCode(sharedKey));
+        await page.GetByLabel("Authenticator code").FillAsync(steps.CurrentCode(sharedKey));
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
-        await WaitInteractiveAsync(page);
+        await BrowserSteps.WaitInteractiveAsync(page);
 
         // Log out through the account menu in the bottom-left corner.
         await page.GetByTestId("account-menu").Locator("summary").ClickAsync();
@@ -192,7 +128,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await page.GotoAsync("/settings/api-keys");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
 
-        await LogInAsync(page, email);
+        await BrowserSteps.LogInAsync(page, email);
         await page.GetByRole(AriaRole.Link, new() { Name = "log in with a recovery code" }).ClickAsync();
         await page.GetByLabel("Recovery Code").FillAsync(recovery[0]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
@@ -200,7 +136,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
 
         // The same recovery code a second time is refused.
         var second = await host.NewPageAsync();
-        await LogInAsync(second, email);
+        await BrowserSteps.LogInAsync(second, email);
         await second.GetByRole(AriaRole.Link, new() { Name = "log in with a recovery code" }).ClickAsync();
         await second.GetByLabel("Recovery Code").FillAsync(recovery[0]);
         await second.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
@@ -208,7 +144,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
 
         // Another browser signs in too.
         var other = await host.NewPageAsync();
-        await LogInWithCodeAsync(other, email, sharedKey);
+        await steps.LogInWithCodeAsync(other, email, sharedKey);
 
         // Switching 2FA off asks "Confirm it's you" first (password and a current code), then signs out the other
         // session, and brings the API Keys gate back.
@@ -216,12 +152,12 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Confirm it's you" })).ToBeVisibleAsync();
         host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
         await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByLabel("Authenticator code (or a recovery code)").FillAsync(CurrentCode(sharedKey));
+        await page.GetByLabel("Authenticator code (or a recovery code)").FillAsync(steps.CurrentCode(sharedKey));
         await BrowserHost.ScreenshotAsync(page, "22-sudo");
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Disable 2FA" }).ClickAsync();
         await Expect(page.GetByText("your other sessions are signed out")).ToBeVisibleAsync();
-        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("creation-gate")).ToContainTextAsync("Two-factor authentication is required");
 
         await other.GotoAsync("/settings/api-keys");
@@ -232,16 +168,16 @@ public abstract class BrowserFlowTests(BrowserHost host)
     [BrowserFact]
     public async Task RollAKey_UseTheNewSecret_DeleteTheOld_ThenSeeDetailAndAuditLog()
     {
-        var (email, sharedKey, orgId, keyId, oldSecret) = await OwnerWithKeyAsync("linus", "Nightly ETL", ["surveys:read", "responses:read"]);
+        var (email, sharedKey, orgId, keyId, oldSecret) = await steps.OwnerWithKeyAsync("linus", "Nightly ETL", ["surveys:read", "responses:read"]);
         var oldClient = host.ApiClient(oldSecret, orgId);
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync("/api/surveys")).StatusCode);
         await host.Factory.Services.GetRequiredService<Questra.Web.Features.Audit.UsageRecorder>().FlushAsync();
 
         var page = await host.NewPageAsync();
-        await LogInWithCodeAsync(page, email, sharedKey);
+        await steps.LogInWithCodeAsync(page, email, sharedKey);
 
         // Roll with a one-hour grace period: the dialog shows the new secret once.
-        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("api-key-row")).ToContainTextAsync("Data Access");
         await page.GetByTestId("api-key-row").GetByRole(AriaRole.Button, new() { Name = "Roll" }).ClickAsync();
         await page.GetByText("1 hour").ClickAsync();
@@ -271,14 +207,14 @@ public abstract class BrowserFlowTests(BrowserHost host)
         for (var i = 0; i < 4; i++) await newClient.GetAsync("/api/surveys");
         await newClient.GetAsync("/api/api-keys");
         await host.Factory.Services.GetRequiredService<Questra.Web.Features.Audit.UsageRecorder>().FlushAsync();
-        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
         await page.GetByTestId("api-key-name-link").ClickAsync();
         await Expect(page.GetByTestId("key-events")).ToContainTextAsync("api_key.created");
         await Expect(page.GetByTestId("usage-chart")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("usage-chart").Locator("svg path").First).ToBeAttachedAsync();
         await BrowserHost.ScreenshotAsync(page, "32-key-detail");
 
-        await GotoInteractiveAsync(page, "/settings/audit");
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings/audit");
         var audit = page.GetByTestId("audit-table");
         await Expect(audit).ToContainTextAsync("api_key.rolled");
         await Expect(audit).ToContainTextAsync("api_key.deleted");
@@ -300,7 +236,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
     [BrowserFact]
     public async Task KeyMadeByAKey_ShowsItsParent_AndRevokingTheParent_WarnsAndStopsBoth()
     {
-        var (email, sharedKey, orgId, parentId, parentSecret) = await OwnerWithKeyAsync("grace", "Deploy bot", null);
+        var (email, sharedKey, orgId, parentId, parentSecret) = await steps.OwnerWithKeyAsync("grace", "Deploy bot", null);
         // A script mints a child key with the parent key.
         var minted = await host.ApiClient(parentSecret, orgId).PostAsync("/api/api-keys",
             new StringContent("""{"name":"CI job","scopes":["surveys:read"]}""", System.Text.Encoding.UTF8, "application/json"));
@@ -309,13 +245,13 @@ public abstract class BrowserFlowTests(BrowserHost host)
         var (childId, childSecret) = (child.GetProperty("id").GetString()!, child.GetProperty("secret").GetString()!);
 
         var page = await host.NewPageAsync();
-        await LogInWithCodeAsync(page, email, sharedKey);
+        await steps.LogInWithCodeAsync(page, email, sharedKey);
 
-        await GotoInteractiveAsync(page, $"/settings/api-keys/{childId}");
+        await BrowserSteps.GotoInteractiveAsync(page, $"/settings/api-keys/{childId}");
         await Expect(page.GetByTestId("api-key-parent")).ToContainTextAsync(parentId);
         await BrowserHost.ScreenshotAsync(page, "40-child-key-detail");
 
-        await GotoInteractiveAsync(page, "/settings/api-keys");
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(2);
         await page.Locator($"[data-testid=api-key-row][data-key-id={parentId}]").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
@@ -335,7 +271,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
     [BrowserFact]
     public async Task AMembersOpenTab_AfterTheOwnerRemovesThem_ShowsNoMoreOfTheOrganization()
     {
-        var (ownerEmail, sharedKey, orgId, _, _) = await OwnerWithKeyAsync("ada", "Owner's key", null);
+        var (ownerEmail, sharedKey, orgId, _, _) = await steps.OwnerWithKeyAsync("ada", "Owner's key", null);
         var memberEmail = $"bob-{Guid.NewGuid():N}@example.test";
         await using (var scope = host.Factory.Services.CreateAsyncScope())
         {
@@ -351,15 +287,15 @@ public abstract class BrowserFlowTests(BrowserHost host)
 
         // The member's tab: the first page of their surveys.
         var memberTab = await host.NewPageAsync();
-        await LogInAsync(memberTab, memberEmail);
+        await BrowserSteps.LogInAsync(memberTab, memberEmail);
         await Expect(memberTab.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
-        await WaitInteractiveAsync(memberTab);
+        await BrowserSteps.WaitInteractiveAsync(memberTab);
         await Expect(memberTab.GetByTestId("survey-row")).ToHaveCountAsync(20);
 
         // Another browser: the owner removes the member in Settings.
         var ownerTab = await host.NewPageAsync();
-        await LogInWithCodeAsync(ownerTab, ownerEmail, sharedKey);
-        await GotoInteractiveAsync(ownerTab, "/settings");
+        await steps.LogInWithCodeAsync(ownerTab, ownerEmail, sharedKey);
+        await BrowserSteps.GotoInteractiveAsync(ownerTab, "/settings");
         await ownerTab.GetByRole(AriaRole.Button, new() { Name = $"Remove {memberEmail}" }).ClickAsync();
         await ownerTab.GetByTestId("confirm-ok").ClickAsync();
         await Expect(ownerTab.GetByText($"{memberEmail} was removed.")).ToBeVisibleAsync();
@@ -384,11 +320,11 @@ public abstract class BrowserFlowTests(BrowserHost host)
             Assert.True((await users.CreateAsync(user, Password)).Succeeded);
             var mfa = scope.ServiceProvider.GetRequiredService<MfaService>();
             sharedKey = (await mfa.GetEnrollmentAsync(user))!.SharedKey;
-            await mfa.EnableAsync(user, CurrentCode(sharedKey, -1), null);
+            await mfa.EnableAsync(user, steps.CurrentCode(sharedKey, -1), null);
         }
         var page = await host.NewPageAsync();
-        await LogInAsync(page, email);
-        var right = CurrentCode(sharedKey);
+        await BrowserSteps.LogInAsync(page, email);
+        var right = steps.CurrentCode(sharedKey);
         var wrong = right == "123456" ? "654321" : "123456";
 
         for (var attempt = 1; attempt <= 4; attempt++)
@@ -403,7 +339,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await Expect(page.GetByText("This account has been locked out")).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "40-locked-out");
         // Even the right code does not get in now.
-        await LogInAsync(page, email);
+        await BrowserSteps.LogInAsync(page, email);
         await Expect(page.GetByText("This account has been locked out")).ToBeVisibleAsync();
     }
 }

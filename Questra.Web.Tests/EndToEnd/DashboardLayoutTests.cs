@@ -1,0 +1,121 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Questra.Web.Features.ApiKeys;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Organizations;
+using Questra.Web.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Questra.Web.Tests.EndToEnd;
+
+/// <summary>
+/// Every main screen at a laptop's and a phone's size, with data that is long where users' data gets long: row
+/// actions stay on screen, nothing scrolls sideways, audit rows stay short, and axe-core finds no critical or
+/// serious accessibility violation. Each screen is saved as a screenshot.
+/// </summary>
+public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<BrowserHost>
+{
+    private readonly BrowserSteps steps = new(host);
+
+    public static readonly TheoryData<int, int> Viewports = new() { { 1280, 720 }, { 390, 844 } };
+
+    private sealed record Screen(string Name, string Url, string Ready);
+
+    // An owner whose organization has long names, a page and a half of keys in every state, and a long audit trail.
+    private async Task<(string Email, string SharedKey, string OrgId, string KeyId)> BusyOrganizationAsync()
+    {
+        var (ownerId, email, sharedKey, orgId) = await steps.EnrolledOwnerAsync("layout");
+        var data = new TestData(host.Factory.Services);
+        var caller = new Caller(ownerId, "203.0.113.7");
+        await data.WithService<MembershipService, ServiceResult<Organization>>(m =>
+            m.RenameAsync(orgId, caller, "The Extraordinarily Long-Named Research Department of Applied Survey Methodology"));
+        foreach (var role in new[] { OrgRole.Admin, OrgRole.Member })
+        {
+            var user = await data.UserAsync();
+            await data.WithDb(db => db.Users.Where(u => u.Id == user).ExecuteUpdateAsync(s => s.SetProperty(
+                u => u.Email, $"a.very.long.mailbox.name.for.{role.ToString().ToLowerInvariant()}.{Guid.NewGuid():N}@departmental-subdomain.example.test")));
+            await data.AddMemberAsync(orgId, user, role);
+        }
+        var surveys = new List<string>();
+        for (var i = 0; i < 3; i++) surveys.Add(await data.SurveyAsync(orgId, ownerId, $"Customer satisfaction, wave {i + 1}, with a long title"));
+
+        var now = host.Factory.Clock.GetUtcNow();
+        string? keyId = null;
+        for (var i = 0; i < 24; i++)
+        {
+            var name = i == 0 ? "Nightly-warehouse-export-for-the-finance-team-" + new string('x', 50) : $"Key {i:D2}";
+            var (id, _) = await data.KeyAsync(orgId, ownerId, name: name[..Math.Min(name.Length, 100)],
+                scopes: i % 3 == 0 ? null : ["surveys:read"], surveyIds: i % 4 == 1 ? [.. surveys] : null,
+                expiresAt: i % 5 == 2 ? now.AddDays(3) : now.AddDays(60));
+            keyId ??= id;
+            await data.WithService<ApiKeyService, ServiceResult<bool>>(s => s.ConfirmSecretSavedAsync(orgId, caller, id));
+            if (i == 3) await data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.RevokeAsync(orgId, caller, id));
+            if (i == 4) await data.WithService<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(orgId, caller, id, new RollOptions(24, null)));
+        }
+        return (email, sharedKey, orgId, keyId!);
+    }
+
+    [BrowserTheory]
+    [MemberData(nameof(Viewports))]
+    public async Task EveryMainScreen_FitsTheViewport_AndHasNoSeriousAccessibilityViolation(int width, int height)
+    {
+        var (email, sharedKey, _, keyId) = await BusyOrganizationAsync();
+        var page = await host.NewPageAsync(width, height);
+
+        // Signed out: the sign-in page.
+        await page.GotoAsync("/Account/Login");
+        await CheckScreenAsync(page, width, "login");
+
+        await steps.LogInWithCodeAsync(page, email, sharedKey);
+        Screen[] screens =
+        [
+            new("surveys", "/", "survey-row"),
+            new("api-keys", "/settings/api-keys", "api-key-row"),
+            new("api-key-detail", $"/settings/api-keys/{keyId}", "api-key-id"),
+            new("settings", "/settings", "member-row"),
+            new("audit-log", "/settings/audit", "audit-row"),
+            new("invitations", "/invitations", "invitations-empty"),
+        ];
+        foreach (var screen in screens)
+        {
+            await BrowserSteps.GotoInteractiveAsync(page, screen.Url);
+            await Expect(page.GetByTestId(screen.Ready).First).ToBeVisibleAsync();
+            await CheckScreenAsync(page, width, screen.Name);
+        }
+
+        // Row actions: every one on screen at this width (after scrolling down to it), none hidden sideways.
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
+        var actions = page.Locator("[data-testid=api-key-row] .cell-actions button");
+        Assert.True(await actions.CountAsync() >= 40, "each of the 20 rows on the page offers its actions");
+        for (var i = 0; i < await actions.CountAsync(); i++)
+        {
+            var button = actions.Nth(i);
+            await button.ScrollIntoViewIfNeededAsync();
+            var box = await button.BoundingBoxAsync();
+            Assert.NotNull(box);
+            Assert.True(box.X >= 0 && box.X + box.Width <= width, $"action {i} at x={box.X}..{box.X + box.Width} is outside the {width} px viewport");
+        }
+        await Expect(page.GetByTestId("rolled-to")).ToContainTextAsync("works until");
+
+        // The audit log: long details stay one line until opened.
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings/audit");
+        foreach (var row in await page.GetByTestId("audit-row").AllAsync())
+        {
+            var box = await row.BoundingBoxAsync();
+            Assert.True(box!.Height <= 160, $"an audit row is {box.Height} px tall");
+        }
+    }
+
+    // A screenshot, nothing wider than the viewport, and axe-core's verdict.
+    private static async Task CheckScreenAsync(IPage page, int width, string name)
+    {
+        await BrowserHost.ScreenshotAsync(page, $"layout-{width}-{name}");
+        var scrollWidth = await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth");
+        Assert.True(scrollWidth <= width, $"{name} at {width} px scrolls sideways ({scrollWidth} px wide)");
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "critical" or "serious")
+            .Select(v => $"{v.Id} ({v.Impact}): {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}").ToList();
+        Assert.True(serious.Count == 0, $"{name} at {width} px:\n{string.Join('\n', serious)}");
+    }
+}
