@@ -45,7 +45,18 @@ public class BrowserHost : IAsyncLifetime
         BaseUrl = address.Replace("127.0.0.1", "localhost").Replace("[::1]", "localhost").TrimEnd('/');
 
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchChromiumAsync(playwright);
+    }
+
+    /// <summary>Headless Debian Chromium, quiet on this machine's closed network.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
+        if (ChromiumPath is null)
+        {
+            throw new InvalidOperationException("Chromium is not installed at /usr/bin/chromium: run 'apt-get install -y chromium' (.ci/run does).");
+        }
+        Directory.CreateDirectory(ScreenshotDir);
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
@@ -56,7 +67,6 @@ public class BrowserHost : IAsyncLifetime
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
             ],
         });
-        Directory.CreateDirectory(ScreenshotDir);
     }
 
     public async Task<IPage> NewPageAsync(int width = 1360, int height = 900)

@@ -29,9 +29,12 @@ public sealed class AppProcess : IDisposable
         StartAsync(new SqliteTestDatabase(databasePath, deleteOnDispose: false));
 
     /// <summary>Starts the app on a database; <paramref name="settings"/> are extra configuration (key, value).</summary>
-    public static async Task<AppProcess> StartAsync(TestDatabase database, params (string Key, string Value)[] settings)
+    public static Task<AppProcess> StartAsync(TestDatabase database, params (string Key, string Value)[] settings) =>
+        StartOnPortAsync(database, LoopbackPorts.Free(), settings);
+
+    /// <summary>Starts the app on a given port (to start it again where a browser expects it).</summary>
+    public static async Task<AppProcess> StartOnPortAsync(TestDatabase database, int port, params (string Key, string Value)[] settings)
     {
-        var port = LoopbackPorts.Free();
         var process = System.Diagnostics.Process.Start(StartInfo(database, ["Questra.Web.dll", "--urls", $"http://127.0.0.1:{port}"], settings))!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
