@@ -40,6 +40,10 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await page.GetByLabel("Verification Code").FillAsync(steps.CurrentCode(sharedKey));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await Expect(page.GetByTestId("recovery-codes").Locator("code")).ToHaveCountAsync(10);
+        var firstCode = await page.GetByTestId("recovery-codes").Locator("code").First.InnerTextAsync();
+        Assert.Contains(Uri.EscapeDataString(firstCode), await page.GetByTestId("download-recovery-codes").GetAttributeAsync("href"));
+        await page.GetByTestId("copy-recovery-codes").ClickAsync();
+        await Expect(page.GetByText("Copied.")).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "06-recovery-codes");
 
         // Create a key; the secret is shown once.

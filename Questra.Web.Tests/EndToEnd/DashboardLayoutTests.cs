@@ -40,10 +40,11 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
         var surveys = new List<string>();
         for (var i = 0; i < 3; i++) surveys.Add(await data.SurveyAsync(orgId, ownerId, $"Customer satisfaction, wave {i + 1}, with a long title"));
 
-        var now = host.Factory.Clock.GetUtcNow();
+        var now = host.Factory.Clock.GetUtcNow().AddMinutes(1);
         string? keyId = null;
         for (var i = 0; i < 24; i++)
         {
+            host.Factory.Clock.Advance(TimeSpan.FromSeconds(1)); // a stable newest-first order
             var name = i == 0 ? "Nightly-warehouse-export-for-the-finance-team-" + new string('x', 50) : $"Key {i:D2}";
             var (id, _) = await data.KeyAsync(orgId, ownerId, name: name[..Math.Min(name.Length, 100)],
                 scopes: i % 3 == 0 ? null : ["surveys:read"], surveyIds: i % 4 == 1 ? [.. surveys] : null,
@@ -51,7 +52,7 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
             keyId ??= id;
             await data.WithService<ApiKeyService, ServiceResult<bool>>(s => s.ConfirmSecretSavedAsync(orgId, caller, id));
             if (i == 3) await data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.RevokeAsync(orgId, caller, id));
-            if (i == 4) await data.WithService<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(orgId, caller, id, new RollOptions(24, null)));
+            if (i == 20) await data.WithService<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(orgId, caller, id, new RollOptions(24, null)));
         }
         return (email, sharedKey, orgId, keyId!);
     }
@@ -63,9 +64,12 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
         var (email, sharedKey, _, keyId) = await BusyOrganizationAsync();
         var page = await host.NewPageAsync(width, height);
 
-        // Signed out: the sign-in page.
+        // Signed out: signing in and signing up.
         await page.GotoAsync("/Account/Login");
         await CheckScreenAsync(page, width, "login");
+        await page.GotoAsync("/Account/Register");
+        await Expect(page.GetByTestId("password-rules")).ToContainTextAsync("At least");
+        await CheckScreenAsync(page, width, "register");
 
         await steps.LogInWithCodeAsync(page, email, sharedKey);
         Screen[] screens =
@@ -83,6 +87,12 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
             await Expect(page.GetByTestId(screen.Ready).First).ToBeVisibleAsync();
             await CheckScreenAsync(page, width, screen.Name);
         }
+
+        // Account pages render without a live connection, in the same frame.
+        await page.GotoAsync("/Account/Manage/TwoFactorAuthentication");
+        await Expect(page.GetByTestId("2fa-status")).ToContainTextAsync("Two-factor authentication is on.");
+        Assert.True(await page.Locator("#main-content .btn-primary").CountAsync() <= 1, "one primary action at most");
+        await CheckScreenAsync(page, width, "two-factor");
 
         // Row actions: every one on screen at this width (after scrolling down to it), none hidden sideways.
         await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");

@@ -37,3 +37,16 @@ window.questra = {
         }
     }
 };
+
+// Static pages (no live connection): a button with data-copy-from="ID" copies the text of element ID, one item a line.
+document.addEventListener("click", async event => {
+    const button = event.target.closest("[data-copy-from]");
+    if (!button) return;
+    const id = button.getAttribute("data-copy-from");
+    const source = document.getElementById(id);
+    if (!source) return;
+    const text = Array.from(source.children).map(child => child.textContent.trim()).join("\n");
+    const ok = await window.questra.copy(text);
+    const status = document.querySelector(`[data-copy-status="${id}"]`);
+    if (status) status.textContent = ok ? "Copied." : "Could not copy; select the codes and copy them by hand.";
+});
