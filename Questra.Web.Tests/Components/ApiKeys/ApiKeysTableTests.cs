@@ -9,8 +9,9 @@ public class ApiKeysTableTests : DashboardTestContext
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
     private static ApiKey Key(string name, DateTimeOffset? expires = null, DateTimeOffset? revoked = null, DateTimeOffset? lastUsed = null,
-        string owner = "u", string? replacedBy = null) => new()
+        string owner = "u", string? replacedBy = null, bool secretUnconfirmed = false) => new()
     {
+        SecretUnconfirmed = secretUnconfirmed,
         Id = $"ak_{name}", OrganizationId = "org_x", CreatedByUserId = owner, Name = name, Prefix = "sk_live_Ab12", ReplacedByKeyId = replacedBy,
         SecretHash = new byte[32], Scopes = ApiScopes.FullAccess, CreatedAt = Now.AddDays(-10),
         ExpiresAt = expires, RevokedAt = revoked, LastUsedAt = lastUsed,
@@ -75,5 +76,29 @@ public class ApiKeysTableTests : DashboardTestContext
 
         Assert.Empty(cut.FindAll("[data-testid=api-key-row]"));
         Assert.Contains("No keys match your search.", cut.Markup);
+    }
+
+    [Fact]
+    public void ARolledKey_IsOneLogicalKey_NamingItsReplacementAndHowLongItStillWorks_WithoutRoll()
+    {
+        var cut = RenderTable(Key("rolled", replacedBy: "ak_next", expires: Now.AddHours(3)));
+
+        Assert.Equal("Rolled", cut.Find("[data-testid=api-key-status]").TextContent);
+        var rolledTo = cut.Find("[data-testid=rolled-to]").TextContent;
+        Assert.Contains("sk_live_Zz99", rolledTo);
+        Assert.Contains("works until 2026-11-22 15:00 UTC", System.Text.RegularExpressions.Regex.Replace(rolledTo, @"\s+", " "));
+        Assert.Empty(cut.FindAll("[data-testid=expires-soon]"));
+        Assert.Empty(cut.FindAll("button[aria-label=Roll]"));
+    }
+
+    [Fact]
+    public void ASecretThatMayNotHaveBeenSaved_IsMarked_AndOnlyItsOwnerIsOfferedANewOne()
+    {
+        var cut = RenderTable(Key("mine", secretUnconfirmed: true), Key("theirs", owner: "someone-else", secretUnconfirmed: true), Key("saved"));
+
+        Assert.Single(cut.Find("[data-key-id=ak_mine]").QuerySelectorAll("[data-testid=roll-lost-secret]"));
+        Assert.Contains("Secret may not have been saved", Row(cut, "theirs"));
+        Assert.Empty(cut.Find("[data-key-id=ak_theirs]").QuerySelectorAll("[data-testid=roll-lost-secret]"));
+        Assert.DoesNotContain("may not have been saved", Row(cut, "saved"));
     }
 }
