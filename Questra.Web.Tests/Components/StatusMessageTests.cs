@@ -4,7 +4,7 @@ using Questra.Web.Components.Account.Shared;
 
 namespace Questra.Web.Tests.Components;
 
-/// <summary>bUnit runs here through the restricted-feed work-around (build/Bunit.RestrictedFeed.props).</summary>
+/// <summary>The status message of the account pages: what it shows for each kind of message.</summary>
 public class StatusMessageTests : BunitContext
 {
     [Fact]
