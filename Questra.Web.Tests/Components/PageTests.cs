@@ -1,7 +1,10 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Components.Pages.ApiKeys;
+using Questra.Web.Components.Pages.Audit;
+using Questra.Web.Components.Pages.Invitations;
 using Questra.Web.Components.Pages.Settings;
+using Questra.Web.Components.Pages.Surveys;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 
@@ -128,6 +131,84 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
         cut.WaitForAssertion(() => cut.Find("[data-testid=api-key-policy]"));
         Assert.Equal(org, cut.Find("[data-testid=org-id]").TextContent);
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=member-row]")));
+    }
+
+    [Fact]
+    public async Task SurveysPage_ShowsTheEmptyState_ThenTheSurveysWithTheirCounts()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        UseApp(factory, owner);
+
+        var empty = Render<SurveysPage>();
+        empty.WaitForAssertion(() => Assert.Contains("No surveys yet", empty.Markup));
+
+        await factory.Data.SurveyAsync(org, owner, "Onboarding feedback", (DateTimeOffset.UtcNow, true), (DateTimeOffset.UtcNow, false));
+        var listed = Render<SurveysPage>();
+        listed.WaitForAssertion(() => Assert.Contains("Onboarding feedback", listed.Find("[data-testid=survey-row]").TextContent));
+        Assert.Contains("2", listed.Find("[data-testid=survey-row] .num").TextContent);
+    }
+
+    [Fact]
+    public async Task AuditPage_IsForOwnersAndAdmins_AndShowsWhatEachEventIsAbout()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var member = await factory.Data.UserAsync();
+        await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
+        await factory.Data.WithDb(db => db.Users.Where(u => u.Id == member).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, org)));
+        var (key, _) = await factory.Data.KeyAsync(org, owner, name: "Warehouse export");
+
+        UseApp(factory, owner);
+        var cut = Render<AuditPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=audit-row]")));
+        var link = cut.Find("[data-testid=audit-target-key]");
+        Assert.Equal("Warehouse export", link.TextContent);
+        Assert.Equal($"/settings/api-keys/{key}", link.GetAttribute("href"));
+        Assert.Contains("\"scopes\"", cut.Find("[data-testid=audit-row] details pre").TextContent);
+    }
+
+    [Fact]
+    public async Task AuditPage_ToAMember_SaysItIsForOwnersAndAdmins()
+    {
+        var (org, _) = await factory.Data.OrgWithOwnerAsync();
+        var member = await factory.Data.UserAsync();
+        await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
+        await factory.Data.WithDb(db => db.Users.Where(u => u.Id == member).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, org)));
+        UseApp(factory, member);
+
+        var cut = Render<AuditPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Only owners and admins", cut.Find("[data-testid=audit-forbidden]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=audit-row]"));
+    }
+
+    [Fact]
+    public async Task KeyDetailPage_ShowsTheKey_ItsSurveysByTitle_AndItsParent_OrSaysItIsNotAvailable()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var survey = await factory.Data.SurveyAsync(org, owner, "Churn interviews");
+        var (key, _) = await factory.Data.KeyAsync(org, owner, surveyIds: [survey], name: "Churn reader");
+        UseApp(factory, owner);
+
+        var cut = Render<ApiKeyDetailPage>(p => p.Add(d => d.Id, key));
+        cut.WaitForAssertion(() => Assert.Equal(key, cut.Find("[data-testid=api-key-id]").TextContent));
+        Assert.Contains("Churn interviews", cut.Find("[data-testid=api-key-surveys]").TextContent);
+        Assert.Contains("None (made in the dashboard)", cut.Find("[data-testid=api-key-parent]").TextContent);
+        Assert.Equal("0", cut.Find("[data-testid=usage-total]").TextContent);
+        Assert.Single(cut.FindAll("[data-testid=usage-empty]"));
+
+        var missing = Render<ApiKeyDetailPage>(p => p.Add(d => d.Id, "ak_nope"));
+        missing.WaitForAssertion(() => missing.Find("[data-testid=api-key-not-found]"));
+    }
+
+    [Fact]
+    public async Task InvitationsPage_WithNone_SaysWhereTheyComeFrom()
+    {
+        var user = await factory.Data.UserAsync();
+        UseApp(factory, user);
+
+        var cut = Render<InvitationsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Invitations reach confirmed addresses only", cut.Find("[data-testid=invitations-empty]").TextContent));
     }
 }
 
