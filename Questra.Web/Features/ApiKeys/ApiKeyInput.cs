@@ -1,0 +1,4 @@
+namespace Questra.Web.Features.ApiKeys;
+
+/// <summary>What a caller asks for when creating a key. Null scopes/surveys from a key mean "the same as the calling key".</summary>
+public sealed record ApiKeyInput(string? Name, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? SurveyIds);

@@ -1,0 +1,116 @@
+using Microsoft.EntityFrameworkCore;
+using Questra.Web.Data;
+using Questra.Web.Features.Audit;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Organizations;
+
+using static Questra.Web.Features.ApiKeys.ApiKeyInputRules;
+
+namespace Questra.Web.Features.ApiKeys;
+
+/// <summary>Rolling: a replacement secret, the old key's grace period, and the lineage moved to the replacement.</summary>
+public sealed partial class ApiKeyService
+{
+    /// <summary>
+    /// A replacement with the same owner, name, scopes, surveys, parent and expiry, its secret shown once; the old
+    /// key keeps working until the grace period ends (0 hours revokes it now) and its children move to the
+    /// replacement. Only the owner may roll a key: the new secret acts as the owner. Through a key, the expiry never
+    /// moves; in the dashboard the owner may pick a new one, within the parent key's.
+    /// </summary>
+    public async Task<ServiceResult<CreatedApiKey>> RollAsync(string organizationId, Caller caller, string keyId, RollOptions options, CancellationToken ct = default)
+    {
+        var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
+        if (!found.Succeeded) return found.Error!;
+        var old = found.Value!;
+        var now = clock.GetUtcNow();
+        if (options.GraceHours is < 0 or > MaxGraceHours)
+        {
+            return ServiceError.Field("grace_period_hours", $"The grace period must be between 0 and {MaxGraceHours} hours.");
+        }
+        if (old.CreatedByUserId != caller.UserId)
+        {
+            return ServiceError.Forbidden("Only the key's owner can roll it: the new secret would act as the owner. Revoke or delete the key instead, and ask its owner for a new one.");
+        }
+        if (old.ReplacedByKeyId is { } replacement)
+        {
+            return new ServiceError(ErrorKind.Conflict, $"This key was already rolled (its replacement is {replacement}); roll the replacement instead.");
+        }
+        if (old.IsRevoked)
+        {
+            return new ServiceError(ErrorKind.Conflict, "This key is revoked; a revoked key cannot be rolled. Create a new key instead.");
+        }
+        if (old.IsExpiredAt(now))
+        {
+            return new ServiceError(ErrorKind.Conflict, $"This key expired at {old.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}; an expired key cannot be rolled. Create a new key instead.");
+        }
+        var eligibility = await CheckCreationAsync(organizationId, caller.UserId, ct);
+        if (!eligibility.Allowed)
+        {
+            return ServiceError.Forbidden(eligibility.Message);
+        }
+
+        var expires = old.ExpiresAt;
+        if (options.NewExpiry is { } change)
+        {
+            if (caller.Key is not null)
+            {
+                return ServiceError.Field("expires_at", "Rolling through the API keeps the key's expiry; change it in the dashboard.");
+            }
+            var errors = new Dictionary<string, string[]>();
+            ValidateExpiry(change.ExpiresAt, now, errors);
+            if (errors.Count == 0 && old.ParentKeyId is { } parentId
+                && await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentId).Select(k => k.ExpiresAt).FirstOrDefaultAsync(ct) is { } parentExpiry
+                && (change.ExpiresAt is null || change.ExpiresAt > parentExpiry))
+            {
+                errors["expires_at"] = [$"This key was made by another key and cannot outlive it: choose a date no later than {parentExpiry:yyyy-MM-dd HH:mm} UTC."];
+            }
+            if (errors.Count > 0)
+            {
+                return new ServiceError(ErrorKind.Validation, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+            }
+            expires = change.ExpiresAt;
+        }
+        if (caller.Key is { } grant)
+        {
+            // The replacement's secret goes to the calling key's holder: it may not outlive the calling key — as that
+            // key is stored now, not as a cached copy says (another instance's roll may have shortened it).
+            var callerExpiry = grant.KeyId == old.Id ? old.ExpiresAt
+                : await db.ApiKeys.AsNoTracking().Where(k => k.Id == grant.KeyId).Select(k => k.ExpiresAt).FirstOrDefaultAsync(ct);
+            if (callerExpiry is { } callerLimit && (expires is null || expires > callerLimit))
+            {
+                return ServiceError.Forbidden("A key cannot roll a key that lives longer than itself; roll it in the dashboard or with a longer-lived key.");
+            }
+        }
+
+        var created = NewKey(organizationId, old.CreatedByUserId, old.Name, old.Scopes, old.SurveyIds, now, expires, old.ParentKeyId);
+        created.Key.SecretUnconfirmed = caller.Key is null;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.ApiKeys.Add(created.Key);
+        old.ReplacedByKeyId = created.Key.Id;
+        if (options.GraceHours == 0)
+        {
+            old.RevokedAt = now;
+        }
+        else
+        {
+            var graceEnd = now.AddHours(options.GraceHours);
+            if (old.ExpiresAt is null || old.ExpiresAt > graceEnd) old.ExpiresAt = graceEnd;
+        }
+        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRolled, old.Id, now,
+            new { replaced_by = created.Key.Id, grace_period_hours = options.GraceHours });
+        db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key, rolledFrom: old.Id));
+        await notices.RolledAsync(old, created.Key, caller, ct);
+        if (await SaveUnlessGoneAsync(old.Id, ct) is { } gone) return gone;
+        // The old key's children now hang off the replacement (they keep working after the grace period), and
+        // none of them may outlive it.
+        await db.ApiKeys.Where(k => k.OrganizationId == organizationId && k.ParentKeyId == old.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.ParentKeyId, created.Key.Id), ct);
+        if (expires is { } limit)
+        {
+            await KeyLineage.ClampDescendantsExpiryAsync(db, organizationId, created.Key.Id, limit, ct);
+        }
+        await tx.CommitAsync(ct);
+        await cacheSync.KeysChangedAsync(); // the old key now expires sooner than any cached copy says
+        return created;
+    }
+}

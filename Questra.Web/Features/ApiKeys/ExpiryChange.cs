@@ -1,0 +1,3 @@
+namespace Questra.Web.Features.ApiKeys;
+
+public sealed record ExpiryChange(DateTimeOffset? ExpiresAt);
