@@ -8,7 +8,7 @@ namespace Questra.Web.Tests.Api;
 /// <summary>The 401 row of the error table: each cause answers with its own description.</summary>
 public abstract class AuthenticationTests(QuestraFactory factory)
 {
-    private async Task<string> Assert401(HttpResponseMessage response)
+    private static async Task<string> Assert401(HttpResponseMessage response)
     {
         var detail = await Problem.AssertAsync(response, HttpStatusCode.Unauthorized);
         var challenge = response.Headers.WwwAuthenticate.ToString();

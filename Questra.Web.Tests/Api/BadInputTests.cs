@@ -1,9 +1,7 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Api;

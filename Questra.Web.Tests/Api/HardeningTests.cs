@@ -2,10 +2,8 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Tests.Infrastructure;
 
@@ -35,13 +33,13 @@ public class KeyRateLimitTests(RateLimitedFactory factory) : IClassFixture<RateL
             var ok = await client.GetAsync("/api/surveys");
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
             Assert.Equal("5", ok.Headers.GetValues("RateLimit-Limit").Single());
-            Assert.Equal((5 - i).ToString(), ok.Headers.GetValues("RateLimit-Remaining").Single());
+            Assert.Equal((5 - i).ToString(System.Globalization.CultureInfo.InvariantCulture), ok.Headers.GetValues("RateLimit-Remaining").Single());
         }
         var limited = await client.GetAsync("/api/surveys");
 
         var detail = await Problem.AssertAsync(limited, HttpStatusCode.TooManyRequests);
         Assert.Contains("more than 5 requests", detail);
-        Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single()), 1, 60);
+        Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
         Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(calm, org).GetAsync("/api/surveys")).StatusCode);
         factory.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/surveys")).StatusCode);

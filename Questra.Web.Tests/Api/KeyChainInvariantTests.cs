@@ -103,94 +103,94 @@ public abstract class KeyChainInvariantTests(QuestraFactory factory)
         switch (action)
         {
             case "create":
-            {
-                var body = new Dictionary<string, object> { ["name"] = $"k{keys.Count}" };
-                if (random.Next(3) > 0) body["scopes"] = AllScopes.Where(_ => random.Next(2) == 0).DefaultIfEmpty("surveys:read").ToArray();
-                if (random.Next(3) == 0) body["survey_ids"] = surveys.Where(_ => random.Next(2) == 0).DefaultIfEmpty(surveys[0]).ToArray();
-                if (random.Next(3) == 0) body["expires_at"] = Now.AddMinutes(random.Next(1, 24 * 60)).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
-                var response = await factory.ApiClient(caller.Secret, org).PostAsync("/api/api-keys", Json(body));
-                if (response.StatusCode != HttpStatusCode.Created) return $"create by {caller.Id}: {(int)response.StatusCode}";
-                var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                Assert.True(Works(caller), $"{caller.Id} should not work, yet created a key");
-                var child = Add(json, caller.Owner, caller.Id);
-                Assert.True(child.Scopes.IsSubsetOf(caller.Scopes), $"{child.Id} has scopes its parent {caller.Id} lacks");
-                Assert.True(caller.Surveys is null || (child.Surveys is not null && child.Surveys.IsSubsetOf(caller.Surveys)), $"{child.Id} reaches surveys its parent does not");
-                Assert.True(caller.Expires is null || (child.Expires is not null && child.Expires <= caller.Expires), $"{child.Id} outlives its parent");
-                return $"{caller.Id} created {child.Id}";
-            }
+                {
+                    var body = new Dictionary<string, object> { ["name"] = $"k{keys.Count}" };
+                    if (random.Next(3) > 0) body["scopes"] = AllScopes.Where(_ => random.Next(2) == 0).DefaultIfEmpty("surveys:read").ToArray();
+                    if (random.Next(3) == 0) body["survey_ids"] = surveys.Where(_ => random.Next(2) == 0).DefaultIfEmpty(surveys[0]).ToArray();
+                    if (random.Next(3) == 0) body["expires_at"] = Now.AddMinutes(random.Next(1, 24 * 60)).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+                    var response = await factory.ApiClient(caller.Secret, org).PostAsync("/api/api-keys", Json(body));
+                    if (response.StatusCode != HttpStatusCode.Created) return $"create by {caller.Id}: {(int)response.StatusCode}";
+                    var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                    Assert.True(Works(caller), $"{caller.Id} should not work, yet created a key");
+                    var child = Add(json, caller.Owner, caller.Id);
+                    Assert.True(child.Scopes.IsSubsetOf(caller.Scopes), $"{child.Id} has scopes its parent {caller.Id} lacks");
+                    Assert.True(caller.Surveys is null || (child.Surveys is not null && child.Surveys.IsSubsetOf(caller.Surveys)), $"{child.Id} reaches surveys its parent does not");
+                    Assert.True(caller.Expires is null || (child.Expires is not null && child.Expires <= caller.Expires), $"{child.Id} outlives its parent");
+                    return $"{caller.Id} created {child.Id}";
+                }
             case "roll":
-            {
-                var response = await factory.ApiClient(caller.Secret, org).PostAsync($"/api/api-keys/{target.Id}/roll",
-                    Json(new { grace_period_hours = new[] { 0, 1, 24 }[random.Next(3)] }));
-                if (response.StatusCode != HttpStatusCode.Created) return $"roll of {target.Id} by {caller.Id}: {(int)response.StatusCode}";
-                AssertMayManage(caller, target, "roll");
-                Assert.Equal(caller.Owner, target.Owner);
-                Assert.False(target.Rolled, $"{target.Id} was rolled twice");
-                var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                var replacement = Add(json, target.Owner, target.Parent);
-                Assert.Equal(target.Expires, replacement.Expires);
-                Assert.True(caller.Expires is null || (replacement.Expires is not null && replacement.Expires <= caller.Expires), "a roll handed out a longer-lived secret");
-                foreach (var child in keys.Values.Where(k => k.Parent == target.Id)) child.Parent = replacement.Id;
-                target.Rolled = true;
-                // The old key: revoked now (no grace), or working until the grace period ends.
-                if (await GraceOfAsync(target.Id) is { } graceEnd) target.Expires = graceEnd;
-                else target.Stopped = true;
-                return $"{caller.Id} rolled {target.Id} into {replacement.Id}";
-            }
+                {
+                    var response = await factory.ApiClient(caller.Secret, org).PostAsync($"/api/api-keys/{target.Id}/roll",
+                        Json(new { grace_period_hours = new[] { 0, 1, 24 }[random.Next(3)] }));
+                    if (response.StatusCode != HttpStatusCode.Created) return $"roll of {target.Id} by {caller.Id}: {(int)response.StatusCode}";
+                    AssertMayManage(caller, target, "roll");
+                    Assert.Equal(caller.Owner, target.Owner);
+                    Assert.False(target.Rolled, $"{target.Id} was rolled twice");
+                    var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                    var replacement = Add(json, target.Owner, target.Parent);
+                    Assert.Equal(target.Expires, replacement.Expires);
+                    Assert.True(caller.Expires is null || (replacement.Expires is not null && replacement.Expires <= caller.Expires), "a roll handed out a longer-lived secret");
+                    foreach (var child in keys.Values.Where(k => k.Parent == target.Id)) child.Parent = replacement.Id;
+                    target.Rolled = true;
+                    // The old key: revoked now (no grace), or working until the grace period ends.
+                    if (await GraceOfAsync(target.Id) is { } graceEnd) target.Expires = graceEnd;
+                    else target.Stopped = true;
+                    return $"{caller.Id} rolled {target.Id} into {replacement.Id}";
+                }
             case "revoke" or "delete":
-            {
-                var client = factory.ApiClient(caller.Secret, org);
-                var response = action == "revoke"
-                    ? await client.PostAsync($"/api/api-keys/{target.Id}/revoke", null)
-                    : await client.DeleteAsync($"/api/api-keys/{target.Id}");
-                if (!response.IsSuccessStatusCode) return $"{action} of {target.Id} by {caller.Id}: {(int)response.StatusCode}";
-                AssertMayManage(caller, target, action);
-                target.Killed = true;
-                target.Deleted |= action == "delete";
-                return $"{caller.Id} {action}d {target.Id}";
-            }
+                {
+                    var client = factory.ApiClient(caller.Secret, org);
+                    var response = action == "revoke"
+                        ? await client.PostAsync($"/api/api-keys/{target.Id}/revoke", null)
+                        : await client.DeleteAsync($"/api/api-keys/{target.Id}");
+                    if (!response.IsSuccessStatusCode) return $"{action} of {target.Id} by {caller.Id}: {(int)response.StatusCode}";
+                    AssertMayManage(caller, target, action);
+                    target.Killed = true;
+                    target.Deleted |= action == "delete";
+                    return $"{caller.Id} {action}d {target.Id}";
+                }
             case "role":
-            {
-                if (roles[other] is null) return "role: not a member";
-                var role = roles[other] == OrgRole.Admin ? OrgRole.Member : OrgRole.Admin;
-                await factory.Data.SetRoleAsync(org, other, role);
-                roles[other] = role;
-                return $"other is now {role}";
-            }
+                {
+                    if (roles[other] is null) return "role: not a member";
+                    var role = roles[other] == OrgRole.Admin ? OrgRole.Member : OrgRole.Admin;
+                    await factory.Data.SetRoleAsync(org, other, role);
+                    roles[other] = role;
+                    return $"other is now {role}";
+                }
             case "remove":
-            {
-                if (roles[other] is null)
                 {
-                    await factory.Data.AddMemberAsync(org, other, OrgRole.Member);
-                    roles[other] = OrgRole.Member;
-                    return "other added back";
+                    if (roles[other] is null)
+                    {
+                        await factory.Data.AddMemberAsync(org, other, OrgRole.Member);
+                        roles[other] = OrgRole.Member;
+                        return "other added back";
+                    }
+                    await factory.Data.RemoveMemberAsync(org, other);
+                    roles[other] = null;
+                    foreach (var key in keys.Values.Where(k => k.Owner == other)) key.Killed = true;
+                    return "other removed";
                 }
-                await factory.Data.RemoveMemberAsync(org, other);
-                roles[other] = null;
-                foreach (var key in keys.Values.Where(k => k.Owner == other)) key.Killed = true;
-                return "other removed";
-            }
             case "time":
-            {
-                var by = TimeSpan.FromMinutes(random.Next(1, 180));
-                factory.Clock.Advance(by);
-                advanced += by;
-                return $"time +{by}";
-            }
-            default:
-            {
-                // The dashboard's own doors: a new root key, or a revoke by an owner.
-                if (random.Next(2) == 0)
                 {
-                    var user = roles[other] is not null && random.Next(2) == 0 ? other : owner;
-                    await DashboardKeyAsync(org, user, random.Next(2) == 0 ? null : Now.AddMinutes(random.Next(30, 600)));
-                    return $"dashboard key for {(user == owner ? "owner" : "other")}";
+                    var by = TimeSpan.FromMinutes(random.Next(1, 180));
+                    factory.Clock.Advance(by);
+                    advanced += by;
+                    return $"time +{by}";
                 }
-                var result = await factory.Data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.RevokeAsync(org, new Caller(owner, null), target.Id));
-                if (!result.Succeeded) return $"dashboard revoke of {target.Id}: {result.Error!.Kind}";
-                target.Killed = true;
-                return $"owner revoked {target.Id} in the dashboard";
-            }
+            default:
+                {
+                    // The dashboard's own doors: a new root key, or a revoke by an owner.
+                    if (random.Next(2) == 0)
+                    {
+                        var user = roles[other] is not null && random.Next(2) == 0 ? other : owner;
+                        await DashboardKeyAsync(org, user, random.Next(2) == 0 ? null : Now.AddMinutes(random.Next(30, 600)));
+                        return $"dashboard key for {(user == owner ? "owner" : "other")}";
+                    }
+                    var result = await factory.Data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.RevokeAsync(org, new Caller(owner, null), target.Id));
+                    if (!result.Succeeded) return $"dashboard revoke of {target.Id}: {result.Error!.Kind}";
+                    target.Killed = true;
+                    return $"owner revoked {target.Id} in the dashboard";
+                }
         }
     }
 
@@ -226,8 +226,13 @@ public abstract class KeyChainInvariantTests(QuestraFactory factory)
         var k = result.Value!.Key;
         keys[k.Id] = new Key
         {
-            Id = k.Id, Secret = result.Value.Secret, Owner = user, Parent = null,
-            Scopes = ApiScopeNames.ToNames(k.Scopes).ToHashSet(), Surveys = null, Expires = k.ExpiresAt,
+            Id = k.Id,
+            Secret = result.Value.Secret,
+            Owner = user,
+            Parent = null,
+            Scopes = ApiScopeNames.ToNames(k.Scopes).ToHashSet(),
+            Surveys = null,
+            Expires = k.ExpiresAt,
         };
     }
 

@@ -20,7 +20,7 @@ public abstract class KeyTrustTests(QuestraFactory factory)
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
+    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Creates a key with a key, through the API; returns the new key's id, secret and JSON.</summary>
     private async Task<(string Id, string Secret, JsonElement Json)> ChildAsync(string parentSecret, string org, string body = """{"name":"child"}""")

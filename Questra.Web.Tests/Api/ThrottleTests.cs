@@ -35,7 +35,7 @@ public class ThrottleTests(ThrottledFactory factory) : IClassFixture<ThrottledFa
         var blocked = await Get(ApiKeySecret.Generate(), org, attacker);
 
         await Problem.AssertAsync(blocked, HttpStatusCode.TooManyRequests);
-        var retryAfter = int.Parse(blocked.Headers.GetValues("Retry-After").Single());
+        var retryAfter = int.Parse(blocked.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 60);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await Get(valid, org, attacker)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Get(valid, org, "198.51.100.2")).StatusCode);

@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using Questra.Web.Tests.Infrastructure;
 using MudBlazor;
 using MudBlazor.Services;
+using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Components;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Data;

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;

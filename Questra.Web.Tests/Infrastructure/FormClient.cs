@@ -13,7 +13,9 @@ public sealed partial class FormClient(HttpClient http)
     public static FormClient For(QuestraFactory factory, bool https = false) =>
         new(factory.CreateClient(new WebApplicationFactoryClientOptions
         {
-            AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri(https ? "https://localhost" : "http://localhost"),
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri(https ? "https://localhost" : "http://localhost"),
         }));
 
     public HttpClient Http => http;

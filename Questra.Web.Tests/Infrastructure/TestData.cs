@@ -105,8 +105,12 @@ public sealed class TestData(IServiceProvider services)
         {
             var survey = new Survey
             {
-                Id = Ids.New(Survey.IdPrefix), OrganizationId = orgId, OwnerUserId = ownerId, Title = title,
-                Status = SurveyStatus.Active, CreatedAt = DateTimeOffset.UtcNow,
+                Id = Ids.New(Survey.IdPrefix),
+                OrganizationId = orgId,
+                OwnerUserId = ownerId,
+                Title = title,
+                Status = SurveyStatus.Active,
+                CreatedAt = DateTimeOffset.UtcNow,
                 Questions = [new SurveyQuestion { SurveyId = "", Position = 0, Text = "How was it?", Kind = "rating" }],
             };
             db.Surveys.Add(survey);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -18,9 +19,9 @@ using Questra.Web.Features.Mfa;
 return args switch
 {
     ["generate", var db, var outDir] => await Generate(db, outDir),
-    ["page", var baseUrl, var outDir, var n] => await TimePage(baseUrl, outDir, int.Parse(n)),
+    ["page", var baseUrl, var outDir, var n] => await TimePage(baseUrl, outDir, int.Parse(n, CultureInfo.InvariantCulture)),
     ["verify", var db, var outDir] => Verify(db, outDir),
-    ["checkcost", var db, var outDir, var blocks, var calls] => await CheckCost.RunAsync(db, outDir, int.Parse(blocks), int.Parse(calls)),
+    ["checkcost", var db, var outDir, var blocks, var calls] => await CheckCost.RunAsync(db, outDir, int.Parse(blocks, CultureInfo.InvariantCulture), int.Parse(calls, CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
@@ -95,7 +96,7 @@ static async Task<int> Generate(string dbPath, string outDir)
         {
             var survey = r < BigSurveyResponses ? surveyIds[0] : surveyIds[1 + random.Next(Surveys - 1)];
             var at = now.AddMinutes(-random.Next(0, 60 * 24 * 180));
-            Run(insert, survey, at.UtcTicks, DateOnly.FromDateTime(at.UtcDateTime).ToString("yyyy-MM-dd"), random.NextDouble() < 0.8 ? 1 : 0);
+            Run(insert, survey, at.UtcTicks, DateOnly.FromDateTime(at.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), random.NextDouble() < 0.8 ? 1 : 0);
         }
     }
 
@@ -146,7 +147,7 @@ static async Task<int> TimePage(string baseUrl, string outDir, int n)
 
     var first = await http.GetStringAsync("/settings/api-keys");
     if (!first.Contains("data-testid=\"api-key-row\"")) throw new InvalidOperationException("not signed in, or the page shows no keys");
-    var rows = Regex.Matches(first, "data-testid=\"api-key-row\"").Count;
+    var rows = Regex.Count(first, "data-testid=\"api-key-row\"");
     var times = new List<double>();
     for (var i = 0; i < n; i++)
     {

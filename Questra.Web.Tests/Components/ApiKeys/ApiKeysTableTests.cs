@@ -10,12 +10,21 @@ public class ApiKeysTableTests : DashboardTestContext
 
     private static ApiKey Key(string name, DateTimeOffset? expires = null, DateTimeOffset? revoked = null, DateTimeOffset? lastUsed = null,
         string owner = "u", string? replacedBy = null, bool secretUnconfirmed = false) => new()
-    {
-        SecretUnconfirmed = secretUnconfirmed,
-        Id = $"ak_{name}", OrganizationId = "org_x", CreatedByUserId = owner, Name = name, Prefix = "sk_live_Ab12", ReplacedByKeyId = replacedBy,
-        SecretHash = new byte[32], Scopes = ApiScopes.FullAccess, CreatedAt = Now.AddDays(-10),
-        ExpiresAt = expires, RevokedAt = revoked, LastUsedAt = lastUsed,
-    };
+        {
+            SecretUnconfirmed = secretUnconfirmed,
+            Id = $"ak_{name}",
+            OrganizationId = "org_x",
+            CreatedByUserId = owner,
+            Name = name,
+            Prefix = "sk_live_Ab12",
+            ReplacedByKeyId = replacedBy,
+            SecretHash = new byte[32],
+            Scopes = ApiScopes.FullAccess,
+            CreatedAt = Now.AddDays(-10),
+            ExpiresAt = expires,
+            RevokedAt = revoked,
+            LastUsedAt = lastUsed,
+        };
 
     private IRenderedComponent<ApiKeysTable> RenderTable(params ApiKey[] keys) =>
         Render<ApiKeysTable>(p => p.Add(t => t.Rows, keys.Select(k => new ApiKeysTable.KeyRow(k, k.IsRolled ? "sk_live_Zz99" : null)).ToList())

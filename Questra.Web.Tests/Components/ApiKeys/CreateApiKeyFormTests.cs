@@ -38,7 +38,7 @@ public class CreateApiKeyFormTests : DashboardTestContext
         var cut = RenderForm();
         cut.Find("[data-testid=api-key-name]").Input("Nightly");
         Choose(cut, "expiry-choice", 2);
-        cut.Find("[data-testid=expiry-date]").Change(Now.AddDays(-3).ToString("yyyy-MM-dd"));
+        cut.Find("[data-testid=expiry-date]").Change(Now.AddDays(-3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 
         cut.Find("[data-testid=api-key-create-submit]").Click();
 

@@ -28,7 +28,8 @@ public class CreationGateTests : DashboardTestContext
     public void EveryBlocker_IsListedAtOnce_WithTheOwnersAndAdminsToAsk()
     {
         var eligibility = CreationEligibility.Evaluate(false, false, Plan.Free, ApiKeyCreationPolicy.OwnersAndAdmins, OrgRole.Member)
-            with { AskWhom = ["ada@example.test (owner)", "bob@example.test (admin)"] };
+            with
+        { AskWhom = ["ada@example.test (owner)", "bob@example.test (admin)"] };
 
         var cut = Render<CreationGate>(p => p.Add(g => g.Eligibility, eligibility));
 

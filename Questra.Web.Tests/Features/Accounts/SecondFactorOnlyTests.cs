@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Questra.Web.Features.Mfa;
 using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Features.Accounts;

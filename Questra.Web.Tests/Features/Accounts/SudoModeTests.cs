@@ -94,7 +94,8 @@ public class SudoModeTests(QuestraFactory factory) : IClassFixture<QuestraFactor
 
         var answer = await client.Http.PostAsync("/Account/Manage/Disable2fa", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["_handler"] = "disable-2fa", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["_handler"] = "disable-2fa",
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
         }));
 
         Assert.Contains("ConfirmIdentity", answer.Headers.Location!.OriginalString);

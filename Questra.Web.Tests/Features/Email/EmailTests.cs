@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using System.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using System.Web;
 using MimeKit;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
@@ -55,10 +55,15 @@ public abstract partial class EmailTests(EmailFactory factory) : SmtpSuite(facto
         await browser.PostFormAsync("/Account/ForgotPassword", "forgot-password", new() { ["Input.Email"] = email });
         var mail = await MailAsync(email, m => m.Subject == "Reset your Questra password");
         var reset = await browser.PostFormAsync(LinkIn(mail), "reset-password",
-            new() { ["Input.Email"] = email, ["Input.Password"] = NewPassword, ["Input.ConfirmPassword"] = NewPassword,
-                    // The page carries the code, decoded, in a hidden field; a browser would post it back.
-                    ["Input.Code"] = System.Text.Encoding.UTF8.GetString(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(
-                        HttpUtility.ParseQueryString(new Uri("http://x" + LinkIn(mail)).Query)["code"]!)) });
+            new()
+            {
+                ["Input.Email"] = email,
+                ["Input.Password"] = NewPassword,
+                ["Input.ConfirmPassword"] = NewPassword,
+                // The page carries the code, decoded, in a hidden field; a browser would post it back.
+                ["Input.Code"] = System.Text.Encoding.UTF8.GetString(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(
+                        HttpUtility.ParseQueryString(new Uri("http://x" + LinkIn(mail)).Query)["code"]!))
+            });
 
         Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await FormClient.For(Factory).LogInAsync(email, TestData.Password)).StatusCode);

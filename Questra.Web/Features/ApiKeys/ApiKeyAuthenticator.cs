@@ -38,7 +38,14 @@ public sealed class ApiKeyAuthenticator(QuestraDbContext db, ApiKeyCache cache, 
             .Where(k => k.SecretHash == hash)
             .Select(k => new
             {
-                k.Id, k.OrganizationId, k.CreatedByUserId, k.Scopes, k.SurveyRestriction, k.ExpiresAt, k.RevokedAt, k.SecretHash,
+                k.Id,
+                k.OrganizationId,
+                k.CreatedByUserId,
+                k.Scopes,
+                k.SurveyRestriction,
+                k.ExpiresAt,
+                k.RevokedAt,
+                k.SecretHash,
                 Role = db.Memberships.Where(m => m.OrganizationId == k.OrganizationId && m.UserId == k.CreatedByUserId)
                     .Select(m => (OrgRole?)m.Role).FirstOrDefault(),
             })

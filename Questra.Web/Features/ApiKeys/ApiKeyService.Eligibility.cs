@@ -1,10 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Questra.Web.Data;
-using Questra.Web.Features.Audit;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
-
-using static Questra.Web.Features.ApiKeys.ApiKeyInputRules;
 
 namespace Questra.Web.Features.ApiKeys;
 

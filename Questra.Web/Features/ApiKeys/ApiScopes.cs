@@ -51,7 +51,7 @@ public static class ApiScopeNames
         _ => "",
     };
 
-    public static string Name(ApiScopes single) => All.First(s => s.Flag == single).Name;
+    public static string Name(ApiScopes scope) => All.First(s => s.Flag == scope).Name;
 
     /// <summary>Parses scope names; returns the names it does not know in <paramref name="unknown"/>.</summary>
     public static ApiScopes Parse(IEnumerable<string?> names, out List<string> unknown)

@@ -11,7 +11,7 @@ namespace Questra.Web.Features.Audit;
 /// Counts key use in memory per key, endpoint and UTC day, and writes the counts (and each key's
 /// last_used_at) in one batch per flush — not one row per request. Flushed periodically and on shutdown.
 /// </summary>
-public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider clock, ILogger<UsageRecorder> logger)
+public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider clock, ILogger<UsageRecorder> logger) : IDisposable
 {
     private readonly record struct Bucket(string KeyId, string OrganizationId, string Endpoint, DateOnly Day);
 
@@ -23,6 +23,8 @@ public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider cloc
 
     private readonly ConcurrentDictionary<Bucket, Tally> pending = new();
     private readonly SemaphoreSlim flushing = new(1, 1);
+
+    public void Dispose() => flushing.Dispose();
 
     /// <summary>The suffix of a usage line for requests the API answered with an error (4xx/5xx).</summary>
     public const string ErrorSuffix = " (error)";

@@ -33,8 +33,14 @@ public static class Mail
         html.Append("<p style=\"color:#6b7080\">— Questra</p></body></html>");
         return new OutboxMessage
         {
-            Kind = kind, To = to, Subject = subject, TextBody = text.ToString(), HtmlBody = html.ToString(),
-            CreatedAt = now, NextAttemptAt = now, DedupeKey = dedupeKey,
+            Kind = kind,
+            To = to,
+            Subject = subject,
+            TextBody = text.ToString(),
+            HtmlBody = html.ToString(),
+            CreatedAt = now,
+            NextAttemptAt = now,
+            DedupeKey = dedupeKey,
         };
     }
 

@@ -95,7 +95,7 @@ public sealed class OutboxDelivery(IServiceScopeFactory scopes, IMailTransport t
         return claimed.Count;
     }
 
-    private async Task<List<OutboxMessage>> ClaimAsync(QuestraDbContext db, string token, DateTimeOffset now, CancellationToken ct)
+    private static async Task<List<OutboxMessage>> ClaimAsync(QuestraDbContext db, string token, DateTimeOffset now, CancellationToken ct)
     {
         var until = now + ClaimFor;
         if (db.Database.IsNpgsql())

@@ -74,7 +74,9 @@ public static class AdminCommands
         var orgs = await db.Organizations.AsNoTracking().OrderBy(o => o.Name).ThenBy(o => o.Id)
             .Select(o => new
             {
-                o.Id, o.Plan, o.Name,
+                o.Id,
+                o.Plan,
+                o.Name,
                 Owners = db.Memberships.Where(m => m.OrganizationId == o.Id && m.Role == OrgRole.Owner)
                     .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email).OrderBy(e => e).ToList(),
             }).ToListAsync();

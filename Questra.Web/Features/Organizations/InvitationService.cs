@@ -42,8 +42,14 @@ public sealed class InvitationService(QuestraDbContext db, Mailer mailer, TimePr
         }
         var invitation = new Invitation
         {
-            Id = Ids.New(Invitation.IdPrefix), OrganizationId = organizationId, Email = address, NormalizedEmail = normalized, Role = role,
-            InvitedByUserId = caller.UserId, CreatedAt = now, ExpiresAt = now + Invitation.Lifetime,
+            Id = Ids.New(Invitation.IdPrefix),
+            OrganizationId = organizationId,
+            Email = address,
+            NormalizedEmail = normalized,
+            Role = role,
+            InvitedByUserId = caller.UserId,
+            CreatedAt = now,
+            ExpiresAt = now + Invitation.Lifetime,
         };
         db.Invitations.Add(invitation);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.MemberInvited, invitation.Id, now, new { email = address, role = role.ToString() });

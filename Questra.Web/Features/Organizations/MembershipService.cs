@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
-using Questra.Web.Features.Audit;
 using Questra.Web.Features.ApiKeys;
+using Questra.Web.Features.Audit;
 using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.Organizations;

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Questra.Web.Data;
 using Questra.Web.Features.Common;
