@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Questra.Web.Features.Common;
 
 namespace Questra.Web;
 
@@ -11,10 +12,9 @@ namespace Questra.Web;
 /// </summary>
 public static class ReverseProxy
 {
-    public const string KnownProxiesKey = "ReverseProxy:KnownProxies";
-
     public static IServiceCollection AddQuestraReverseProxy(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<ReverseProxyOptions>().BindConfiguration(ReverseProxyOptions.Section);
         var proxies = ReadProxies(configuration);
         services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -31,10 +31,10 @@ public static class ReverseProxy
         ReadProxies(configuration).Count > 0 ? app.UseForwardedHeaders() : app;
 
     private static List<IPAddress> ReadProxies(IConfiguration configuration) =>
-        (configuration.GetSection(KnownProxiesKey).Get<string[]>() ?? [])
+        configuration.Read<ReverseProxyOptions>(ReverseProxyOptions.Section).KnownProxies
             .Where(p => !string.IsNullOrWhiteSpace(p))
             .Select(p => IPAddress.TryParse(p.Trim(), out var ip)
                 ? ip
-                : throw new InvalidOperationException($"{KnownProxiesKey} holds '{p}', which is not an IP address."))
+                : throw new InvalidOperationException($"ReverseProxy:KnownProxies holds '{p}', which is not an IP address."))
             .ToList();
 }

@@ -119,9 +119,9 @@ public static class PostgresServer
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Questra.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "Questra.slnx"))) return dir.FullName;
         }
-        throw new InvalidOperationException("Could not find the repository root (Questra.sln) above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("Could not find the repository root (Questra.slnx) above " + AppContext.BaseDirectory);
     }
 }
 

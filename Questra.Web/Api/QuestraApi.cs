@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Audit;
+using Questra.Web.Features.Common;
 
 namespace Questra.Web.Api;
 
@@ -40,10 +41,11 @@ public static class QuestraApi
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemDetails();
+        services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
         services.AddCors(o => o.AddPolicy(CorsPolicy, p =>
         {
             // Browsers may call the API cross-origin only from origins listed in Cors:AllowedOrigins; none by default.
-            var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+            var origins = configuration.Read<CorsOptions>(CorsOptions.Section).AllowedOrigins;
             p.WithOrigins(origins).WithMethods("GET", "POST", "DELETE").WithHeaders("Authorization", "X-Org-Id", "Content-Type");
         }));
         services.AddOpenApi("v1", o =>

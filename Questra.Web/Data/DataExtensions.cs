@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Questra.Web.Features.Common;
 
 namespace Questra.Web.Data;
 
@@ -22,7 +23,8 @@ public static class DataExtensions
     {
         var connectionString = configuration.GetConnectionString("Questra")
             ?? throw new InvalidOperationException("Connection string 'ConnectionStrings:Questra' is not configured.");
-        var provider = ReadProvider(configuration);
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        var provider = configuration.Read<DatabaseOptions>(DatabaseOptions.Section).ProviderKind;
         if (provider == DatabaseProvider.PostgreSQL)
         {
             var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
@@ -42,16 +44,6 @@ public static class DataExtensions
         }
         services.AddDbContext<QuestraDbContext>(o => o.UseSqlite(sqlite.ToString()));
         return services;
-    }
-
-    private static DatabaseProvider ReadProvider(IConfiguration configuration)
-    {
-        var value = configuration["Database:Provider"];
-        if (string.IsNullOrWhiteSpace(value)) return DatabaseProvider.Sqlite;
-        return Enum.TryParse<DatabaseProvider>(value.Trim(), ignoreCase: true, out var provider) && Enum.IsDefined(provider)
-            ? provider
-            : throw new InvalidOperationException(
-                $"Database:Provider '{value}' is not known; use '{DatabaseProvider.Sqlite}' or '{DatabaseProvider.PostgreSQL}'.");
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 
 namespace Questra.Web.Features.ApiKeys;
@@ -19,11 +20,11 @@ public static class BenchmarkBaseline
     /// <summary>Adds the baseline where configured; returns the scheme the API is to authenticate with.</summary>
     public static string AddIfConfigured(AuthenticationBuilder authentication, IHostEnvironment environment, IConfiguration configuration)
     {
-        if (!environment.IsEnvironment("Benchmark") || !configuration.GetValue<bool>("Benchmark:BypassAuthentication"))
+        if (!environment.IsEnvironment("Benchmark") || configuration.Read<BenchmarkOptions>(BenchmarkOptions.Section) is not { BypassAuthentication: true } settings)
         {
             return ApiKeyAuthenticationHandler.SchemeName;
         }
-        var key = new AuthenticatedKey("ak_benchmarkBaseline", configuration["Benchmark:OrgId"]!, configuration["Benchmark:UserId"]!,
+        var key = new AuthenticatedKey("ak_benchmarkBaseline", settings.OrgId, settings.UserId,
             OrgRole.Owner, ApiScopes.FullAccess, null, null);
         authentication.Services.AddSingleton(new BaselineKey(key));
         authentication.AddScheme<AuthenticationSchemeOptions, Handler>(SchemeName, null);
