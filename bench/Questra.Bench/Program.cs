@@ -119,7 +119,11 @@ static async Task<int> Generate(string dbPath, string outDir)
     await File.WriteAllLinesAsync(Path.Combine(outDir, "unknown.txt"), Enumerable.Range(0, 1000).Select(_ => ApiKeySecret.Generate()));
     await File.WriteAllTextAsync(Path.Combine(outDir, "meta.json"), JsonSerializer.Serialize(new Dictionary<string, string>
     {
-        ["org"] = orgIds[0], ["user"] = userIds[0], ["big_survey"] = surveyIds[0], ["email"] = email, ["password"] = password,
+        ["org"] = orgIds[0],
+        ["user"] = userIds[0],
+        ["big_survey"] = surveyIds[0],
+        ["email"] = email,
+        ["password"] = password,
         ["authenticator_key"] = authenticatorKey,
     }));
     await File.WriteAllTextAsync(Path.Combine(outDir, "meta.env"),

@@ -19,6 +19,9 @@ public static class ApiKeySecret
     /// <summary>How many characters of the secret the dashboard may show: the prefix and four random ones.</summary>
     public const int DisplayPrefixLength = 12;
 
+    /// <summary>Bytes of a secret's SHA-256, the only form in which a secret is stored.</summary>
+    public const int HashLength = 32;
+
     public static string Generate()
     {
         var body = Prefix + Ids.RandomBase62(RandomLength);

@@ -7,6 +7,9 @@ public static class Ids
 {
     public const string Base62Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+    /// <summary>The column width of every stored id (a prefix and up to 64 base62 characters fit).</summary>
+    public const int MaxLength = 80;
+
     public static string New(string prefix, int length = 16) => prefix + RandomBase62(length);
 
     /// <summary>CSPRNG base62 string; GetString samples uniformly, so no modulo bias.</summary>

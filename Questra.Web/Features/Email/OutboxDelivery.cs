@@ -130,7 +130,7 @@ public sealed class OutboxDelivery(IServiceScopeFactory scopes, IMailTransport t
         var attempts = message.Attempts + 1;
         var gaveUp = attempts >= options.Value.Outbox.MaxAttempts;
         var next = clock.GetUtcNow() + Backoff(attempts);
-        var reason = error.Length > 500 ? error[..500] : error;
+        var reason = error.Length > OutboxMessage.LastErrorMaxLength ? error[..OutboxMessage.LastErrorMaxLength] : error;
         await db.OutboxMessages.Where(m => m.Id == message.Id && m.ClaimToken == token)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Attempts, attempts)

@@ -10,6 +10,9 @@ public sealed class OutboxMessage
     public const int ToMaxLength = 320;
     public const int SubjectMaxLength = 200;
     public const int KindMaxLength = 64;
+    public const int LastErrorMaxLength = 500;
+    public const int ClaimTokenMaxLength = 32;
+    public const int DedupeKeyMaxLength = 128;
 
     public long Id { get; init; }
 

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Questra.Web.Features.Common;
+using Questra.Web.Features.Organizations;
+
+namespace Questra.Web.Features.ApiKeys;
+
+public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.Property(k => k.Id).HasMaxLength(Ids.MaxLength);
+        builder.Property(k => k.Name).HasMaxLength(ApiKeyService.NameMaxLength);
+        builder.Property(k => k.Prefix).HasMaxLength(ApiKeySecret.DisplayPrefixLength);
+        builder.Property(k => k.SecretHash).HasMaxLength(ApiKeySecret.HashLength);
+        builder.Property(k => k.Scopes).HasConversion<int>();
+        builder.HasIndex(k => k.SecretHash).IsUnique();
+        builder.HasIndex(k => new { k.OrganizationId, k.CreatedAt });
+        builder.HasIndex(k => k.CreatedByUserId);
+        builder.Property(k => k.ParentKeyId).HasMaxLength(Ids.MaxLength);
+        builder.HasIndex(k => k.ParentKeyId);
+        // Two requests that revoke or roll the same key at once: the second one's update matches no row and fails.
+        builder.Property(k => k.RevokedAt).IsConcurrencyToken();
+        builder.Property(k => k.ReplacedByKeyId).IsConcurrencyToken();
+        builder.Ignore(k => k.SurveyIds);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
