@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web;
 

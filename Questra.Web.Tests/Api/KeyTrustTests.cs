@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 

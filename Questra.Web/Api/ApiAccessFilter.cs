@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 
 namespace Questra.Web.Api;

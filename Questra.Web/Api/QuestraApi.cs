@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Audit;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Api;
 

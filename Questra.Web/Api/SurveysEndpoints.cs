@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Surveys;
 
 namespace Questra.Web.Api;

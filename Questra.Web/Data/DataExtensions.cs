@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Data;
 

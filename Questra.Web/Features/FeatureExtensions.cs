@@ -1,6 +1,5 @@
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Audit;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Features.Surveys;
 

@@ -1,7 +1,6 @@
 using Bunit;
 using Questra.Web.Components.Pages.ApiKeys;
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Tests.Components.ApiKeys;
 

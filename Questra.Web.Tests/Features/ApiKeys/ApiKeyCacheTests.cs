@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Tests.Features.ApiKeys;
 

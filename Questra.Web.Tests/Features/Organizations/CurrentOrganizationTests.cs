@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 

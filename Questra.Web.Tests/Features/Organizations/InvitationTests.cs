@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 

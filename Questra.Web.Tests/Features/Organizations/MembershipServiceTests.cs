@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 

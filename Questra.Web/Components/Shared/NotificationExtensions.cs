@@ -1,5 +1,4 @@
 using MudBlazor;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Components.Shared;
 

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Audit;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 
 namespace Questra.Web.Features.Accounts;

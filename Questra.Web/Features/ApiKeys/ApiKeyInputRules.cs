@@ -1,5 +1,3 @@
-using Questra.Web.Features.Common;
-
 namespace Questra.Web.Features.ApiKeys;
 
 /// <summary>
@@ -42,7 +40,7 @@ internal static class ApiKeyInputRules
             errors["name"] = [$"Name must be at most {ApiKeyService.NameMaxLength} characters (it has {name.Length})."];
             return null;
         }
-        if (ApiKeyNames.FirstDisguising(name) is { } bad)
+        if (PlainText.FirstDisguising(name) is { } bad)
         {
             errors["name"] = [$"Name must not contain control, direction-changing or invisible characters (found U+{(int)bad:X4})."];
             return null;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.ApiKeys;
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Features.Audit;
-using Questra.Web.Features.Common;
 
 using static Questra.Web.Features.ApiKeys.ApiKeyInputRules;
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 
 using static Questra.Web.Features.ApiKeys.ApiKeyInputRules;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 
 namespace Questra.Web.Features.ApiKeys;

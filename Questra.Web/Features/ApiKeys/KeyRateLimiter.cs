@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.ApiKeys;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Questra.Web.Data;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.Audit;
 

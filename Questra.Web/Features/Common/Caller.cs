@@ -1,5 +1,3 @@
-using Questra.Web.Features.ApiKeys;
-
 namespace Questra.Web.Features.Common;
 
 /// <summary>
@@ -10,6 +8,3 @@ public sealed record Caller(string UserId, string? Ip, KeyGrant? Key = null)
 {
     public string? ApiKeyId => Key?.KeyId;
 }
-
-/// <summary>What the calling key itself was granted — scopes, surveys, lifetime — so that no key it makes or manages exceeds it.</summary>
-public sealed record KeyGrant(string KeyId, ApiScopes Scopes, IReadOnlyList<string>? SurveyIds, DateTimeOffset? ExpiresAt);

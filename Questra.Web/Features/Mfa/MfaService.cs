@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
 using Questra.Web.Features.Audit;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.Mfa;
 

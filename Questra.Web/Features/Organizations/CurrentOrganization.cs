@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.Organizations;
 

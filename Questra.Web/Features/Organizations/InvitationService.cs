@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
 using Questra.Web.Features.Audit;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Email;
 
 namespace Questra.Web.Features.Organizations;

@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
-using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Audit;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.Organizations;
 
@@ -12,7 +10,7 @@ public sealed record MemberView(string UserId, string Email, OrgRole Role, DateT
 /// Organization settings and members. Owners and admins manage them; only owners make or unmake owners; the
 /// last owner can be neither demoted nor removed. A key follows its owner's role on its next request.
 /// </summary>
-public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, ApiKeyCacheSync keyCacheSync)
+public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, IMemberKeys memberKeys)
 {
     /// <summary>The members, for owners and admins (the caller's role is read now, not taken from an open page).</summary>
     public async Task<ServiceResult<List<MemberView>>> ListAsync(string organizationId, Caller caller, CancellationToken ct = default)
@@ -47,7 +45,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length == 0) return ServiceError.Field("name", "Enter a name for the organization.");
         if (trimmed.Length > OrganizationNameMaxLength) return ServiceError.Field("name", $"The name can be at most {OrganizationNameMaxLength} characters.");
-        if (Questra.Web.Features.ApiKeys.ApiKeyNames.FirstDisguising(trimmed) is not null)
+        if (PlainText.FirstDisguising(trimmed) is not null)
         {
             return ServiceError.Field("name", "The name contains a control or invisible character; use plain text.");
         }
@@ -110,7 +108,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         Audit(organizationId, caller, AuditEventTypes.MemberRoleChanged, userId, new { from = before.ToString(), to = role.ToString() });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        await keyCacheSync.KeysChangedAsync(); // the member's keys shrink with them from the next request on
+        await memberKeys.KeysChangedAsync(); // the member's keys shrink with them from the next request on
         return role;
     }
 
@@ -134,10 +132,10 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, A
         db.Memberships.Remove(membership);
         Audit(organizationId, caller, AuditEventTypes.MemberRemoved, userId, new { role = membership.Role.ToString() });
         await db.SaveChangesAsync(ct);
-        await KeyLineage.RevokeKeysOfMemberAsync(db, organizationId, userId, caller, clock.GetUtcNow(), ct);
+        await memberKeys.RevokeKeysOfMemberAsync(db, organizationId, userId, caller, clock.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct); // the revocations' audit events
         await tx.CommitAsync(ct);
-        await keyCacheSync.KeysChangedAsync(); // the member's keys stop from the next request on
+        await memberKeys.KeysChangedAsync(); // the member's keys stop from the next request on
         return true;
     }
 

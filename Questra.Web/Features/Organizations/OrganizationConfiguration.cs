@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.Organizations;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Questra.Web.Data;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Surveys;
 
 namespace Questra.Web.Features.Organizations;

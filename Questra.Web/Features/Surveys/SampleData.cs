@@ -1,5 +1,4 @@
 using Questra.Web.Data;
-using Questra.Web.Features.Common;
 
 namespace Questra.Web.Features.Surveys;
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Organizations;
 
 namespace Questra.Web.Features.Surveys;

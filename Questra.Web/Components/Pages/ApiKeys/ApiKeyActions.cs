@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Questra.Web.Components.Shared;
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Common;
 using Questra.Web.Features.Surveys;
 
 namespace Questra.Web.Components.Pages.ApiKeys;

@@ -1,18 +1,5 @@
 namespace Questra.Web.Features.ApiKeys;
 
-/// <summary>What a key may do. Stored as flags; spoken as strings like <c>surveys:read</c>.</summary>
-[Flags]
-public enum ApiScopes
-{
-    None = 0,
-    SurveysRead = 1,
-    ResponsesRead = 2,
-    ApiKeysRead = 4,
-    ApiKeysWrite = 8,
-    DataAccess = SurveysRead | ResponsesRead,
-    FullAccess = SurveysRead | ResponsesRead | ApiKeysRead | ApiKeysWrite,
-}
-
 public static class ApiScopeNames
 {
     public const string SurveysRead = "surveys:read";

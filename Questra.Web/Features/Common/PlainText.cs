@@ -1,11 +1,11 @@
-namespace Questra.Web.Features.ApiKeys;
+namespace Questra.Web.Features.Common;
 
 /// <summary>
-/// Key names are shown in the key table and the audit log, so a name must not be able to disguise itself or what
-/// stands next to it: control characters, bidirectional overrides, isolates and marks, zero-width characters and
-/// line separators are refused.
+/// Names people give things (keys, organizations) are shown in tables, mail and the audit log, so a name must not be
+/// able to disguise itself or what stands next to it: control characters, bidirectional overrides, isolates and
+/// marks, zero-width characters and line separators are refused.
 /// </summary>
-public static class ApiKeyNames
+public static class PlainText
 {
     /// <summary>The first character that could disguise a name, or null when the name is plain printable text.</summary>
     public static char? FirstDisguising(string name)

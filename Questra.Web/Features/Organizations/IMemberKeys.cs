@@ -1,0 +1,16 @@
+using Questra.Web.Data;
+
+namespace Questra.Web.Features.Organizations;
+
+/// <summary>
+/// What membership changes do to a member's API keys, implemented by the key feature (so organizations need not know
+/// how keys work): a removed member's keys stop for good, and any change of role stops cached keys at once.
+/// </summary>
+public interface IMemberKeys
+{
+    /// <summary>Revokes the member's keys in the organization and their descendants, in the caller's transaction.</summary>
+    Task<int> RevokeKeysOfMemberAsync(QuestraDbContext db, string organizationId, string userId, Caller caller, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Every instance forgets its cached keys: the next request reads roles and keys as they are now.</summary>
+    Task KeysChangedAsync();
+}
