@@ -20,6 +20,9 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
 
     protected DashboardTestContext()
     {
+        // Pages read the real database; on a busy 2-core machine running every suite at once that takes longer
+        // than bUnit's default second to show up.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
     }

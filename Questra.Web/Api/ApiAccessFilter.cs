@@ -9,9 +9,10 @@ public sealed record RequiredScope(ApiScopes Scope);
 
 /// <summary>
 /// The checks after authentication, in rule 9's order: <c>X-Org-Id</c> (400 missing or malformed, 403 another
-/// org), then the route's scope (403). Resource checks (404/403) follow in the handlers.
+/// org), then the route's scope (403). Rate limiting (<see cref="KeyRateLimitFilter"/>) comes next; resource checks
+/// (404/403) follow in the handlers.
 /// </summary>
-public sealed class ApiAccessFilter(KeyRateLimiter rateLimiter) : IEndpointFilter
+public sealed class ApiAccessFilter : IEndpointFilter
 {
     public const string OrgHeader = "X-Org-Id";
 
@@ -44,17 +45,6 @@ public sealed class ApiAccessFilter(KeyRateLimiter rateLimiter) : IEndpointFilte
             return ApiResults.Forbidden($"This API key lacks the '{ApiScopeNames.Name(required.Scope)}' scope.");
         }
 
-        var rate = rateLimiter.Take(key.KeyId);
-        var reset = ((int)Math.Ceiling(rate.ResetIn.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers["RateLimit-Limit"] = rate.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers["RateLimit-Remaining"] = rate.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers["RateLimit-Reset"] = reset;
-        if (!rate.Allowed)
-        {
-            http.Response.Headers.RetryAfter = reset;
-            return TypedResults.Problem(statusCode: 429, title: "Too Many Requests",
-                detail: $"This API key made more than {rate.Limit} requests in a minute; retry after {reset} s.");
-        }
         return await next(context);
     }
 }
@@ -63,12 +53,4 @@ public static class ApiRouteExtensions
 {
     public static RouteHandlerBuilder RequireScope(this RouteHandlerBuilder builder, ApiScopes scope) =>
         builder.WithMetadata(new RequiredScope(scope));
-
-    public static AuthenticatedKey ApiKey(this HttpContext http) => http.Features.GetRequiredFeature<AuthenticatedKey>();
-
-    public static Caller ApiCaller(this HttpContext http)
-    {
-        var key = http.ApiKey();
-        return new Caller(key.OwnerUserId, http.Connection.RemoteIpAddress?.ToString(), new KeyGrant(key.KeyId, key.Scopes, key.SurveyIds, key.ExpiresAt));
-    }
 }

@@ -24,14 +24,13 @@ public static class ApiKeysEndpoints
     }
 
     public static async Task<Results<Ok<PagedResponse<ApiKeyDto>>, ProblemHttpResult>> List(
-        HttpContext http, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+        ApiCall call, HttpRequest request, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
-        if (!ApiResults.TryReadPaging(http.Request, out var page, out var pageSize, out var error))
+        if (!ApiResults.TryReadPaging(request, out var page, out var pageSize, out var error))
         {
             return error!;
         }
-        var key = http.ApiKey();
-        var result = await keys.ListAsync(key.OrganizationId, http.ApiCaller(), new ApiKeyQuery(null, page, pageSize), ct);
+        var result = await keys.ListAsync(call.OrganizationId, call.Caller, new ApiKeyQuery(null, page, pageSize), ct);
         if (!result.Succeeded)
         {
             return ApiResults.From(result.Error!);
@@ -42,16 +41,16 @@ public static class ApiKeysEndpoints
     }
 
     public static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> Get(
-        string id, HttpContext http, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+        string id, ApiCall call, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
-        var result = await keys.GetAsync(http.ApiKey().OrganizationId, http.ApiCaller(), id, ct);
+        var result = await keys.GetAsync(call.OrganizationId, call.Caller, id, ct);
         return result.Succeeded ? TypedResults.Ok(ApiKeyDto.From(result.Value!, clock.GetUtcNow())) : ApiResults.From(result.Error!);
     }
 
     public static async Task<Results<Created<CreatedApiKeyDto>, ProblemHttpResult>> Create(
-        HttpContext http, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+        ApiCall call, HttpRequest request, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
-        var (body, error) = await ApiResults.ReadJsonAsync<CreateApiKeyRequest>(http.Request, QuestraApi.StrictJson, empty: null);
+        var (body, error) = await ApiResults.ReadJsonAsync<CreateApiKeyRequest>(request, QuestraApi.StrictJson, empty: null);
         if (error is not null)
         {
             return error;
@@ -66,7 +65,7 @@ public static class ApiKeysEndpoints
             }
             expiresAt = parsed;
         }
-        var result = await keys.CreateAsync(http.ApiKey().OrganizationId, http.ApiCaller(),
+        var result = await keys.CreateAsync(call.OrganizationId, call.Caller,
             new ApiKeyInput(body.Name, expiresAt, body.Scopes, body.SurveyIds), ct);
         if (!result.Succeeded)
         {
@@ -76,21 +75,21 @@ public static class ApiKeysEndpoints
     }
 
     public static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> Revoke(
-        string id, HttpContext http, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+        string id, ApiCall call, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
-        var result = await keys.RevokeAsync(http.ApiKey().OrganizationId, http.ApiCaller(), id, ct);
+        var result = await keys.RevokeAsync(call.OrganizationId, call.Caller, id, ct);
         return result.Succeeded ? TypedResults.Ok(ApiKeyDto.From(result.Value!, clock.GetUtcNow())) : ApiResults.From(result.Error!);
     }
 
     public static async Task<Results<Created<CreatedApiKeyDto>, ProblemHttpResult>> Roll(
-        string id, HttpContext http, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+        string id, ApiCall call, HttpRequest request, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
-        var (body, error) = await ApiResults.ReadJsonAsync(http.Request, QuestraApi.StrictJson, empty: new RollApiKeyRequest(null));
+        var (body, error) = await ApiResults.ReadJsonAsync(request, QuestraApi.StrictJson, empty: new RollApiKeyRequest(null));
         if (error is not null)
         {
             return error;
         }
-        var result = await keys.RollAsync(http.ApiKey().OrganizationId, http.ApiCaller(), id, new RollOptions(body!.GracePeriodHours ?? 24), ct);
+        var result = await keys.RollAsync(call.OrganizationId, call.Caller, id, new RollOptions(body!.GracePeriodHours ?? 24), ct);
         if (!result.Succeeded)
         {
             return ApiResults.From(result.Error!);
@@ -99,9 +98,9 @@ public static class ApiKeysEndpoints
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string id, HttpContext http, ApiKeyService keys, CancellationToken ct)
+        string id, ApiCall call, ApiKeyService keys, CancellationToken ct)
     {
-        var result = await keys.DeleteAsync(http.ApiKey().OrganizationId, http.ApiCaller(), id, ct);
+        var result = await keys.DeleteAsync(call.OrganizationId, call.Caller, id, ct);
         return result.Succeeded ? TypedResults.NoContent() : ApiResults.From(result.Error!);
     }
 }

@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Audit;
 
 namespace Questra.Web.Api;
 
@@ -105,25 +104,11 @@ public static class QuestraApi
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .DisableAntiforgery()
             .AddEndpointFilter<ApiAccessFilter>()
-            .AddEndpointFilter(async (context, next) =>
-            {
-                var result = await next(context);
-                var http = context.HttpContext;
-                var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText?.TrimEnd('/') ?? "?";
-                http.RequestServices.GetRequiredService<UsageRecorder>().Record(http.ApiKey(), UsageRecorder.EndpointLabel(http.Request.Method, route, StatusOf(result)));
-                return result;
-            });
+            .AddEndpointFilter<KeyRateLimitFilter>()
+            .AddEndpointFilter<UsageFilter>();
         api.MapSurveys();
         api.MapApiKeys();
         api.MapFallback(() => ApiResults.NotFound("There is no such API endpoint. See /api/docs.")).ExcludeFromDescription();
         return app;
     }
-
-    // The status a handler's typed result will answer with (a union of results carries the chosen one inside).
-    private static int? StatusOf(object? result) => result switch
-    {
-        INestedHttpResult nested => StatusOf(nested.Result),
-        IStatusCodeHttpResult status => status.StatusCode,
-        _ => null,
-    };
 }

@@ -17,28 +17,22 @@ public static class SurveysEndpoints
             .WithName("GetResponseMetrics").WithSummary("Aggregates over a survey's responses: totals, completion, per-day counts.");
     }
 
-    private static SurveyViewer Viewer(HttpContext http)
-    {
-        var key = http.ApiKey();
-        return new SurveyViewer(key.OrganizationId, key.OwnerUserId, key.OwnerRole, key.SurveyIds);
-    }
-
     public static async Task<Results<Ok<PagedResponse<SurveySummaryDto>>, ProblemHttpResult>> List(
-        HttpContext http, SurveyAccess access, CancellationToken ct)
+        ApiCall call, HttpRequest request, SurveyAccess access, CancellationToken ct)
     {
-        if (!ApiResults.TryReadPaging(http.Request, out var page, out var pageSize, out var error))
+        if (!ApiResults.TryReadPaging(request, out var page, out var pageSize, out var error))
         {
             return error!;
         }
-        var result = await access.ListAsync(Viewer(http), page, pageSize, ct);
+        var result = await access.ListAsync(call.Viewer, page, pageSize, ct);
         var data = result.Items.Select(s => new SurveySummaryDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId, s.ResponseCount)).ToList();
         return TypedResults.Ok(new PagedResponse<SurveySummaryDto>(data, page, pageSize, result.Total));
     }
 
     public static async Task<Results<Ok<SurveyDto>, ProblemHttpResult>> Get(
-        string id, HttpContext http, SurveyAccess access, CancellationToken ct)
+        string id, ApiCall call, SurveyAccess access, CancellationToken ct)
     {
-        var found = await access.FindAsync(Viewer(http), id, withQuestions: true, ct);
+        var found = await access.FindAsync(call.Viewer, id, withQuestions: true, ct);
         if (!found.Succeeded)
         {
             return ApiResults.From(found.Error!);
@@ -49,9 +43,9 @@ public static class SurveysEndpoints
     }
 
     public static async Task<Results<Ok<ResponseMetricsDto>, ProblemHttpResult>> Metrics(
-        string id, HttpContext http, SurveyAccess access, SurveyMetrics metrics, CancellationToken ct)
+        string id, ApiCall call, SurveyAccess access, SurveyMetrics metrics, CancellationToken ct)
     {
-        var found = await access.FindAsync(Viewer(http), id, withQuestions: false, ct);
+        var found = await access.FindAsync(call.Viewer, id, withQuestions: false, ct);
         if (!found.Succeeded)
         {
             return ApiResults.From(found.Error!);

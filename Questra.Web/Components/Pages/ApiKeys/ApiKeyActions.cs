@@ -20,42 +20,45 @@ public sealed class ApiKeyActions(
         var choices = await run.Run<SurveyAccess, ServiceResult<List<SurveyChoice>>>(s => s.ChoicesForUserAsync(organizationId, caller.UserId, 500));
         if (removed(choices.Error)) return false;
         var surveys = choices.Value!.Select(x => new CreateApiKeyForm.SurveyOption(x.Id, x.Title)).ToList();
-        CreatedApiKey? created = null;
-        IDialogReference? dialog = null;
-        RenderFragment form = builder =>
+        return await FormThenSecretAsync<CreateApiKeyForm>("Create New API Key", (done, cancel) => new()
         {
-            builder.OpenComponent<CreateApiKeyForm>(0);
-            builder.AddComponentParameter(1, nameof(CreateApiKeyForm.Surveys), surveys);
-            builder.AddComponentParameter(2, nameof(CreateApiKeyForm.Now), clock.GetUtcNow());
-            builder.AddComponentParameter(3, nameof(CreateApiKeyForm.OnSubmit), (Func<ApiKeyInput, Task<ServiceResult<CreatedApiKey>>>)(input =>
-                run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.CreateAsync(organizationId, caller, input))));
-            builder.AddComponentParameter(4, nameof(CreateApiKeyForm.OnCreated), EventCallback.Factory.Create<CreatedApiKey>(receiver, c => { created = c; dialog?.Close(); }));
-            builder.AddComponentParameter(5, nameof(CreateApiKeyForm.OnCancel), EventCallback.Factory.Create(receiver, () => dialog?.Close()));
-            builder.CloseComponent();
-        };
-        dialog = await ShowFormAsync("Create New API Key", form);
-        await dialog.Result;
-        if (created is null) return false;
-        await ShowSecretOnceAsync(created);
-        return true;
+            [nameof(CreateApiKeyForm.Surveys)] = surveys,
+            [nameof(CreateApiKeyForm.Now)] = clock.GetUtcNow(),
+            [nameof(CreateApiKeyForm.OnSubmit)] = (Func<ApiKeyInput, Task<ServiceResult<CreatedApiKey>>>)(input =>
+                run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.CreateAsync(organizationId, caller, input))),
+            [nameof(CreateApiKeyForm.OnCreated)] = done,
+            [nameof(CreateApiKeyForm.OnCancel)] = cancel,
+        });
     }
 
-    public async Task<bool> RollAsync(ApiKey key)
+    public Task<bool> RollAsync(ApiKey key) =>
+        FormThenSecretAsync<RollApiKeyForm>($"Roll \"{key.Name}\"", (done, cancel) => new()
+        {
+            [nameof(RollApiKeyForm.Key)] = key,
+            [nameof(RollApiKeyForm.Now)] = clock.GetUtcNow(),
+            [nameof(RollApiKeyForm.OnSubmit)] = (Func<RollOptions, Task<ServiceResult<CreatedApiKey>>>)(options =>
+                run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(organizationId, caller, key.Id, options))),
+            [nameof(RollApiKeyForm.OnRolled)] = done,
+            [nameof(RollApiKeyForm.OnCancel)] = cancel,
+        });
+
+    // A form in a dialog that ends with a new secret (create, roll): its parameters get the "done" and "cancel"
+    // callbacks; a secret it hands back is shown once.
+    private async Task<bool> FormThenSecretAsync<TForm>(string title,
+        Func<EventCallback<CreatedApiKey>, EventCallback, Dictionary<string, object?>> parameters) where TForm : IComponent
     {
         CreatedApiKey? created = null;
         IDialogReference? dialog = null;
+        var values = parameters(
+            EventCallback.Factory.Create<CreatedApiKey>(receiver, c => { created = c; dialog?.Close(); }),
+            EventCallback.Factory.Create(receiver, () => dialog?.Close()));
         RenderFragment form = builder =>
         {
-            builder.OpenComponent<RollApiKeyForm>(0);
-            builder.AddComponentParameter(1, nameof(RollApiKeyForm.Key), key);
-            builder.AddComponentParameter(2, nameof(RollApiKeyForm.Now), clock.GetUtcNow());
-            builder.AddComponentParameter(3, nameof(RollApiKeyForm.OnSubmit), (Func<RollOptions, Task<ServiceResult<CreatedApiKey>>>)(options =>
-                run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(organizationId, caller, key.Id, options))));
-            builder.AddComponentParameter(4, nameof(RollApiKeyForm.OnRolled), EventCallback.Factory.Create<CreatedApiKey>(receiver, c => { created = c; dialog?.Close(); }));
-            builder.AddComponentParameter(5, nameof(RollApiKeyForm.OnCancel), EventCallback.Factory.Create(receiver, () => dialog?.Close()));
+            builder.OpenComponent<TForm>(0);
+            builder.AddMultipleAttributes(1, values!);
             builder.CloseComponent();
         };
-        dialog = await ShowFormAsync($"Roll \"{key.Name}\"", form);
+        dialog = await ShowFormAsync(title, form);
         await dialog.Result;
         if (created is null) return false;
         await ShowSecretOnceAsync(created);

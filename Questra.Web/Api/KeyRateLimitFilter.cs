@@ -1,0 +1,26 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using Questra.Web.Features.ApiKeys;
+
+namespace Questra.Web.Api;
+
+/// <summary>Requests per key per minute (<c>ApiKeys:RequestsPerMinutePerKey</c>): RateLimit-* headers on every answer, 429 over it.</summary>
+public sealed class KeyRateLimitFilter(KeyRateLimiter rateLimiter) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var rate = rateLimiter.Take(http.Features.GetRequiredFeature<AuthenticatedKey>().KeyId);
+        var reset = ((int)Math.Ceiling(rate.ResetIn.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["RateLimit-Limit"] = rate.Limit.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["RateLimit-Remaining"] = rate.Remaining.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["RateLimit-Reset"] = reset;
+        if (!rate.Allowed)
+        {
+            http.Response.Headers.RetryAfter = reset;
+            return TypedResults.Problem(statusCode: 429, title: "Too Many Requests",
+                detail: $"This API key made more than {rate.Limit} requests in a minute; retry after {reset} s.");
+        }
+        return await next(context);
+    }
+}
