@@ -9,7 +9,7 @@ public static class ApiKeysEndpoints
     public static void MapApiKeys(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/api-keys").WithTags("API keys");
-        group.MapGet("/", List).RequireScope(ApiScopes.ApiKeysRead)
+        group.MapGet("/", List).RequireScope(ApiScopes.ApiKeysRead).AddEndpointFilter<PagingFilter>()
             .WithName("ListApiKeys").WithSummary("Keys of the org inside the calling key's reach and visible to its owner (never their secrets), paged.");
         group.MapGet("/{id}", Get).RequireScope(ApiScopes.ApiKeysRead)
             .WithName("GetApiKey").WithSummary("One key.");
@@ -24,12 +24,9 @@ public static class ApiKeysEndpoints
     }
 
     public static async Task<Results<Ok<PagedResponse<ApiKeyDto>>, ProblemHttpResult>> List(
-        ApiCall call, HttpRequest request, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+        ApiCall call, Paging paging, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
-        if (!ApiResults.TryReadPaging(request, out var page, out var pageSize, out var error))
-        {
-            return error!;
-        }
+        var (page, pageSize) = (paging.Page, paging.PageSize);
         var result = await keys.ListAsync(call.OrganizationId, call.Caller, new ApiKeyQuery(null, page, pageSize), ct);
         if (!result.Succeeded)
         {

@@ -9,7 +9,7 @@ public static class SurveysEndpoints
     public static void MapSurveys(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/surveys").WithTags("Surveys");
-        group.MapGet("/", List).RequireScope(ApiScopes.SurveysRead)
+        group.MapGet("/", List).RequireScope(ApiScopes.SurveysRead).AddEndpointFilter<PagingFilter>()
             .WithName("ListSurveys").WithSummary("The surveys visible to the key, newest first, paged.");
         group.MapGet("/{id}", Get).RequireScope(ApiScopes.SurveysRead)
             .WithName("GetSurvey").WithSummary("One survey with its questions (never its answers).");
@@ -18,12 +18,9 @@ public static class SurveysEndpoints
     }
 
     public static async Task<Results<Ok<PagedResponse<SurveySummaryDto>>, ProblemHttpResult>> List(
-        ApiCall call, HttpRequest request, SurveyAccess access, CancellationToken ct)
+        ApiCall call, Paging paging, SurveyAccess access, CancellationToken ct)
     {
-        if (!ApiResults.TryReadPaging(request, out var page, out var pageSize, out var error))
-        {
-            return error!;
-        }
+        var (page, pageSize) = (paging.Page, paging.PageSize);
         var result = await access.ListAsync(call.Viewer, page, pageSize, ct);
         var data = result.Items.Select(s => new SurveySummaryDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId, s.ResponseCount)).ToList();
         return TypedResults.Ok(new PagedResponse<SurveySummaryDto>(data, page, pageSize, result.Total));

@@ -55,21 +55,3 @@ public sealed class ApiKey
     public static readonly TimeSpan SoonWindow = TimeSpan.FromDays(7);
 }
 
-public enum ApiKeyStatus { Active, Revoked, Expired }
-
-/// <summary>A deleted key's hash, kept so that its next use answers "deleted" rather than "unknown".</summary>
-public sealed class DeletedApiKey
-{
-    public required byte[] SecretHash { get; init; }
-    public required string KeyId { get; init; }
-    public DateTimeOffset DeletedAt { get; init; }
-}
-
-public static class SurveyIdList
-{
-    public static IReadOnlyList<string>? Parse(string? stored) =>
-        stored is null ? null : stored.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-
-    public static string? Format(IEnumerable<string>? ids) =>
-        ids is null ? null : string.Join(' ', ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-}

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Questra.Web.Data;
 using Questra.Web.Features.ApiKeys;
 
@@ -135,44 +134,6 @@ public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider cloc
             var seen = Interlocked.CompareExchange(ref target, value, current);
             if (seen == current) return;
             current = seen;
-        }
-    }
-}
-
-/// <summary>Flushes <see cref="UsageRecorder"/> on a timer, and once more when the app stops.</summary>
-public sealed class UsageFlushService(UsageRecorder recorder, IOptions<UsageOptions> options, ILogger<UsageFlushService> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FlushSeconds));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushLoggingErrors(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping: the final flush happens in StopAsync.
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await FlushLoggingErrors(CancellationToken.None);
-    }
-
-    private async Task FlushLoggingErrors(CancellationToken ct)
-    {
-        try
-        {
-            await recorder.FlushAsync(ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Writing API key usage counts failed; they will be retried with the next flush.");
         }
     }
 }

@@ -2,14 +2,6 @@ using Questra.Web.Features.Organizations;
 
 namespace Questra.Web.Features.ApiKeys;
 
-public enum CreationBlock { None, NotAMember, EmailNotConfirmed, MfaRequired, FreePlan, CreationDisabled, RoleNotAllowed }
-
-/// <summary>
-/// One thing that stops a user from creating API keys, what it means, and — only when the user can fix it there —
-/// the page that fixes it. <see cref="AskAdmins"/>: only an owner or admin of the organization can fix it.
-/// </summary>
-public sealed record CreationBlocker(CreationBlock Block, string Message, string? FixUrl = null, string? FixLabel = null, bool AskAdmins = false);
-
 /// <summary>
 /// Whether a user may create API keys in an org, and if not, every reason at once (in the order a person would fix
 /// them: account, two-factor, plan, the org's setting, role) and whom to ask.

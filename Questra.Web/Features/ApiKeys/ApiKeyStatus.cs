@@ -1,0 +1,3 @@
+namespace Questra.Web.Features.ApiKeys;
+
+public enum ApiKeyStatus { Active, Revoked, Expired }

@@ -1,0 +1,28 @@
+namespace Questra.Web.Features.Audit;
+
+public static class AuditEventTypes
+{
+    public const string ApiKeyCreated = "api_key.created";
+    public const string ApiKeyRevoked = "api_key.revoked";
+    public const string ApiKeyRolled = "api_key.rolled";
+    public const string ApiKeyDeleted = "api_key.deleted";
+    public const string ApiKeyRenamed = "api_key.renamed";
+    public const string MfaEnabled = "mfa.enabled";
+    public const string MfaDisabled = "mfa.disabled";
+    public const string OrgSettingsChanged = "org.settings_changed";
+    public const string MemberRoleChanged = "member.role_changed";
+    public const string MemberAdded = "member.added";
+    public const string MemberRemoved = "member.removed";
+    public const string MemberInvited = "member.invited";
+    public const string InvitationDeclined = "invitation.declined";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string OrgPlanChanged = "org.plan_changed";
+    public const string UserConfirmed = "user.confirmed";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, ApiKeyRenamed, MfaEnabled, MfaDisabled,
+        OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved, OrgPlanChanged, UserConfirmed,
+        MemberInvited, InvitationDeclined, InvitationRevoked,
+    ];
+}
