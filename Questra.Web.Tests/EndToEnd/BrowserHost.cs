@@ -89,8 +89,9 @@ public class BrowserHost : IAsyncLifetime
 
     public void AssertNoCspViolations() => Assert.Empty(cspViolations);
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, $"{name}.png"), FullPage = true });
+    /// <summary>The whole page, or only what is in the viewport (for fixed overlays such as an open drawer).</summary>
+    public static Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, $"{name}.png"), FullPage = fullPage });
 
     /// <summary>An HTTP client for the same server, as a script using the API would call it.</summary>
     public HttpClient ApiClient(string secret, string orgId)

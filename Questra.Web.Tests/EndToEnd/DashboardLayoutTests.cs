@@ -107,6 +107,18 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
         }
         await Expect(page.GetByTestId("rolled-to")).ToContainTextAsync("works until");
 
+        // On a phone the navigation waits behind the menu button instead of standing above every page.
+        if (width < 960)
+        {
+            var nav = page.GetByRole(AriaRole.Link, new() { Name = "API Keys", Exact = true });
+            await Expect(nav).Not.ToBeInViewportAsync();
+            await page.GetByTestId("menu-button").ClickAsync();
+            await Expect(nav).ToBeInViewportAsync();
+            await BrowserHost.ScreenshotAsync(page, $"layout-{width}-menu-open", fullPage: false);
+            await nav.ClickAsync();
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/settings/api-keys$"));
+        }
+
         // The audit log: long details stay one line until opened.
         await BrowserSteps.GotoInteractiveAsync(page, "/settings/audit");
         foreach (var row in await page.GetByTestId("audit-row").AllAsync())
