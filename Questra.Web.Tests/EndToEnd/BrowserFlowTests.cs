@@ -175,7 +175,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         var (email, sharedKey, orgId, keyId, oldSecret) = await steps.OwnerWithKeyAsync("linus", "Nightly ETL", ["surveys:read", "responses:read"]);
         var oldClient = host.ApiClient(oldSecret, orgId);
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync("/api/surveys")).StatusCode);
-        await host.Factory.Services.GetRequiredService<Questra.Web.Features.Audit.UsageRecorder>().FlushAsync();
+        await host.Factory.Services.GetRequiredService<Questra.Web.Features.ApiKeys.UsageRecorder>().FlushAsync();
 
         var page = await host.NewPageAsync();
         await steps.LogInWithCodeAsync(page, email, sharedKey);
@@ -210,7 +210,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         var newClient = host.ApiClient(newSecret, orgId);
         for (var i = 0; i < 4; i++) await newClient.GetAsync("/api/surveys");
         await newClient.GetAsync("/api/api-keys");
-        await host.Factory.Services.GetRequiredService<Questra.Web.Features.Audit.UsageRecorder>().FlushAsync();
+        await host.Factory.Services.GetRequiredService<Questra.Web.Features.ApiKeys.UsageRecorder>().FlushAsync();
         await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
         await page.GetByTestId("api-key-name-link").ClickAsync();
         await Expect(page.GetByTestId("key-events")).ToContainTextAsync("api_key.created");

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Questra.Web.Features.Audit;
+using Questra.Web.Features.ApiKeys;
 using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Features;

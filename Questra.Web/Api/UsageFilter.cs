@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Audit;
 
 namespace Questra.Web.Api;
 

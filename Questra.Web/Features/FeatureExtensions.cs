@@ -1,5 +1,5 @@
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Audit;
+using Questra.Web.Features.AuditTrail;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Features.Surveys;
 
@@ -15,7 +15,7 @@ public static class FeatureExtensions
         services.AddOrganizations();
         services.AddSurveys();
         services.AddApiKeys();
-        services.AddAudit();
+        services.AddAuditTrail();
         services.AddScoped<Accounts.AccountService>();
         return services;
     }

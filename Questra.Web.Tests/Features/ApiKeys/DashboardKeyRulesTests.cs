@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Audit;
+using Questra.Web.Features.AuditTrail;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using Questra.Web.Features.ApiKeys;
-using Questra.Web.Features.Audit;
+using Questra.Web.Features.AuditTrail;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Features.Surveys;
 using Questra.Web.Tests.Infrastructure;

@@ -17,6 +17,10 @@ public static class ApiKeysRegistration
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ApiKeyCacheSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCacheSync>());
+        // Each key's use, counted in memory per route and day and flushed periodically.
+        services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UsageRecorder>();
+        services.AddHostedService<UsageFlushService>();
         return services;
     }
 }

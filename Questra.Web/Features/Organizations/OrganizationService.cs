@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
 using Questra.Web.Data;
-using Questra.Web.Features.Surveys;
 
 namespace Questra.Web.Features.Organizations;
 
 
 /// <summary>Organizations, memberships and roles.</summary>
-public sealed class OrganizationService(QuestraDbContext db, IOptions<OrganizationOptions> options, TimeProvider clock)
+public sealed class OrganizationService(QuestraDbContext db, IOptions<OrganizationOptions> options, TimeProvider clock,
+    IEnumerable<INewOrganizationContent> starterContent)
 {
     /// <summary>
     /// Gives a newly registered user an organization of their own, as its owner, on the configured plan
@@ -26,7 +26,7 @@ public sealed class OrganizationService(QuestraDbContext db, IOptions<Organizati
         db.Memberships.Add(new Membership { OrganizationId = org.Id, UserId = userId, Role = OrgRole.Owner, JoinedAt = now });
         if (options.Value.SeedSampleData)
         {
-            SampleData.AddSurveys(db, org.Id, userId, now);
+            foreach (var content in starterContent) content.AddTo(db, org.Id, userId, now);
         }
         await db.SaveChangesAsync(ct);
         return org;

@@ -1,16 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
+using Questra.Web.Features.Audit;
 using Questra.Web.Features.Organizations;
 
-namespace Questra.Web.Features.Audit;
-
-public sealed record AuditFilter(string? KeyId = null, string? UserId = null, string? Type = null);
-
-/// <summary>An event as the audit log shows it: <see cref="TargetLabel"/> names the target (a member's email, a key's name) where it still exists.</summary>
-public sealed record AuditEntry(long Id, DateTimeOffset OccurredAt, string Type, string? ActorUserId, string? ActorEmail, string? ActorApiKeyId,
-    string? TargetId, string? Ip, string? Details, string? TargetLabel = null);
-
-public sealed record DailyEndpointCount(DateOnly Day, string Endpoint, long Count);
+namespace Questra.Web.Features.AuditTrail;
 
 /// <summary>Reading the audit log and usage roll-ups. The org's whole log is for owners and admins only.</summary>
 public sealed class AuditLog(QuestraDbContext db)

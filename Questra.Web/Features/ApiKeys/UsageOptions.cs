@@ -1,4 +1,4 @@
-namespace Questra.Web.Features.Audit;
+namespace Questra.Web.Features.ApiKeys;
 
 public sealed class UsageOptions
 {

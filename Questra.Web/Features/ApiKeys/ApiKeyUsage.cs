@@ -1,4 +1,4 @@
-namespace Questra.Web.Features.Audit;
+namespace Questra.Web.Features.ApiKeys;
 
 /// <summary>Key use, rolled up per key per endpoint per UTC day: one row, a count.</summary>
 public sealed class ApiKeyUsage

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Questra.Web.Features.Audit;
+namespace Questra.Web.Features.ApiKeys;
 
 public sealed class ApiKeyUsageConfiguration : IEntityTypeConfiguration<ApiKeyUsage>
 {

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
-using Questra.Web.Features.ApiKeys;
 
-namespace Questra.Web.Features.Audit;
+namespace Questra.Web.Features.ApiKeys;
 
 
 /// <summary>

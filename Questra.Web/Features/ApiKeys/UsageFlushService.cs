@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Questra.Web.Features.Audit;
+namespace Questra.Web.Features.ApiKeys;
 
 /// <summary>Flushes <see cref="UsageRecorder"/> on a timer, and once more when the app stops.</summary>
 public sealed class UsageFlushService(UsageRecorder recorder, IOptions<UsageOptions> options, ILogger<UsageFlushService> logger) : BackgroundService

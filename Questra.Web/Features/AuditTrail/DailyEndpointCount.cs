@@ -1,0 +1,3 @@
+namespace Questra.Web.Features.AuditTrail;
+
+public sealed record DailyEndpointCount(DateOnly Day, string Endpoint, long Count);
