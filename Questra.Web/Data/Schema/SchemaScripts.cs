@@ -5,7 +5,7 @@ namespace Questra.Web.Data.Schema;
 /// <summary>
 /// The schema's SQL, one embedded script per migration and provider (<c>0001_init.sqlite.sql</c>,
 /// <c>0001_init.postgres.sql</c>). The tables were produced once from the model with
-/// <c>GenerateCreateScript()</c> (there is no <c>dotnet ef</c> here); triggers are written by hand per database.
+/// <c>GenerateCreateScript()</c> and are kept by hand (the README says why); triggers are written per database.
 /// Tests check, for each provider, that the migrated schema still matches the model.
 /// </summary>
 public static class SchemaScripts
