@@ -136,12 +136,12 @@ public sealed class ApiKeyActions(
         dialogs.ShowAsync<FormDialog>(title, new DialogParameters<FormDialog> { { d => d.Content, form } },
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, BackdropClick = false, DefaultFocus = DefaultFocus.None });
 
-    // The secret lives only in this call and the dialog; when Done closes it, nothing here refers to it any more.
+    // The secret lives only in this call and the dialog's content: the fragment below captures it (and must keep it
+    // for as long as the dialog may render again); once Done closes the dialog, nothing refers to it any more.
     // The key stays marked "secret may not have been saved" until Done is pressed.
     private async Task ShowSecretOnceAsync(CreatedApiKey created)
     {
-        var (keyId, name, secret) = (created.Key.Id, created.Key.Name, (string?)created.Secret);
-        created = null!;
+        var (keyId, name, secret) = (created.Key.Id, created.Key.Name, created.Secret);
         IDialogReference? dialog = null;
         RenderFragment content = builder =>
         {
@@ -155,7 +155,6 @@ public sealed class ApiKeyActions(
         };
         dialog = await dialogs.ShowAsync<FormDialog>("API Key Created", new DialogParameters<FormDialog> { { d => d.Content, content } },
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = false, BackdropClick = false, CloseButton = false, DefaultFocus = DefaultFocus.None });
-        secret = null;
         await dialog.Result;
         await run.Run<ApiKeyService, ServiceResult<bool>>(s => s.ConfirmSecretSavedAsync(organizationId, caller, keyId));
     }
