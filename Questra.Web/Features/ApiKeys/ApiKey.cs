@@ -48,6 +48,18 @@ public sealed class ApiKey
     public ApiKeyStatus StatusAt(DateTimeOffset now) =>
         IsRevoked ? ApiKeyStatus.Revoked : IsExpiredAt(now) ? ApiKeyStatus.Expired : ApiKeyStatus.Active;
 
+    /// <summary>Rolled, and still working through its grace period: the list shows it as "Rolled → replacement".</summary>
+    public bool IsRolledAndWorkingAt(DateTimeOffset now) => IsRolled && StatusAt(now) == ApiKeyStatus.Active;
+
+    /// <summary>
+    /// Whether the dashboard offers Roll to <paramref name="userId"/>: only the owner's own working keys that were not
+    /// rolled already (<see cref="ApiKeyService.RollAsync"/> enforces the same, with a reason for each refusal).
+    /// </summary>
+    public bool RollableBy(string userId, DateTimeOffset now) => CreatedByUserId == userId && StatusAt(now) == ApiKeyStatus.Active && !IsRolled;
+
+    /// <summary>A working key whose one-time secret the dashboard showed without its owner pressing Done.</summary>
+    public bool SecretMayBeLostAt(DateTimeOffset now) => SecretUnconfirmed && StatusAt(now) == ApiKeyStatus.Active && !IsRolled;
+
     /// <summary>Still working, but not for more than <see cref="SoonWindow"/>: the dashboard warns about it.</summary>
     public bool ExpiresSoonAt(DateTimeOffset now) =>
         StatusAt(now) == ApiKeyStatus.Active && ExpiresAt is { } e && e - now <= SoonWindow;
