@@ -37,11 +37,11 @@ public sealed class BrowserSteps(BrowserHost host)
         await Expect(page.GetByText("Thank you for confirming your email")).ToBeVisibleAsync();
     }
 
-    public static async Task LogInAsync(IPage page, string email)
+    public static async Task LogInAsync(IPage page, string email, string password = Password)
     {
         await page.GotoAsync("/Account/Login");
         await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Password").FillAsync(password);
         await BrowserHost.ScreenshotAsync(page, "02-login");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
     }

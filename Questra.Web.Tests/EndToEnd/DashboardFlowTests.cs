@@ -29,10 +29,7 @@ public sealed class DashboardFlowTests(BrowserHost host) : IClassFixture<Browser
         // The tab goes away while the secret is on screen (no Done).
         await page.CloseAsync();
         var again = await host.NewPageAsync();
-        await BrowserSteps.LogInAsync(again, email); // the cookie of the closed tab is gone with its context
-        host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
-        await again.GetByLabel("Authenticator code").FillAsync(steps.CurrentCode(sharedKey));
-        await again.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await steps.LogInWithCodeAsync(again, email, sharedKey); // the cookie of the closed tab is gone with its context
         await BrowserSteps.GotoInteractiveAsync(again, "/settings/api-keys");
         await Expect(again.GetByTestId("secret-not-saved")).ToContainTextAsync("Secret may not have been saved");
         await BrowserHost.ScreenshotAsync(again, "80-secret-not-saved");
@@ -86,10 +83,7 @@ public sealed class DashboardFlowTests(BrowserHost host) : IClassFixture<Browser
         await Data.AddMemberAsync(orgId, member, OrgRole.Member);
         var memberEmail = await Data.EmailOfAsync(member);
         var page = await host.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email").FillAsync(memberEmail);
-        await page.GetByLabel("Password").FillAsync(TestData.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await BrowserSteps.LogInAsync(page, memberEmail, TestData.Password);
 
         await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
         var gate = page.GetByTestId("creation-gate");

@@ -14,10 +14,7 @@ public sealed class InvitationBrowserTests(DevMailBrowserHost host) : IClassFixt
 
     private static async Task LogInAsync(IPage page, string email)
     {
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await BrowserSteps.LogInAsync(page, email, Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
     }
 

@@ -33,6 +33,22 @@ public abstract class UsageTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task AnsweredErrors_AreCountedApart_ForTheKeyPage()
+    {
+        // Through the whole pipeline: a 404 from a handler is a request the key made, counted as an error.
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (id, secret) = await factory.Data.KeyAsync(org, owner);
+        var client = factory.ApiClient(secret, org);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/surveys/sv_nosuchsurvey")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/surveys")).StatusCode);
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+
+        var rows = await factory.Data.WithDb(db => db.ApiKeyUsage.Where(u => u.ApiKeyId == id).OrderBy(u => u.Endpoint).ToListAsync());
+        Assert.Equal([("GET /api/surveys", 1L), ("GET /api/surveys/{id} (error)", 1L)], rows.Select(r => (r.Endpoint, r.Count)));
+    }
+
+    [Fact]
     public async Task FailedRequests_AreNotCounted()
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();

@@ -45,17 +45,17 @@ public abstract class DashboardKeyRulesTests(QuestraFactory factory)
         var child = await Problem.JsonAsync(await factory.ApiClient(secret, org).PostAsync("/api/api-keys",
             new StringContent("""{"name":"child"}""", System.Text.Encoding.UTF8, "application/json")), System.Net.HttpStatusCode.Created);
         var childId = child.GetProperty("id").GetString()!;
-        bool Marked(string id) => Data.WithDb(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.SecretUnconfirmed).SingleAsync()).Result;
+        Task<bool> Marked(string id) => Data.WithDb(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.SecretUnconfirmed).SingleAsync());
 
-        Assert.True(Marked(key));
-        Assert.False(Marked(childId));
+        Assert.True(await Marked(key));
+        Assert.False(await Marked(childId));
         Assert.False(child.TryGetProperty("secret_unconfirmed", out _));
 
         // Only the owner's Done clears it: an admin who sees the key cannot.
         Assert.False((await Data.WithService<ApiKeyService, ServiceResult<bool>>(s => s.ConfirmSecretSavedAsync(org, As(admin), key))).Value);
-        Assert.True(Marked(key));
+        Assert.True(await Marked(key));
         Assert.True((await Data.WithService<ApiKeyService, ServiceResult<bool>>(s => s.ConfirmSecretSavedAsync(org, As(owner), key))).Value);
-        Assert.False(Marked(key));
+        Assert.False(await Marked(key));
     }
 
     [Fact]
