@@ -21,16 +21,6 @@ public sealed class OutboxProcessTests : IDisposable
         ("Email:Outbox:PollMilliseconds", pollMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not within {seconds} s: {what}");
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task AfterASigkillWithMailQueued_TheRestartedAppDeliversEachMessageExactlyOnce()
     {
@@ -61,7 +51,7 @@ public sealed class OutboxProcessTests : IDisposable
 
         using var second = await AppProcess.StartAsync(database, MailSettings(pollMilliseconds: 100));
         using var verify = QuestraFactory.OnDatabase(database);
-        await WaitAsync(() => verify.Data.WithDb(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), "every message sent");
+        await Eventually.HoldsAsync(() => verify.Data.WithDb(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), "every message sent", seconds: 60);
 
         var subjects = smtp.Messages().Select(m => m.Subject ?? "").Where(s => s.Contains("queued")).ToList();
         Assert.Equal(10, subjects.Count);
@@ -89,7 +79,7 @@ public sealed class OutboxProcessTests : IDisposable
         try
         {
             using var verify = QuestraFactory.OnDatabase(database);
-            await WaitAsync(() => verify.Data.WithDb(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), "every message sent");
+            await Eventually.HoldsAsync(() => verify.Data.WithDb(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), "every message sent", seconds: 60);
 
             var subjects = smtp.Messages().Select(m => m.Subject ?? "").ToList();
             Assert.Equal(60, subjects.Count);

@@ -155,7 +155,8 @@ public abstract partial class EmailTests(EmailFactory factory) : SmtpSuite(facto
         var answer = await Factory.ApiClient(secret, org).PostAsync("/api/api-keys",
             new StringContent("""{"name":"Made during the outage"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
-        await WaitAsync(() => Factory.Data.WithDb(db => db.OutboxMessages.AnyAsync(m => m.To == ownerEmail && m.Attempts > 0 && m.SentAt == null)));
+        await Eventually.HoldsAsync(() => Factory.Data.WithDb(db => db.OutboxMessages.AnyAsync(m => m.To == ownerEmail && m.Attempts > 0 && m.SentAt == null)),
+            "a failed delivery attempt recorded", seconds: 20);
 
         await Factory.Smtp.StartAsync();
         Factory.Clock.Advance(TimeSpan.FromHours(1)); // past the retry backoff
@@ -197,16 +198,6 @@ public abstract partial class EmailTests(EmailFactory factory) : SmtpSuite(facto
         finally
         {
             Factory.Clock.Advance(-advanced);
-        }
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time.");
-            await Task.Delay(100);
         }
     }
 
