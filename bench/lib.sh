@@ -13,11 +13,16 @@ WRK_PIN=${WRK_CPUS:+taskset -c $WRK_CPUS}
 BENCH_TOOL=bench/Questra.Bench/bin/Release/net10.0/Questra.Bench.dll
 APP_DIR=Questra.Web/bin/Release/net10.0
 
-# Builds Release and generates the database into a fresh $WORK: $DB, $OUT (secrets, ids), $ORG, $USER_ID, $BIG_SURVEY.
-bench_prepare() {
+# Installs wrk if missing and builds the app and the bench tool in Release.
+bench_build() {
   command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
   dotnet build -c Release Questra.Web -v q -nologo >/dev/null
   dotnet build -c Release bench/Questra.Bench -v q -nologo >/dev/null
+}
+
+# Builds Release and generates the database into a fresh $WORK: $DB, $OUT (secrets, ids), $ORG, $USER_ID, $BIG_SURVEY.
+bench_prepare() {
+  bench_build
   WORK=$(mktemp -d)
   DB="$WORK/bench.db"
   OUT="$WORK/out"
@@ -47,14 +52,18 @@ run_scenario_raw() {
   run_wrk_raw "$path" "$file" "$count" "$2" "$3"
 }
 
-# Starts the app on $URL (extra environment assignments as arguments) and waits until it answers; sets $APP_PID.
+# Starts the app in the Benchmark environment (the key check's bypass for the baseline, Warning logs) on $URL.
 bench_start_app() {
-  (cd "$APP_DIR" && exec env "$@" ASPNETCORE_ENVIRONMENT=Benchmark \
-    ConnectionStrings__Questra="Data Source=$DB" \
+  app_start ASPNETCORE_ENVIRONMENT=Benchmark \
     Benchmark__BypassAuthentication=true Benchmark__OrgId="$ORG" Benchmark__UserId="$USER_ID" \
-    Security__RequireHttps=false Email__Enabled=false \
     ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000 \
-    Logging__LogLevel__Default=Warning Logging__LogLevel__Questra.Web.Features.Audit.UsageRecorder=Information \
+    Logging__LogLevel__Default=Warning Logging__LogLevel__Questra.Web.Features.Audit.UsageRecorder=Information "$@"
+}
+
+# Starts the app on $URL with the database $DB and its shipped settings otherwise (extra environment assignments
+# as arguments), waits until it answers; sets $APP_PID.
+app_start() {
+  (cd "$APP_DIR" && exec env ConnectionStrings__Questra="Data Source=$DB" Security__RequireHttps=false Email__Enabled=false "$@" \
     $APP_PIN dotnet Questra.Web.dll --urls "$URL" >>"$WORK/app.log" 2>&1) &
   APP_PID=$!
   APP_STARTED=$(date +%s)

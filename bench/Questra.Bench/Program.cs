@@ -12,13 +12,14 @@ using Questra.Web.Features.Common;
 using Questra.Web.Features.Mfa;
 
 // Usage:
-//   generate <db> <outdir>      build the benchmark database; secrets and ids go to <outdir>
+//   generate <db> <outdir> [small]  build the benchmark database (large by default); secrets and ids go to <outdir>
 //   page <baseUrl> <outdir> <n> sign in (password + TOTP) and time GET /settings/api-keys n times
 //   verify <db> <outdir>        after a graceful stop: how many of the used keys have last_used_at
 //   checkcost <db> <outdir> <blocks> <calls>  what the key check itself costs per request, in-process
 return args switch
 {
-    ["generate", var db, var outDir] => await Generate(db, outDir),
+    ["generate", var db, var outDir] => await Generate(db, outDir, small: false),
+    ["generate", var db, var outDir, "small"] => await Generate(db, outDir, small: true),
     ["page", var baseUrl, var outDir, var n] => await TimePage(baseUrl, outDir, int.Parse(n, CultureInfo.InvariantCulture)),
     ["verify", var db, var outDir] => Verify(db, outDir),
     ["checkcost", var db, var outDir, var blocks, var calls] => await CheckCost.RunAsync(db, outDir, int.Parse(blocks, CultureInfo.InvariantCulture), int.Parse(calls, CultureInfo.InvariantCulture)),
@@ -31,9 +32,11 @@ static int Usage()
     return 2;
 }
 
-static async Task<int> Generate(string dbPath, string outDir)
+static async Task<int> Generate(string dbPath, string outDir, bool small)
 {
-    const int Orgs = 100, Keys = 10_000, Surveys = 50_000, Responses = 500_000, BigSurveyResponses = 100_000;
+    // Large: 500 surveys per org, one survey of org 0 with 100,000 responses. Small: one org's first weeks.
+    var (Orgs, Keys, Surveys, Responses, BigSurveyResponses) = small ? (2, 1_000, 40, 2_000, 500) : (100, 10_000, 50_000, 500_000, 100_000);
+    const int QuestionsPerSurvey = 5;
     var watch = Stopwatch.StartNew();
     Directory.CreateDirectory(outDir);
     foreach (var f in new[] { dbPath, dbPath + "-wal", dbPath + "-shm" }) File.Delete(f);
@@ -90,6 +93,16 @@ static async Task<int> Generate(string dbPath, string outDir)
             Run(insert, surveyIds[s], orgIds[o], userIds[o], $"Survey {s}", now.AddMinutes(-s).UtcTicks);
         }
     }
+    using (var insert = Prepare(connection, tx, "INSERT INTO SurveyQuestions (SurveyId, Position, Text, Kind) VALUES ($1, $2, $3, $4)", 4))
+    {
+        foreach (var survey in surveyIds)
+        {
+            for (var q = 1; q <= QuestionsPerSurvey; q++)
+            {
+                Run(insert, survey, q, $"Question {q}: how would you rate this part of the service?", q % 2 == 0 ? "rating" : "text");
+            }
+        }
+    }
     using (var insert = Prepare(connection, tx, "INSERT INTO SurveyResponses (SurveyId, SubmittedAt, SubmittedOn, Completed, AnswersJson) VALUES ($1, $2, $3, $4, '{}')", 4))
     {
         for (var r = 0; r < Responses; r++)
@@ -122,13 +135,14 @@ static async Task<int> Generate(string dbPath, string outDir)
         ["org"] = orgIds[0],
         ["user"] = userIds[0],
         ["big_survey"] = surveyIds[0],
+        ["small_survey"] = surveyIds[Orgs],
         ["email"] = email,
         ["password"] = password,
         ["authenticator_key"] = authenticatorKey,
     }));
     await File.WriteAllTextAsync(Path.Combine(outDir, "meta.env"),
-        $"ORG={orgIds[0]}\nUSER_ID={userIds[0]}\nBIG_SURVEY={surveyIds[0]}\n");
-    Console.WriteLine($"generated {Orgs} orgs, {Keys} keys, {Surveys} surveys, {Responses} responses in {watch.Elapsed.TotalSeconds:F1} s");
+        $"ORG={orgIds[0]}\nUSER_ID={userIds[0]}\nBIG_SURVEY={surveyIds[0]}\nSMALL_SURVEY={surveyIds[Orgs]}\n");
+    Console.WriteLine($"generated {(small ? "small" : "large")} database: {Orgs} orgs, {Keys} keys, {Surveys} surveys, {Responses} responses in {watch.Elapsed.TotalSeconds:F1} s");
     return 0;
 }
 
