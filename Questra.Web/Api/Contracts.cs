@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Surveys;
 
@@ -56,3 +58,16 @@ public sealed record CreatedApiKeyDto(
 public sealed record CreateApiKeyRequest(string? Name, string? ExpiresAt, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? SurveyIds);
 
 public sealed record RollApiKeyRequest(int? GracePeriodHours);
+
+/// <summary>
+/// Serialization code for the answers, generated at build time (no reflection per type at first use, a faster
+/// writer per request). Same shape as the runtime options: snake_case names.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(PagedResponse<SurveySummaryDto>))]
+[JsonSerializable(typeof(SurveyDto))]
+[JsonSerializable(typeof(ResponseMetricsDto))]
+[JsonSerializable(typeof(PagedResponse<ApiKeyDto>))]
+[JsonSerializable(typeof(ApiKeyDto))]
+[JsonSerializable(typeof(CreatedApiKeyDto))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

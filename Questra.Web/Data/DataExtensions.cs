@@ -26,10 +26,13 @@ public static class DataExtensions
         var provider = configuration.Read<DatabaseOptions>(DatabaseOptions.Section).ProviderKind;
         if (provider == DatabaseProvider.PostgreSQL)
         {
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            // Statements used often are prepared once per pooled connection (unless the connection string says otherwise).
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            var dataSource = builder.Build();
             services.AddSingleton(dataSource);
-            services.AddDbContext<QuestraDbContext>(o => o.UseNpgsql(dataSource));
-            return services;
+            services.AddSingleton(_ => PreparedReads.ForPostgres(dataSource));
+            return services.AddPooledContext(o => o.UseNpgsql(dataSource));
         }
 
         var sqlite = new SqliteConnectionStringBuilder(connectionString);
@@ -41,7 +44,19 @@ public static class DataExtensions
         {
             Directory.CreateDirectory(folder);
         }
-        services.AddDbContext<QuestraDbContext>(o => o.UseSqlite(sqlite.ToString()));
+        services.AddSingleton(_ => PreparedReads.ForSqlite(sqlite.ToString()));
+        return services.AddPooledContext(o => o.UseSqlite(sqlite.ToString()));
+    }
+
+    /// <summary>
+    /// Contexts come from a pool (their options built once, their state reset when given back), one per scope as
+    /// before; <see cref="IDbContextFactory{TContext}"/> gives one for work that may not need it, such as the key
+    /// check, which reads the database only when a key is not cached.
+    /// </summary>
+    private static IServiceCollection AddPooledContext(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+    {
+        services.AddPooledDbContextFactory<QuestraDbContext>(configure);
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<QuestraDbContext>>().CreateDbContext());
         return services;
     }
 

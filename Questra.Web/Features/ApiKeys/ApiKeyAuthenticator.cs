@@ -9,8 +9,27 @@ namespace Questra.Web.Features.ApiKeys;
 /// The hot path of every API request: format → checksum → hash → cache → one database read. Kept apart from
 /// <see cref="ApiKeyService"/> (which owns every change to keys) so the check needs nothing else.
 /// </summary>
-public sealed class ApiKeyAuthenticator(QuestraDbContext db, ApiKeyCache cache, TimeProvider clock)
+public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> contexts, ApiKeyCache cache, TimeProvider clock)
 {
+    /// <summary>A stored key as the check needs it, with its owner's role in its organization now (null: not a member).</summary>
+    internal sealed record KeyRow(string Id, string OrganizationId, string CreatedByUserId, ApiScopes Scopes, string? SurveyRestriction,
+        DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, byte[] SecretHash, OrgRole? Role);
+
+    // Compiled once: translating the LINQ on every cache miss cost as much as running it.
+    private static readonly CompiledPerModel<Func<QuestraDbContext, byte[], CancellationToken, Task<KeyRow?>>> FindByHashQuery = new(() => EF.CompileAsyncQuery(
+        (QuestraDbContext db, byte[] hash, CancellationToken ct) => db.ApiKeys.AsNoTracking()
+            .Where(k => k.SecretHash == hash)
+            .Select(k => new KeyRow(k.Id, k.OrganizationId, k.CreatedByUserId, k.Scopes, k.SurveyRestriction, k.ExpiresAt, k.RevokedAt, k.SecretHash,
+                db.Memberships.Where(m => m.OrganizationId == k.OrganizationId && m.UserId == k.CreatedByUserId).Select(m => (OrgRole?)m.Role).FirstOrDefault()))
+            .FirstOrDefault()));
+
+    private static readonly CompiledPerModel<Func<QuestraDbContext, byte[], CancellationToken, Task<bool>>> WasDeletedQuery = new(() => EF.CompileAsyncQuery(
+        (QuestraDbContext db, byte[] hash, CancellationToken ct) => db.DeletedApiKeys.Any(d => d.SecretHash == hash)));
+
+    internal static Task<KeyRow?> FindByHash(QuestraDbContext db, byte[] hash, CancellationToken ct) => FindByHashQuery.For(db)(db, hash, ct);
+
+    internal static Task<bool> WasDeleted(QuestraDbContext db, byte[] hash, CancellationToken ct) => WasDeletedQuery.For(db)(db, hash, ct);
+
     /// <summary>
     /// Looks a presented secret up and decides whether it authenticates. The checksum is checked first, so a
     /// mistyped or invented key costs no database work. The owner's current role comes back with the key.
@@ -34,27 +53,13 @@ public sealed class ApiKeyAuthenticator(QuestraDbContext db, ApiKeyCache cache, 
             return cachedExpiry is { } at && at <= clock.GetUtcNow() ? Expired(at) : KeyAuthentication.Success(cached);
         }
         var generation = cache.Generation;
-        var row = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.SecretHash == hash)
-            .Select(k => new
-            {
-                k.Id,
-                k.OrganizationId,
-                k.CreatedByUserId,
-                k.Scopes,
-                k.SurveyRestriction,
-                k.ExpiresAt,
-                k.RevokedAt,
-                k.SecretHash,
-                Role = db.Memberships.Where(m => m.OrganizationId == k.OrganizationId && m.UserId == k.CreatedByUserId)
-                    .Select(m => (OrgRole?)m.Role).FirstOrDefault(),
-            })
-            .FirstOrDefaultAsync(ct);
+        // A context only on a cache miss: a cached key, and a key refused before this point, never build one.
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await FindByHash(db, hash, ct);
 
         if (row is null || !CryptographicOperations.FixedTimeEquals(row.SecretHash, hash))
         {
-            var deleted = await db.DeletedApiKeys.AsNoTracking().AnyAsync(d => d.SecretHash == hash, ct);
-            return deleted
+            return await WasDeleted(db, hash, ct)
                 ? KeyAuthentication.Fail("This API key was deleted.")
                 : KeyAuthentication.Fail("The API key is not recognised.");
         }

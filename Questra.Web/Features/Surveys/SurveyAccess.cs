@@ -18,7 +18,7 @@ public sealed record SurveyChoice(string Id, string Title);
 /// Survey visibility (rules 5 and 6): members see the surveys they own, admins and owners every survey of the
 /// org; a key restricted to some surveys sees only those, and answers 404 for the rest so it cannot learn they exist.
 /// </summary>
-public sealed class SurveyAccess(QuestraDbContext db)
+public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
 {
     public IQueryable<Survey> Visible(SurveyViewer viewer)
     {
@@ -66,30 +66,17 @@ public sealed class SurveyAccess(QuestraDbContext db)
         db.Surveys.AsNoTracking().Where(s => s.OrganizationId == organizationId && surveyIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Title, ct);
 
     /// <summary>A page of the visible surveys, newest first, each with its response count (counted by the database).</summary>
-    public async Task<Page<SurveySummary>> ListAsync(SurveyViewer viewer, int page, int pageSize, CancellationToken ct = default)
-    {
-        var visible = Visible(viewer);
-        var total = await visible.CountAsync(ct);
-        var items = await visible
-            .OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(s => new SurveySummary(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, db.SurveyResponseDays.Where(d => d.SurveyId == s.Id).Sum(d => d.Total)))
-            .ToListAsync(ct);
-        return new Page<SurveySummary>(items, page, pageSize, total);
-    }
+    public Task<Page<SurveySummary>> ListAsync(SurveyViewer viewer, int page, int pageSize, CancellationToken ct = default) =>
+        // The same filters as Visible: the org, the member's own surveys, the key's restriction.
+        reads.PageAsync(viewer.OrganizationId, viewer.Role == OrgRole.Member ? viewer.UserId : null, viewer.Restriction, page, pageSize, ct);
 
-    public async Task<ServiceResult<Survey>> FindAsync(SurveyViewer viewer, string surveyId, bool withQuestions, CancellationToken ct = default)
+    public async Task<ServiceResult<SurveyDetail>> FindAsync(SurveyViewer viewer, string surveyId, bool withQuestions, CancellationToken ct = default)
     {
         if (viewer.Restriction is { } ids && !ids.Contains(surveyId, StringComparer.Ordinal))
         {
             return NotFound(surveyId);
         }
-        var query = db.Surveys.AsNoTracking().Where(s => s.Id == surveyId && s.OrganizationId == viewer.OrganizationId);
-        if (withQuestions)
-        {
-            query = query.Include(s => s.Questions.OrderBy(q => q.Position));
-        }
-        var survey = await query.FirstOrDefaultAsync(ct);
+        var survey = await reads.FindAsync(viewer.OrganizationId, surveyId, withQuestions, ct);
         if (survey is null)
         {
             return NotFound(surveyId);

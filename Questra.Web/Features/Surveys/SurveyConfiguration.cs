@@ -12,8 +12,9 @@ public sealed class SurveyConfiguration : IEntityTypeConfiguration<Survey>
     {
         builder.Property(s => s.Id).HasMaxLength(Ids.MaxLength);
         builder.Property(s => s.Title).HasMaxLength(TitleMaxLength);
-        builder.HasIndex(s => new { s.OrganizationId, s.CreatedAt });
-        builder.HasIndex(s => new { s.OrganizationId, s.OwnerUserId });
+        // In the list's order (newest first, ties by id): a page is read from the index, never sorted.
+        builder.HasIndex(s => new { s.OrganizationId, s.CreatedAt, s.Id }).IsDescending(false, true, false);
+        builder.HasIndex(s => new { s.OrganizationId, s.OwnerUserId, s.CreatedAt, s.Id }).IsDescending(false, false, true, false);
         builder.HasOne<Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(s => s.Questions).WithOne().HasForeignKey(q => q.SurveyId).OnDelete(DeleteBehavior.Cascade);
     }

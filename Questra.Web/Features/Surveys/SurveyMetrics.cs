@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Questra.Web.Data;
 
 namespace Questra.Web.Features.Surveys;
 
@@ -15,15 +13,12 @@ public sealed record ResponseMetrics(
     IReadOnlyList<DailyCount> ResponsesPerDay);
 
 /// <summary>Aggregates over a survey's responses, computed by the database. Answers are never read.</summary>
-public sealed class SurveyMetrics(QuestraDbContext db)
+public sealed class SurveyMetrics(SurveyReads reads)
 {
     public async Task<ResponseMetrics> ForSurveyAsync(string surveyId, CancellationToken ct = default)
     {
         // One row per day with responses, maintained by the database (see SurveyResponseDay).
-        var days = await db.SurveyResponseDays.AsNoTracking()
-            .Where(d => d.SurveyId == surveyId)
-            .OrderBy(d => d.Day)
-            .ToListAsync(ct);
+        var days = await reads.DaysAsync(surveyId, ct);
         if (days.Count == 0)
         {
             return new ResponseMetrics(surveyId, 0, 0, 0, null, null, []);

@@ -7,6 +7,7 @@ public static class SurveysRegistration
     {
         services.AddScoped<SurveyAccess>();
         services.AddScoped<SurveyMetrics>();
+        services.AddSingleton<SurveyReads>();
         services.AddSingleton<Organizations.INewOrganizationContent, SampleSurveysContent>();
         return services;
     }

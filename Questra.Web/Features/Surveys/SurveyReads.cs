@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.Json;
+using Questra.Web.Data;
+
+namespace Questra.Web.Features.Surveys;
+
+/// <summary>A survey as the API shows it: never its responses.</summary>
+public sealed record SurveyDetail(string Id, string Title, SurveyStatus Status, DateTimeOffset CreatedAt, string OwnerUserId, IReadOnlyList<QuestionView> Questions);
+
+public sealed record QuestionView(int Position, string Text, string Kind);
+
+/// <summary>
+/// The public API's hot reads as hand-written SQL on prepared statements (<see cref="PreparedReads"/>), the same
+/// on SQLite and PostgreSQL but for how a list of ids is passed. They read rows by the ids and filters they are
+/// given and decide nothing: who may see what is <see cref="SurveyAccess"/>'s. Tests hold each one to the LINQ
+/// query it replaces (<c>SurveyReadsTests</c>).
+/// </summary>
+public sealed class SurveyReads(PreparedReads database)
+{
+    private const string SurveySql = """
+        SELECT "Id", "Title", "Status", "CreatedAt", "OwnerUserId" FROM "Surveys" WHERE "Id" = $1 AND "OrganizationId" = $2
+        """;
+
+    private const string QuestionsSql = """
+        SELECT q."Position", q."Text", q."Kind" FROM "SurveyQuestions" q
+        WHERE q."SurveyId" = $1 AND EXISTS (SELECT 1 FROM "Surveys" s WHERE s."Id" = $1 AND s."OrganizationId" = $2)
+        ORDER BY q."Position", q."Id"
+        """;
+
+    private const string DaysSql = """
+        SELECT "Day", "Total", "Completed", "FirstAt", "LastAt" FROM "SurveyResponseDays" WHERE "SurveyId" = $1 ORDER BY "Day"
+        """;
+
+    /// <summary>The survey <paramref name="surveyId"/> of <paramref name="organizationId"/> (null: none there), with its questions in order if asked.</summary>
+    public async Task<SurveyDetail?> FindAsync(string organizationId, string surveyId, bool withQuestions, CancellationToken ct)
+    {
+        await using var session = await database.OpenAsync(ct);
+        SurveyDetail? found;
+        await using (var reader = await session.Command(SurveySql, surveyId, organizationId).ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct)) return null;
+            found = new SurveyDetail(reader.GetString(0), reader.GetString(1), ParseStatus(reader.GetString(2)),
+                database.ReadInstant(reader, 3), reader.GetString(4), []);
+        }
+        if (!withQuestions) return found;
+        var questions = new List<QuestionView>();
+        await using (var reader = await session.Command(QuestionsSql, surveyId, organizationId).ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) questions.Add(new QuestionView(reader.GetInt32(0), reader.GetString(1), reader.GetString(2)));
+        }
+        return found with { Questions = questions };
+    }
+
+    /// <summary>The per-day roll-up rows of a survey, oldest day first.</summary>
+    public async Task<List<SurveyResponseDay>> DaysAsync(string surveyId, CancellationToken ct)
+    {
+        await using var session = await database.OpenAsync(ct);
+        await using var reader = await session.Command(DaysSql, surveyId).ExecuteReaderAsync(ct);
+        var days = new List<SurveyResponseDay>();
+        while (await reader.ReadAsync(ct))
+        {
+            days.Add(new SurveyResponseDay
+            {
+                SurveyId = surveyId,
+                Day = database.ReadDate(reader, 0),
+                Total = reader.GetInt32(1),
+                Completed = reader.GetInt32(2),
+                FirstAt = database.ReadInstant(reader, 3),
+                LastAt = database.ReadInstant(reader, 4),
+            });
+        }
+        return days;
+    }
+
+    /// <summary>
+    /// One page of an organization's surveys, newest first (ties by id), each with its response total from the
+    /// roll-up, and how many there are in all; only <paramref name="ownerUserId"/>'s when given, only the ids in
+    /// <paramref name="onlyIds"/> when given.
+    /// </summary>
+    public async Task<Page<SurveySummary>> PageAsync(string organizationId, string? ownerUserId, IReadOnlyList<string>? onlyIds,
+        int page, int pageSize, CancellationToken ct)
+    {
+        var (pageSql, countSql) = listSql[(ownerUserId is null ? 0 : 1) + (onlyIds is null ? 0 : 2)];
+        object? ids = onlyIds is null ? null
+            : database.Provider == DatabaseProvider.PostgreSQL ? onlyIds.ToArray()
+            : JsonSerializer.Serialize(onlyIds, SurveyReadsJson.Default.IReadOnlyListString);
+        object[] filter = (ownerUserId, ids) switch
+        {
+            (null, null) => [organizationId],
+            (not null, null) => [organizationId, ownerUserId],
+            (null, not null) => [organizationId, ids],
+            _ => [organizationId, ownerUserId, ids],
+        };
+
+        await using var session = await database.OpenAsync(ct);
+        var items = new List<SurveySummary>(pageSize);
+        await using (var reader = await session.Command(pageSql, [.. filter, pageSize, (page - 1) * pageSize]).ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                items.Add(new SurveySummary(reader.GetString(0), reader.GetString(1), ParseStatus(reader.GetString(2)),
+                    database.ReadInstant(reader, 3), reader.GetString(4), checked((int)reader.GetInt64(5))));
+            }
+        }
+        var total = Convert.ToInt32(await session.Command(countSql, filter).ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        return new Page<SurveySummary>(items, page, pageSize, total);
+    }
+
+    // The list's four statements (by owner or not × by ids or not), page and count, written once per provider.
+    private readonly (string Page, string Count)[] listSql = [.. Enumerable.Range(0, 4).Select(v => ListSql(database.Provider, (v & 1) != 0, (v & 2) != 0))];
+
+    private static (string Page, string Count) ListSql(DatabaseProvider provider, bool byOwner, bool byIds)
+    {
+        var where = """WHERE s."OrganizationId" = $1""";
+        var n = 1;
+        if (byOwner) where += $""" AND s."OwnerUserId" = ${++n}""";
+        // SQLite takes a list as JSON text; PostgreSQL as an array.
+        if (byIds) where += provider == DatabaseProvider.PostgreSQL
+            ? $""" AND s."Id" = ANY(${++n})"""
+            : $""" AND s."Id" IN (SELECT value FROM json_each(${++n}))""";
+        return ($"""
+            SELECT s."Id", s."Title", s."Status", s."CreatedAt", s."OwnerUserId",
+                (SELECT COALESCE(SUM(d."Total"), 0) FROM "SurveyResponseDays" d WHERE d."SurveyId" = s."Id")
+            FROM "Surveys" s {where}
+            ORDER BY s."CreatedAt" DESC, s."Id" LIMIT ${n + 1} OFFSET ${n + 2}
+            """, $"""SELECT COUNT(*) FROM "Surveys" s {where}""");
+    }
+
+    // Stored as the enum's name (see QuestraDbContext's conventions).
+    private static SurveyStatus ParseStatus(string stored) => stored switch
+    {
+        nameof(SurveyStatus.Active) => SurveyStatus.Active,
+        nameof(SurveyStatus.Draft) => SurveyStatus.Draft,
+        nameof(SurveyStatus.Closed) => SurveyStatus.Closed,
+        _ => throw new InvalidDataException($"Unknown survey status '{stored}' in the database."),
+    };
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]
+internal sealed partial class SurveyReadsJson : System.Text.Json.Serialization.JsonSerializerContext;
