@@ -39,6 +39,12 @@ public class ThrottleTests(ThrottledFactory factory) : IClassFixture<ThrottledFa
         Assert.InRange(retryAfter, 1, 60);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await Get(valid, org, attacker)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Get(valid, org, "198.51.100.2")).StatusCode);
+        // One warning for the client reaching its limit; no line per refused key (an attacker's flood of bad keys
+        // is not a flood of log lines).
+        Assert.Single(factory.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains(attacker, StringComparison.Ordinal)
+            && l.Contains("20 failed API authentications", StringComparison.Ordinal));
+        Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains(nameof(ApiKeyAuthenticationHandler), StringComparison.Ordinal)
+            && !l.StartsWith("Warning", StringComparison.Ordinal) && !l.StartsWith("Error", StringComparison.Ordinal));
 
         factory.Clock.Advance(TimeSpan.FromSeconds(61));
         Assert.Equal(HttpStatusCode.OK, (await Get(valid, org, attacker)).StatusCode);
