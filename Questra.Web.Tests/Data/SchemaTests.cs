@@ -72,6 +72,29 @@ public class SchemaTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
     }
 
     [Fact]
+    public async Task SurveyListPages_AreReadInIndexOrder_AndTheRollUpHasNoRowIds()
+    {
+        _ = factory.Services; // starts the app, which migrates its database
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        await connection.OpenAsync();
+        foreach (var (byOwner, byIds) in new[] { (false, false), (true, false), (false, true), (true, true) })
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + Questra.Web.Features.Surveys.SurveyReads.ListSql(DatabaseProvider.Sqlite, byOwner, byIds).Page;
+            var steps = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync()) steps.Add(reader.GetString(3)); // the "detail" column
+            }
+            var plan = string.Join("\n", steps);
+            Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+            Assert.Contains(byOwner ? "IX_Surveys_OrganizationId_OwnerUserId_CreatedAt_Id" : "IX_Surveys_OrganizationId_CreatedAt_Id", plan, StringComparison.Ordinal);
+        }
+        var table = await Query(connection, "SELECT sql FROM sqlite_master WHERE name = 'SurveyResponseDays'");
+        Assert.EndsWith("WITHOUT ROWID", Assert.Single(table), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Database_IsInWalMode_AndMigrationIsRecorded()
     {
         _ = factory.Services; // starts the app, which migrates its database

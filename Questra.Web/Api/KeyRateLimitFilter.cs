@@ -11,9 +11,9 @@ public sealed class KeyRateLimitFilter(KeyRateLimiter rateLimiter) : IEndpointFi
     {
         var http = context.HttpContext;
         var rate = rateLimiter.Take(http.Features.GetRequiredFeature<AuthenticatedKey>().KeyId);
-        var reset = ((int)Math.Ceiling(rate.ResetIn.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers["RateLimit-Limit"] = rate.Limit.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers["RateLimit-Remaining"] = rate.Remaining.ToString(CultureInfo.InvariantCulture);
+        var reset = Text((int)Math.Ceiling(rate.ResetIn.TotalSeconds));
+        http.Response.Headers["RateLimit-Limit"] = Text(rate.Limit);
+        http.Response.Headers["RateLimit-Remaining"] = Text(rate.Remaining);
         http.Response.Headers["RateLimit-Reset"] = reset;
         if (!rate.Allowed)
         {
@@ -23,4 +23,11 @@ public sealed class KeyRateLimitFilter(KeyRateLimiter rateLimiter) : IEndpointFi
         }
         return await next(context);
     }
+
+    // The header values as text without a new string per request for the usual numbers (limits, seconds).
+    private static readonly string?[] Numbers = new string?[4096];
+
+    private static string Text(int value) => (uint)value < (uint)Numbers.Length
+        ? Numbers[value] ??= value.ToString(CultureInfo.InvariantCulture)
+        : value.ToString(CultureInfo.InvariantCulture);
 }

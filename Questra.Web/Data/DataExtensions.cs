@@ -27,8 +27,13 @@ public static class DataExtensions
         if (provider == DatabaseProvider.PostgreSQL)
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
-            // Statements used often are prepared once per pooled connection (unless the connection string says otherwise).
-            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            // Statements used often are prepared once per pooled connection, unless the connection string says
+            // otherwise (e.g. "Max Auto Prepare=0" behind a pooler in transaction mode, which cannot keep them).
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            }
             var dataSource = builder.Build();
             services.AddSingleton(dataSource);
             services.AddSingleton(_ => PreparedReads.ForPostgres(dataSource));

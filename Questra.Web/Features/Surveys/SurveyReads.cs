@@ -109,7 +109,7 @@ public sealed class SurveyReads(PreparedReads database)
     // The list's four statements (by owner or not × by ids or not), page and count, written once per provider.
     private readonly (string Page, string Count)[] listSql = [.. Enumerable.Range(0, 4).Select(v => ListSql(database.Provider, (v & 1) != 0, (v & 2) != 0))];
 
-    private static (string Page, string Count) ListSql(DatabaseProvider provider, bool byOwner, bool byIds)
+    internal static (string Page, string Count) ListSql(DatabaseProvider provider, bool byOwner, bool byIds)
     {
         var where = """WHERE s."OrganizationId" = $1""";
         var n = 1;
