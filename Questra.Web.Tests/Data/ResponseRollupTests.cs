@@ -42,6 +42,40 @@ public abstract class ResponseRollupTests(QuestraFactory factory)
 
         Assert.Equal(await Recount(survey), await RollUp(survey));
         Assert.Equal(260, (await factory.Data.WithService<SurveyMetrics, ResponseMetrics>(m => m.ForSurveyAsync(survey))).Total);
+        Assert.Equal((260, 260), await Totals(survey));
+    }
+
+    // The survey's kept total and a count of its responses.
+    private Task<(int Kept, int Counted)> Totals(string survey) => factory.Data.WithDb(async db => (
+        await db.Surveys.Where(s => s.Id == survey).Select(s => s.ResponseCount).SingleAsync(),
+        await db.SurveyResponses.CountAsync(r => r.SurveyId == survey)));
+
+    [Fact]
+    public async Task EachSurveysResponseTotal_FollowsInsertsDeletesAndMovesBetweenSurveys_AndSavingTheSurveyKeepsIt()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var at = new DateTimeOffset(2026, 9, 1, 10, 0, 0, TimeSpan.Zero);
+        var first = await factory.Data.SurveyAsync(org, owner, "first", [.. Enumerable.Range(0, 30).Select(i => (at.AddHours(i), true))]);
+        var second = await factory.Data.SurveyAsync(org, owner, "second", (at, false));
+        Assert.Equal((30, 30), await Totals(first));
+
+        await factory.Data.WithDb(async db =>
+        {
+            var ids = await db.SurveyResponses.Where(r => r.SurveyId == first).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync();
+            await db.SurveyResponses.Where(r => ids.Take(4).Contains(r.Id)).ExecuteDeleteAsync();
+            await db.SurveyResponses.Where(r => ids.Skip(4).Take(6).Contains(r.Id)).ExecuteUpdateAsync(u => u.SetProperty(r => r.SurveyId, second));
+            // An update that leaves the survey as it was changes nothing.
+            await db.SurveyResponses.Where(r => ids.Skip(10).Take(3).Contains(r.Id)).ExecuteUpdateAsync(u => u.SetProperty(r => r.SurveyId, first));
+            // A survey loaded before more responses arrive and saved after: its stale total is not written back.
+            var loaded = await db.Surveys.SingleAsync(s => s.Id == second);
+            await db.SurveyResponses.AddAsync(new SurveyResponse { SurveyId = second, SubmittedAt = at, Completed = true });
+            await db.SaveChangesAsync();
+            loaded.Title = "second, renamed";
+            await db.SaveChangesAsync();
+        });
+
+        Assert.Equal((20, 20), await Totals(first));
+        Assert.Equal((8, 8), await Totals(second));
     }
 }
 

@@ -12,6 +12,10 @@ public sealed class Survey
     public required string Title { get; set; }
     public SurveyStatus Status { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>How many responses it has: kept by the database (triggers on SurveyResponses), never written by the app.</summary>
+    public int ResponseCount { get; private set; }
+
     public List<SurveyQuestion> Questions { get; init; } = [];
 }
 

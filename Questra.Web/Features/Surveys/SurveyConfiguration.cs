@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Questra.Web.Features.Organizations;
 
@@ -12,6 +13,10 @@ public sealed class SurveyConfiguration : IEntityTypeConfiguration<Survey>
     {
         builder.Property(s => s.Id).HasMaxLength(Ids.MaxLength);
         builder.Property(s => s.Title).HasMaxLength(TitleMaxLength);
+        // Kept by database triggers; EF Core never writes it, so a saved survey cannot overwrite a newer count.
+        var count = builder.Property(s => s.ResponseCount).HasDefaultValue(0).Metadata;
+        count.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+        count.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
         // In the list's order (newest first, ties by id): a page is read from the index, never sorted.
         builder.HasIndex(s => new { s.OrganizationId, s.CreatedAt, s.Id }).IsDescending(false, true, false);
         builder.HasIndex(s => new { s.OrganizationId, s.OwnerUserId, s.CreatedAt, s.Id }).IsDescending(false, false, true, false);

@@ -73,8 +73,8 @@ public sealed class SurveyReads(PreparedReads database)
     }
 
     /// <summary>
-    /// One page of an organization's surveys, newest first (ties by id), each with its response total from the
-    /// roll-up, and how many there are in all; only <paramref name="ownerUserId"/>'s when given, only the ids in
+    /// One page of an organization's surveys, newest first (ties by id), each with its response total (kept by the
+    /// database), and how many there are in all; only <paramref name="ownerUserId"/>'s when given, only the ids in
     /// <paramref name="onlyIds"/> when given.
     /// </summary>
     public async Task<Page<SurveySummary>> PageAsync(string organizationId, string? ownerUserId, IReadOnlyList<string>? onlyIds,
@@ -99,7 +99,7 @@ public sealed class SurveyReads(PreparedReads database)
             while (await reader.ReadAsync(ct))
             {
                 items.Add(new SurveySummary(reader.GetString(0), reader.GetString(1), ParseStatus(reader.GetString(2)),
-                    database.ReadInstant(reader, 3), reader.GetString(4), checked((int)reader.GetInt64(5))));
+                    database.ReadInstant(reader, 3), reader.GetString(4), reader.GetInt32(5)));
             }
         }
         var total = Convert.ToInt32(await session.Command(countSql, filter).ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
@@ -119,8 +119,7 @@ public sealed class SurveyReads(PreparedReads database)
             ? $""" AND s."Id" = ANY(${++n})"""
             : $""" AND s."Id" IN (SELECT value FROM json_each(${++n}))""";
         return ($"""
-            SELECT s."Id", s."Title", s."Status", s."CreatedAt", s."OwnerUserId",
-                (SELECT COALESCE(SUM(d."Total"), 0) FROM "SurveyResponseDays" d WHERE d."SurveyId" = s."Id")
+            SELECT s."Id", s."Title", s."Status", s."CreatedAt", s."OwnerUserId", s."ResponseCount"
             FROM "Surveys" s {where}
             ORDER BY s."CreatedAt" DESC, s."Id" LIMIT ${n + 1} OFFSET ${n + 2}
             """, $"""SELECT COUNT(*) FROM "Surveys" s {where}""");
