@@ -22,11 +22,10 @@ public sealed class ApiKeyAuthenticationHandler(
     // Set when this request came from a client over its failure limit: answered 429, the key not even looked at.
     private TimeSpan? blockedFor;
 
-    private string Client => Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        blockedFor = throttle.RetryAfter(Client);
+        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        blockedFor = throttle.RetryAfter(client);
         if (blockedFor is not null)
         {
             return AuthenticateResult.Fail(TooManyFailures);
@@ -34,7 +33,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var result = await AuthenticateKeyAsync();
         if (result.Failure is not null)
         {
-            throttle.RecordFailure(Client);
+            throttle.RecordFailure(client);
         }
         return result;
     }
