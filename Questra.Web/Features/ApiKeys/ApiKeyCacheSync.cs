@@ -9,7 +9,7 @@ namespace Questra.Web.Features.ApiKeys;
 /// or its connection dropped) its cache stores nothing, so it can never serve a key another instance revoked;
 /// the cache's short lifetime remains the last safety net.
 /// </summary>
-public sealed class ApiKeyCacheSync : BackgroundService
+public sealed partial class ApiKeyCacheSync : BackgroundService
 {
     public const string Channel = "questra_api_keys";
 
@@ -43,7 +43,7 @@ public sealed class ApiKeyCacheSync : BackgroundService
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
             // The change itself is saved; other instances drop their copy when their cache entries lapse.
-            logger.LogError(ex, "Could not tell other instances that API keys changed; their cached keys lapse within the cache lifetime.");
+            NotifyFailed(logger, ex);
         }
     }
 
@@ -63,7 +63,7 @@ public sealed class ApiKeyCacheSync : BackgroundService
             catch (Exception ex)
             {
                 cache.Suspend();
-                logger.LogWarning(ex, "Lost the key-change channel; API keys are read from the database until it is back.");
+                ChannelLost(logger, ex);
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
@@ -83,7 +83,7 @@ public sealed class ApiKeyCacheSync : BackgroundService
         {
             if (e.Channel != Channel || e.Payload == instanceId) return;
             cache.Invalidate();
-            logger.LogDebug("Another instance changed API keys; cleared the cached keys.");
+            ClearedByAnotherInstance(logger);
         };
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
         {
@@ -91,7 +91,7 @@ public sealed class ApiKeyCacheSync : BackgroundService
         }
         // Anything announced while we were not listening is unknown: start from an empty cache.
         cache.Resume();
-        logger.LogInformation("Listening for API key changes from other instances.");
+        Listening(logger);
         await using var ping = new NpgsqlCommand("SELECT 1", connection);
         while (true)
         {
@@ -102,4 +102,16 @@ public sealed class ApiKeyCacheSync : BackgroundService
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not tell other instances that API keys changed; their cached keys lapse within the cache lifetime.")]
+    private static partial void NotifyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the key-change channel; API keys are read from the database until it is back.")]
+    private static partial void ChannelLost(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Another instance changed API keys; cleared the cached keys.")]
+    private static partial void ClearedByAnotherInstance(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for API key changes from other instances.")]
+    private static partial void Listening(ILogger logger);
 }

@@ -9,7 +9,7 @@ namespace Questra.Web.Features.ApiKeys;
 /// Counts key use in memory per key, endpoint and UTC day, and writes the counts (and each key's
 /// last_used_at) in one batch per flush — not one row per request. Flushed periodically and on shutdown.
 /// </summary>
-public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider clock, ILogger<UsageRecorder> logger) : IDisposable
+public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvider clock, ILogger<UsageRecorder> logger) : IDisposable
 {
     private readonly record struct Bucket(string KeyId, string OrganizationId, string Endpoint, DateOnly Day);
 
@@ -108,9 +108,14 @@ public sealed class UsageRecorder(IServiceScopeFactory scopes, TimeProvider cloc
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, last), ct);
         }
         await tx.CommitAsync(ct);
-        logger.LogInformation("Wrote key usage: {Requests} requests, {Buckets} usage rows, {Keys} keys' last use",
-            batch.Sum(b => b.Count), batch.Count, batch.Select(b => b.Bucket.KeyId).Distinct().Count());
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            WroteUsage(logger, batch.Sum(b => b.Count), batch.Count, batch.Select(b => b.Bucket.KeyId).Distinct().Count());
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wrote key usage: {Requests} requests, {Buckets} usage rows, {Keys} keys' last use")]
+    private static partial void WroteUsage(ILogger logger, long requests, int buckets, int keys);
 
     // Yesterday's buckets stay until today's first flush has written them; older empty ones are dropped.
     private void ForgetOldDays()
