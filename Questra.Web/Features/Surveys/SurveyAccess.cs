@@ -7,7 +7,11 @@ namespace Questra.Web.Features.Surveys;
 /// <summary>Whose eyes look at surveys: a user with a role in an org, optionally through a survey-restricted key.</summary>
 public sealed record SurveySummary(string Id, string Title, SurveyStatus Status, DateTimeOffset CreatedAt, string OwnerUserId, int ResponseCount);
 
-public sealed record SurveyViewer(string OrganizationId, string UserId, OrgRole Role, IReadOnlyList<string>? Restriction = null);
+public sealed record SurveyViewer(string OrganizationId, string UserId, OrgRole Role, IReadOnlyList<string>? Restriction = null)
+{
+    /// <summary>Rule 5: a member sees only the surveys they own (this user's id); admins and owners all of the org's (null).</summary>
+    public string? OnlyOwnedBy => Role == OrgRole.Member ? UserId : null;
+}
 
 /// <summary>A page of surveys for the dashboard, with the role it was read under (members see only their own).</summary>
 public sealed record SurveyListing(Page<SurveySummary> Page, OrgRole Role);
@@ -23,9 +27,9 @@ public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
     public IQueryable<Survey> Visible(SurveyViewer viewer)
     {
         var query = db.Surveys.AsNoTracking().Where(s => s.OrganizationId == viewer.OrganizationId);
-        if (viewer.Role == OrgRole.Member)
+        if (viewer.OnlyOwnedBy is { } owner)
         {
-            query = query.Where(s => s.OwnerUserId == viewer.UserId);
+            query = query.Where(s => s.OwnerUserId == owner);
         }
         if (viewer.Restriction is { } ids)
         {
@@ -68,7 +72,7 @@ public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
     /// <summary>A page of the visible surveys, newest first, each with its response count (counted by the database).</summary>
     public Task<Page<SurveySummary>> ListAsync(SurveyViewer viewer, int page, int pageSize, CancellationToken ct = default) =>
         // The same filters as Visible: the org, the member's own surveys, the key's restriction.
-        reads.PageAsync(viewer.OrganizationId, viewer.Role == OrgRole.Member ? viewer.UserId : null, viewer.Restriction, page, pageSize, ct);
+        reads.PageAsync(viewer.OrganizationId, viewer.OnlyOwnedBy, viewer.Restriction, page, pageSize, ct);
 
     public async Task<ServiceResult<SurveyDetail>> FindAsync(SurveyViewer viewer, string surveyId, bool withQuestions, CancellationToken ct = default)
     {
@@ -81,7 +85,7 @@ public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
         {
             return NotFound(surveyId);
         }
-        if (viewer.Role == OrgRole.Member && survey.OwnerUserId != viewer.UserId)
+        if (viewer.OnlyOwnedBy is { } owner && survey.OwnerUserId != owner)
         {
             return ServiceError.Forbidden(
                 "The survey belongs to another member. Members can read only the surveys they own; ask an admin.");

@@ -83,7 +83,7 @@ public sealed class SurveyReads(PreparedReads database)
         var (pageSql, countSql) = listSql[(ownerUserId is null ? 0 : 1) + (onlyIds is null ? 0 : 2)];
         object? ids = onlyIds is null ? null
             : database.Provider == DatabaseProvider.PostgreSQL ? onlyIds.ToArray()
-            : JsonSerializer.Serialize(onlyIds, SurveyReadsJson.Default.IReadOnlyListString);
+            : JsonSerializer.Serialize(onlyIds);
         object[] filter = (ownerUserId, ids) switch
         {
             (null, null) => [organizationId],
@@ -126,14 +126,5 @@ public sealed class SurveyReads(PreparedReads database)
     }
 
     // Stored as the enum's name (see QuestraDbContext's conventions).
-    private static SurveyStatus ParseStatus(string stored) => stored switch
-    {
-        nameof(SurveyStatus.Active) => SurveyStatus.Active,
-        nameof(SurveyStatus.Draft) => SurveyStatus.Draft,
-        nameof(SurveyStatus.Closed) => SurveyStatus.Closed,
-        _ => throw new InvalidDataException($"Unknown survey status '{stored}' in the database."),
-    };
+    private static SurveyStatus ParseStatus(string stored) => Enum.Parse<SurveyStatus>(stored);
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]
-internal sealed partial class SurveyReadsJson : System.Text.Json.Serialization.JsonSerializerContext;
