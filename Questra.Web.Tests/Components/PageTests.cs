@@ -50,7 +50,7 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
         await factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
         var (ownersKey, _) = await factory.Data.KeyAsync(org, owner, name: "owner's key");
         var (adminsKey, _) = await factory.Data.KeyAsync(org, admin, name: "admin's key");
-        await factory.Data.WithDb(db => db.Users.Where(u => u.Id == admin).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, org)));
+        await factory.Data.SelectOrganizationAsync(admin, org);
         UseApp(factory, admin);
 
         var cut = Render<ApiKeysPage>();
@@ -109,8 +109,7 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
         var (org, _) = await factory.Data.OrgWithOwnerAsync();
         var member = await factory.Data.UserAsync();
         await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
-        await factory.Data.WithDb(db => db.Users.Where(u => u.Id == member)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, org)));
+        await factory.Data.SelectOrganizationAsync(member, org);
         UseApp(factory, member);
 
         var cut = Render<SettingsPage>();
@@ -154,7 +153,7 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();
         var member = await factory.Data.UserAsync();
         await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
-        await factory.Data.WithDb(db => db.Users.Where(u => u.Id == member).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, org)));
+        await factory.Data.SelectOrganizationAsync(member, org);
         var (key, _) = await factory.Data.KeyAsync(org, owner, name: "Warehouse export");
 
         UseApp(factory, owner);
@@ -172,7 +171,7 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
         var (org, _) = await factory.Data.OrgWithOwnerAsync();
         var member = await factory.Data.UserAsync();
         await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
-        await factory.Data.WithDb(db => db.Users.Where(u => u.Id == member).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, org)));
+        await factory.Data.SelectOrganizationAsync(member, org);
         UseApp(factory, member);
 
         var cut = Render<AuditPage>();

@@ -70,6 +70,10 @@ public sealed class TestData(IServiceProvider services)
             await db.SaveChangesAsync();
         });
 
+    /// <summary>Makes <paramref name="orgId"/> the organization the user's dashboard opens on.</summary>
+    public Task SelectOrganizationAsync(string userId, string orgId) =>
+        WithDb(db => db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, orgId)));
+
     /// <summary>Changes a member's role as another owner of the org would, through the service (which also drops cached keys).</summary>
     public async Task SetRoleAsync(string orgId, string userId, OrgRole role)
     {

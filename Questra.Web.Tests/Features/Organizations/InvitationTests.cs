@@ -20,7 +20,7 @@ public abstract class InvitationTests(EmailFactory factory) : SmtpSuite(factory)
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();
         var (ownOrg, invitee) = await Data.OrgWithOwnerAsync();
-        await Data.WithDb(db => db.Users.Where(u => u.Id == invitee).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, ownOrg)));
+        await Data.SelectOrganizationAsync(invitee, ownOrg);
         var email = await Data.EmailOfAsync(invitee);
 
         var invited = await InviteAsync(org, owner, email.ToUpperInvariant(), OrgRole.Admin);
