@@ -15,25 +15,6 @@ source bench/lib.sh
 bench_build
 WORK=$(mktemp -d)
 
-# One wrk window on the running app: name seconds -> "rps cpu_us_per_request non2xx total".
-measure() {
-  local path file count cpu_before cpu_after
-  read -r path file count <<<"${API_SCENARIOS[$1]}"
-  [ "$file" = "-" ] && file=""
-  cpu_before=$(app_cpu_ticks)
-  run_wrk_raw "$path" "$file" "$count" "$2" "$CONNECTIONS" >"$WORK/wrk.txt"
-  cpu_after=$(app_cpu_ticks)
-  python3 - "$WORK/wrk.txt" "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-ticks, hz = int(sys.argv[2]), int(sys.argv[3])
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-total = int(re.search(r"(\d+) requests in", text).group(1))
-non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-print(f"{rps:.0f} {ticks / hz * 1e6 / max(total, 1):.1f} {non2xx.group(1) if non2xx else 0} {total}")
-PY
-}
-
 run_database() { # size
   local size=$1
   DB="$WORK/$size.db"
@@ -42,7 +23,7 @@ run_database() { # size
   # shellcheck disable=SC1091
   source "$OUT/meta.env"
   export ORG
-  declare -gA API_SCENARIOS=(
+  declare -gA SCENARIOS=(
     [healthz]="/healthz - 0"
     [get]="/api/surveys/$SMALL_SURVEY $OUT/keys.txt 1"
     [list]="/api/surveys $OUT/keys.txt 1"
@@ -55,13 +36,13 @@ run_database() { # size
 
   echo "[$size] warm-up, $WARMUP s of every endpoint..."
   local per=$(( WARMUP / (${#endpoints[@]} + 1) + 1 ))
-  for s in healthz "${endpoints[@]}"; do measure "$s" "$per" >/dev/null; done
+  for s in healthz "${endpoints[@]}"; do run_wrk "$s" "$per" >/dev/null; done
 
   for round in $(seq 1 "$ROUNDS"); do
     mapfile -t order < <(printf '%s\n' "${endpoints[@]}" | shuf --random-source=<(yes "$round"))
     for s in "${order[@]}"; do
-      floor=$(measure healthz "$DURATION")
-      line=$(measure "$s" "$DURATION")
+      floor=$(run_wrk healthz "$DURATION")
+      line=$(run_wrk "$s" "$DURATION")
       echo "$size $round $s $line $floor" | tee -a "$WORK/results.txt"
     done
   done
@@ -76,7 +57,7 @@ python3 - "$WORK/results.txt" <<'PY'
 import sys, statistics, collections
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    size, rnd, name, rps, cpu, bad, total, hrps, hcpu, hbad, htotal = line.split()
+    size, rnd, name, rps, _, _, total, bad, cpu, hrps, _, _, _, _, hcpu = line.split()
     rows[(size, name)].append((float(rps) / float(hrps), float(cpu), float(hcpu), float(rps), int(bad), int(total)))
 expected_401 = {"bad_checksum"}
 print(f"{'database':<9}{'endpoint':<15}{'ratio to /healthz':>19}{'  (rounds)':<22}{'app CPU us/req':>15}{'/healthz us/req':>16}{'req/s':>8}   answers")

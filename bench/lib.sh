@@ -52,6 +52,28 @@ run_scenario_raw() {
   run_wrk_raw "$path" "$file" "$count" "$2" "$3"
 }
 
+# One measured wrk window of a scenario from $SCENARIOS on the running app: name seconds ->
+# "rps p50_ms p99_ms total non2xx cpu_us_per_request" (the app's CPU time from /proc over the window).
+run_wrk() {
+  local cpu_before cpu_after
+  cpu_before=$(app_cpu_ticks)
+  run_scenario_raw "$1" "$2" "$CONNECTIONS" >"$WORK/wrk.txt"
+  cpu_after=$(app_cpu_ticks)
+  python3 - "$WORK/wrk.txt" "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+ticks, hz = int(sys.argv[2]), int(sys.argv[3])
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+total = int(re.search(r"(\d+) requests in", text).group(1))
+print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f} {total} {non2xx.group(1) if non2xx else 0} {ticks / hz * 1e6 / total:.1f}")
+PY
+}
+
 # Starts the app in the Benchmark environment (the key check's bypass for the baseline, Warning logs) on $URL.
 bench_start_app() {
   app_start ASPNETCORE_ENVIRONMENT=Benchmark \
