@@ -6,7 +6,8 @@ namespace Questra.Web.Tests.Components.ApiKeys;
 
 public class ApiKeysTableTests : DashboardTestContext
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+    // The real time, to the minute: the component is handed "now" and shows dates relative to it.
+    private static readonly DateTimeOffset Now = Infrastructure.TestClock.RealTimeToTheMinute();
 
     private static ApiKey Key(string name, DateTimeOffset? expires = null, DateTimeOffset? revoked = null, DateTimeOffset? lastUsed = null,
         string owner = "u", string? replacedBy = null, bool secretUnconfirmed = false) => new()
@@ -50,7 +51,7 @@ public class ApiKeysTableTests : DashboardTestContext
         Assert.Contains("Expires soon", Row(cut, "soon"));
         Assert.DoesNotContain("Expires soon", Row(cut, "later"));
         Assert.DoesNotContain("Expires soon", Row(cut, "expired"));
-        Assert.Contains("2026-11-20", Row(cut, "revoked"));
+        Assert.Contains(Now.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Row(cut, "revoked"));
     }
 
     [Fact]
@@ -95,7 +96,7 @@ public class ApiKeysTableTests : DashboardTestContext
         Assert.Equal("Rolled", cut.Find("[data-testid=api-key-status]").TextContent);
         var rolledTo = cut.Find("[data-testid=rolled-to]").TextContent;
         Assert.Contains("sk_live_Zz99", rolledTo);
-        Assert.Contains("works until 2026-11-22 15:00 UTC", System.Text.RegularExpressions.Regex.Replace(rolledTo, @"\s+", " "));
+        Assert.Contains($"works until {Now.AddHours(3).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC", System.Text.RegularExpressions.Regex.Replace(rolledTo, @"\s+", " "));
         Assert.Empty(cut.FindAll("[data-testid=expires-soon]"));
         Assert.Empty(cut.FindAll("button[aria-label=Roll]"));
     }

@@ -6,7 +6,8 @@ namespace Questra.Web.Tests.Components.ApiKeys;
 
 public class CreateApiKeyFormTests : DashboardTestContext
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+    // The real time, to the minute: the component is handed "now" and shows dates relative to it.
+    private static readonly DateTimeOffset Now = Infrastructure.TestClock.RealTimeToTheMinute();
     private readonly List<ApiKeyInput> submitted = [];
     private ServiceResult<CreatedApiKey> answer = ServiceError.Forbidden("not used");
 

@@ -108,15 +108,8 @@ public abstract class InvitationTests(EmailFactory factory) : SmtpSuite(factory)
 
         var second = await InviteAsync(org, owner, email);
         Factory.Clock.Advance(TimeSpan.FromDays(8));
-        try
-        {
-            Assert.Empty(await MineAsync(invitee));
-            Assert.Equal(ErrorKind.Conflict, (await Data.WithService<InvitationService, ServiceResult<InvitationView>>(s => s.AcceptAsync(invitee, second.Value!.Id, null))).Error?.Kind);
-        }
-        finally
-        {
-            Factory.Clock.Advance(TimeSpan.FromDays(-8));
-        }
+        Assert.Empty(await MineAsync(invitee));
+        Assert.Equal(ErrorKind.Conflict, (await Data.WithService<InvitationService, ServiceResult<InvitationView>>(s => s.AcceptAsync(invitee, second.Value!.Id, null))).Error?.Kind);
     }
 }
 

@@ -20,10 +20,10 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
 
         accountGroup.MapPost("/Logout", async (
             HttpContext context,
-            [FromServices] SignInManager<ApplicationUser> signInManager,
+            [FromServices] QuestraSignInManager signInManager,
             [FromForm] string? returnUrl) =>
         {
-            await signInManager.SignOutAsync();
+            await signInManager.LogOutAsync();
             var request = context.Request;
             return TypedResults.LocalRedirect(LocalRedirect.ToLocalPath(returnUrl, $"{request.Scheme}://{request.Host}{request.PathBase}/"));
         });

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -33,6 +35,23 @@ public static class IdentityExtensions
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = Policy(security.Value);
+            o.ExpireTimeSpan = Features.Accounts.SignInSessions.Lifetime;
+            o.SlidingExpiration = true;
+            // After the security stamp (checked first, by Identity), the browser's session: a cookie kept or copied
+            // after logging out of that browser no longer signs anybody in.
+            var stampCheck = o.Events.OnValidatePrincipal;
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                await stampCheck(context);
+                if (context.Principal is not { } principal || principal.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId) return;
+                var sessions = context.HttpContext.RequestServices.GetRequiredService<Features.Accounts.SignInSessions>();
+                var sessionId = Features.Accounts.SignInSessions.IdOf(context.Properties) ?? Features.Accounts.SignInSessions.IdOf(principal);
+                if (!await sessions.IsLiveAsync(userId, sessionId))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                }
+            };
         });
         services.AddAntiforgery(o =>
         {
@@ -58,7 +77,7 @@ public static class IdentityExtensions
             })
             .AddEntityFrameworkStores<QuestraDbContext>()
             .AddUserStore<QuestraUserStore>()
-            .AddSignInManager()
+            .AddSignInManager<Features.Accounts.QuestraSignInManager>()
             .AddDefaultTokenProviders()
             // Replaces the built-in authenticator provider (registered under the same name): refuses replayed codes.
             .AddTokenProvider<QuestraAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
@@ -66,7 +85,23 @@ public static class IdentityExtensions
         services.AddScoped<Features.Accounts.SudoMode>();
         // Every request checks the sign-in's security stamp, so turning off or resetting two-factor (which changes
         // the stamp) signs out every other session at once, and forgets "remembered" browsers, rather than in 30 minutes.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.Zero;
+            // The check rebuilds the principal from the user; the browser session it belongs to goes along.
+            o.OnRefreshingPrincipal = context =>
+            {
+                if (context.CurrentPrincipal?.FindFirst(Features.Accounts.SignInSessions.ClaimType) is { } session
+                    && context.NewPrincipal?.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == session.Type))
+                {
+                    identity.AddClaim(new Claim(session.Type, session.Value));
+                }
+                return Task.CompletedTask;
+            };
+        });
+        services.AddScoped<Features.Accounts.SignInSessions>();
+        services.AddSingleton<Features.Accounts.SessionEndings>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SignedInCircuitGate>();
 
         return services;
     }

@@ -9,7 +9,7 @@ namespace Questra.Web.Features.ApiKeys;
 /// membership) clears it before the change is reported done, and a lookup that raced with such a change is not
 /// stored — so revocation still bites on the very next request. Expiry is checked on every hit.
 /// </summary>
-public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options) : IDisposable
+public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options, TimeProvider clock) : IDisposable
 {
     private readonly object gate = new();
     private volatile MemoryCache entries = NewCache(options.Value);
@@ -24,7 +24,8 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options) : IDisposable
     public AuthenticatedKey? Find(string hashKey, out DateTimeOffset? expiresAt)
     {
         expiresAt = null;
-        if (entries.TryGetValue(hashKey, out CachedKey? cached) && cached is not null)
+        // The lifetime is read off the app's clock (the memory cache's own expiry only frees the memory).
+        if (entries.TryGetValue(hashKey, out CachedKey? cached) && cached is not null && clock.GetUtcNow() < cached.Until)
         {
             expiresAt = cached.ExpiresAt;
             return cached.Key;
@@ -38,10 +39,11 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options) : IDisposable
         {
             if (readAtGeneration != generation) return; // a change landed while we were reading: our copy may be stale
             if (suspended) return; // changes made elsewhere would not reach us
-            entries.Set(hashKey, new CachedKey(key, expiresAt), new MemoryCacheEntryOptions
+            var lifetime = TimeSpan.FromSeconds(options.Value.CacheSeconds);
+            entries.Set(hashKey, new CachedKey(key, expiresAt, clock.GetUtcNow() + lifetime), new MemoryCacheEntryOptions
             {
                 Size = 1,
-                AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(options.Value.CacheSeconds),
+                AbsoluteExpirationRelativeToNow = lifetime,
             });
         }
     }
@@ -71,5 +73,5 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options) : IDisposable
 
     public void Dispose() => entries.Dispose();
 
-    private sealed record CachedKey(AuthenticatedKey Key, DateTimeOffset? ExpiresAt);
+    private sealed record CachedKey(AuthenticatedKey Key, DateTimeOffset? ExpiresAt, DateTimeOffset Until);
 }

@@ -22,7 +22,7 @@ public sealed class KeyExpiryNotifier(IServiceScopeFactory scopes, TimeProvider 
             try
             {
                 await RunOnceAsync(stoppingToken);
-                await Task.Delay(Every, stoppingToken);
+                await Task.Delay(Every, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -31,7 +31,7 @@ public sealed class KeyExpiryNotifier(IServiceScopeFactory scopes, TimeProvider 
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Checking for expiring keys failed; trying again in an hour.");
-                await Task.Delay(Every, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+                await Task.Delay(Every, clock, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
             }
         }
     }

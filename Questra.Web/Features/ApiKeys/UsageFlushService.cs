@@ -3,11 +3,11 @@ using Microsoft.Extensions.Options;
 namespace Questra.Web.Features.ApiKeys;
 
 /// <summary>Flushes <see cref="UsageRecorder"/> on a timer, and once more when the app stops.</summary>
-public sealed class UsageFlushService(UsageRecorder recorder, IOptions<UsageOptions> options, ILogger<UsageFlushService> logger) : BackgroundService
+public sealed class UsageFlushService(UsageRecorder recorder, IOptions<UsageOptions> options, TimeProvider clock, ILogger<UsageFlushService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FlushSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FlushSeconds), clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

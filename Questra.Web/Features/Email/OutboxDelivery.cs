@@ -42,7 +42,7 @@ public sealed class OutboxDelivery(IServiceScopeFactory scopes, IMailTransport t
             }
             try
             {
-                await Task.Delay(poll, stoppingToken);
+                await Task.Delay(poll, clock, stoppingToken);
             }
             catch (OperationCanceledException)
             {

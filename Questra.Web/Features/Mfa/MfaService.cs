@@ -8,7 +8,7 @@ namespace Questra.Web.Features.Mfa;
 public sealed record MfaEnrollment(string SharedKey, string AuthenticatorUri);
 
 /// <summary>Enrolment, disabling and reset of authenticator-app 2FA, with the audit events they leave.</summary>
-public sealed class MfaService(UserManager<ApplicationUser> users, QuestraDbContext db, TimeProvider clock)
+public sealed class MfaService(UserManager<ApplicationUser> users, IUserStore<ApplicationUser> store, QuestraDbContext db, TimeProvider clock)
 {
     public const string Issuer = "Questra";
     public const int RecoveryCodeCount = 10;
@@ -26,7 +26,11 @@ public sealed class MfaService(UserManager<ApplicationUser> users, QuestraDbCont
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
-            await users.ResetAuthenticatorKeyAsync(user);
+            // Not ResetAuthenticatorKeyAsync: it also renews the security stamp, which every request checks, so the
+            // very next request of this session (the code it is about to send) would be signed out. A first key for
+            // an account without two-factor changes nothing anybody is signed in with.
+            await ((IUserAuthenticatorKeyStore<ApplicationUser>)store).SetAuthenticatorKeyAsync(user, users.GenerateNewAuthenticatorKey(), CancellationToken.None);
+            await users.UpdateAsync(user);
             key = await users.GetAuthenticatorKeyAsync(user);
         }
         var email = await users.GetEmailAsync(user) ?? user.UserName ?? "user";
@@ -34,7 +38,10 @@ public sealed class MfaService(UserManager<ApplicationUser> users, QuestraDbCont
         return new MfaEnrollment(FormatKey(key!), uri);
     }
 
-    /// <summary>Checks the first code from the app and only then turns 2FA on; returns the recovery codes to show once.</summary>
+    /// <summary>
+    /// Checks the first code from the app and only then turns 2FA on; returns the recovery codes to show once. This
+    /// changes the security stamp (every other session of the user is signed out): the caller refreshes its own sign-in.
+    /// </summary>
     public async Task<IReadOnlyList<string>?> EnableAsync(ApplicationUser user, string code, string? ip)
     {
         // Enrolled already: a code posted here changes nothing (new recovery codes have their own, guarded page).

@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Questra.Web.Data;
+
+namespace Questra.Web.Features.Accounts;
+
+/// <summary>
+/// Identity's sign-in manager, with a server-side session per sign-in (<see cref="SignInSessions"/>): every way in
+/// (password, authenticator, recovery code) ends in <see cref="SignInWithClaimsAsync"/>, which starts one; a refresh
+/// of the sign-in after the user's own security stamp changed keeps it; logging out ends it.
+/// </summary>
+public sealed class QuestraSignInManager(
+    UserManager<ApplicationUser> userManager,
+    IHttpContextAccessor contextAccessor,
+    IUserClaimsPrincipalFactory<ApplicationUser> claimsFactory,
+    IOptions<IdentityOptions> optionsAccessor,
+    ILogger<SignInManager<ApplicationUser>> logger,
+    IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<ApplicationUser> confirmation,
+    SignInSessions sessions)
+    : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
+{
+    public override async Task SignInWithClaimsAsync(ApplicationUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
+    {
+        var properties = authenticationProperties ?? new AuthenticationProperties();
+        // A refresh carries the properties of the sign-in it renews: the same browser session goes on.
+        var sessionId = SignInSessions.IdOf(properties);
+        if (sessionId is null || !await sessions.IsLiveAsync(user.Id, sessionId))
+        {
+            sessionId = await sessions.StartAsync(user.Id);
+            SignInSessions.SetId(properties, sessionId);
+        }
+        await base.SignInWithClaimsAsync(user, properties, [.. additionalClaims, new Claim(SignInSessions.ClaimType, sessionId)]);
+    }
+
+    /// <summary>
+    /// Signs the current session in again with fresh claims after the user's own security stamp changed (two-factor
+    /// switched on or off, password or email changed), so this browser stays signed in while every other session of
+    /// the user is signed out by the stamp check. Does nothing unless this browser is signed in as <paramref name="user"/>.
+    /// </summary>
+    public override async Task RefreshSignInAsync(ApplicationUser user)
+    {
+        var current = await Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        if (current.Principal is null || UserManager.GetUserId(current.Principal) != user.Id) return;
+        await base.RefreshSignInAsync(user);
+    }
+
+    /// <summary>
+    /// Logging out: ends this browser's session (so a copy of its cookie is worthless and its other open tabs sign out
+    /// too), then deletes the cookies. Other browsers of the user stay signed in.
+    /// </summary>
+    public async Task LogOutAsync()
+    {
+        // The request's user, authenticated (and checked) before any endpoint runs.
+        var principal = Context.User;
+        if (UserManager.GetUserId(principal) is { } userId && SignInSessions.IdOf(principal) is { } sessionId)
+        {
+            await sessions.EndAsync(userId, sessionId);
+        }
+        await SignOutAsync();
+    }
+}
