@@ -10,6 +10,20 @@ namespace Questra.Web.Tests.Features;
 public abstract class UsageTests(QuestraFactory factory)
 {
     [Fact]
+    public async Task TheFlushTimer_RunsOnTheAppsClock()
+    {
+        // Flushes are 60 s apart in the tests: only skipping the app's clock past one makes it run within the wait.
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (id, secret) = await factory.Data.KeyAsync(org, owner);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(secret, org).GetAsync("/api/surveys")).StatusCode);
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(61));
+
+        await Eventually.HoldsAsync(() => factory.Data.WithDb(db => db.ApiKeyUsage.AnyAsync(u => u.ApiKeyId == id)),
+            "the usage flush ran after the clock passed its interval", seconds: 15);
+    }
+
+    [Fact]
     public async Task KeyUse_IsRolledUpPerKeyPerEndpointPerDay_AndSetsLastUsedAt()
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();

@@ -77,10 +77,13 @@ public static class IdentityExtensions
             })
             .AddEntityFrameworkStores<QuestraDbContext>()
             .AddUserStore<QuestraUserStore>()
+            .AddUserManager<Features.Accounts.QuestraUserManager>()
             .AddSignInManager<Features.Accounts.QuestraSignInManager>()
             .AddDefaultTokenProviders()
             // Replaces the built-in authenticator provider (registered under the same name): refuses replayed codes.
-            .AddTokenProvider<QuestraAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
+            .AddTokenProvider<QuestraAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
+            // Replaces the default provider of mailed codes (same name): their lifetime runs on the app's clock.
+            .AddTokenProvider<Features.Accounts.MailedCodeTokenProvider>(TokenOptions.DefaultProvider);
         services.AddScoped<MfaService>();
         services.AddScoped<Features.Accounts.SudoMode>();
         // Every request checks the sign-in's security stamp, so turning off or resetting two-factor (which changes
