@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Questra.Web.Data;
@@ -167,6 +168,36 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await other.GotoAsync("/settings/api-keys");
         await Expect(other).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
         host.AssertNoCspViolations();
+    }
+
+    [BrowserFact]
+    public async Task LoggingOut_EndsEveryOpenTabOfThatBrowser_ButNotAnotherBrowser()
+    {
+        var (_, email, sharedKey, orgId) = await steps.EnrolledOwnerAsync("tabs");
+        Task<string> OrgNameAsync() => host.Factory.Data.WithDb(db => db.Organizations.Where(o => o.Id == orgId).Select(o => o.Name).SingleAsync());
+        var name = await OrgNameAsync();
+        var page = await host.NewPageAsync();
+        await steps.LogInWithCodeAsync(page, email, sharedKey);
+        var elsewhere = await host.NewPageAsync();
+        await steps.LogInWithCodeAsync(elsewhere, email, sharedKey);
+
+        // A second tab of the same browser, left open on Settings with the rename form out.
+        var settings = await page.Context.NewPageAsync();
+        await BrowserSteps.GotoInteractiveAsync(settings, "/settings");
+        await settings.GetByTestId("rename-org").ClickAsync();
+        await settings.GetByTestId("org-name-input").FillAsync("Renamed after logging out");
+
+        await page.GetByTestId("account-menu").Locator("summary").ClickAsync();
+        await page.GetByTestId("account-menu").GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+
+        // The open tab loses its sign-in without a click and lands on the login page; nothing was renamed.
+        await Expect(settings).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
+        await BrowserHost.ScreenshotAsync(settings, "25-other-tab-after-logout");
+        Assert.Equal(name, await OrgNameAsync());
+
+        // Another browser of the same person stays signed in.
+        await BrowserSteps.GotoInteractiveAsync(elsewhere, "/settings");
+        await Expect(elsewhere.GetByTestId("org-name")).ToHaveTextAsync(name);
     }
 
     [BrowserFact]

@@ -16,6 +16,10 @@ public sealed class TestClock : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => System.GetUtcNow().AddTicks(Interlocked.Read(ref skippedTicks));
 
+    /// <summary>The timestamp moves with the skips too, so elapsed-time checks (<see cref="TimeProvider.GetElapsedTime(long)"/>) see them.</summary>
+    public override long GetTimestamp() =>
+        System.GetTimestamp() + (long)(Interlocked.Read(ref skippedTicks) * ((double)TimestampFrequency / TimeSpan.TicksPerSecond));
+
     /// <summary>The real current time, cut to the minute: a "now" for components that are handed one.</summary>
     public static DateTimeOffset RealTimeToTheMinute() => Cut(System.GetUtcNow(), TimeSpan.FromMinutes(1));
 
