@@ -33,15 +33,85 @@ public sealed class AppProcess : IDisposable
         StartOnPortAsync(database, LoopbackPorts.Free(), settings);
 
     /// <summary>Starts the app on a given port (to start it again where a browser expects it).</summary>
-    public static async Task<AppProcess> StartOnPortAsync(TestDatabase database, int port, params (string Key, string Value)[] settings)
+    public static Task<AppProcess> StartOnPortAsync(TestDatabase database, int port, params (string Key, string Value)[] settings) =>
+        LaunchAsync(StartInfo(database, ["Questra.Web.dll", "--urls", $"http://127.0.0.1:{port}"], settings), $"http://127.0.0.1:{port}");
+
+    /// <summary>
+    /// Starts the published app (<see cref="PublishedFolderAsync"/>) as an operator would run it, listening on
+    /// <paramref name="url"/> (http or https): only the settings given (environment, paths, mail server, public
+    /// address, certificate), none of the test suite's defaults.
+    /// </summary>
+    public static async Task<AppProcess> StartPublishedAsync(string url, params (string Key, string Value)[] settings) =>
+        await LaunchAsync(PublishedStartInfo(await PublishedFolderAsync(), ["Questra.Web.dll", "--urls", url], settings), url);
+
+    /// <summary>Runs an operator's command (<c>dotnet Questra.Web.dll admin …</c>) from the published app with the same settings.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunPublishedAsync((string Key, string Value)[] settings, params string[] arguments)
     {
-        var process = System.Diagnostics.Process.Start(StartInfo(database, ["Questra.Web.dll", "--urls", $"http://127.0.0.1:{port}"], settings))!;
+        using var process = System.Diagnostics.Process.Start(PublishedStartInfo(await PublishedFolderAsync(), ["Questra.Web.dll", .. arguments], settings))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+
+    private static ProcessStartInfo PublishedStartInfo(string folder, string[] arguments, (string Key, string Value)[] settings)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments)
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
+        return start;
+    }
+
+    private static readonly SemaphoreSlim Publishing = new(1, 1);
+    private static string? publishedFolder;
+
+    /// <summary>
+    /// <c>dotnet publish</c> of the web project, once per test run, from the build the tests run against (no second
+    /// build): the layout an operator deploys, static web assets included.
+    /// </summary>
+    public static async Task<string> PublishedFolderAsync()
+    {
+        await Publishing.WaitAsync();
+        try
+        {
+            if (publishedFolder is not null) return publishedFolder;
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<configuration>/net10.0
+            var project = Path.Combine(AppDirectory, "..", "..", "..", "Questra.Web.csproj");
+            var folder = Path.Combine(Path.GetTempPath(), $"questra-published-{Guid.NewGuid():N}");
+            var start = new ProcessStartInfo("dotnet", ["publish", project, "--no-build", "-c", configuration, "-o", folder, "--nologo"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var publish = System.Diagnostics.Process.Start(start)!;
+            var output = publish.StandardOutput.ReadToEndAsync();
+            var errors = publish.StandardError.ReadToEndAsync();
+            await publish.WaitForExitAsync();
+            if (publish.ExitCode != 0) throw new InvalidOperationException($"dotnet publish failed:\n{await output}\n{await errors}");
+            return publishedFolder = folder;
+        }
+        finally
+        {
+            Publishing.Release();
+        }
+    }
+
+    private static async Task<AppProcess> LaunchAsync(ProcessStartInfo start, string baseUrl)
+    {
+        var process = System.Diagnostics.Process.Start(start)!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var app = new AppProcess(process, $"http://127.0.0.1:{port}") { Output = output };
+        var app = new AppProcess(process, baseUrl) { Output = output };
         await app.WaitHealthyAsync();
         return app;
     }
@@ -49,7 +119,7 @@ public sealed class AppProcess : IDisposable
     // Polls /healthz until the app answers; gives up after 60 s (a cold start on a busy 2-core machine takes a few).
     private async Task WaitHealthyAsync()
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var client = new HttpClient(LoopbackHandler()) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
@@ -70,6 +140,13 @@ public sealed class AppProcess : IDisposable
         }
         throw new TimeoutException("The app did not become healthy within 60 s.");
     }
+
+    /// <summary>A handler that trusts the test's own self-signed certificate, and only on this machine's loopback.</summary>
+    public static HttpClientHandler LoopbackHandler() => new()
+    {
+        ServerCertificateCustomValidationCallback = (request, _, _, errors) =>
+            errors == System.Net.Security.SslPolicyErrors.None || request.RequestUri is { IsLoopback: true },
+    };
 
     /// <summary>Runs <c>dotnet Questra.Web.dll &lt;arguments&gt;</c> on a database to its end (an operator's command).</summary>
     public static Task<(int ExitCode, string Output, string Errors)> RunToEndAsync(TestDatabase database, params string[] arguments) =>
