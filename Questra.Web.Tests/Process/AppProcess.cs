@@ -95,6 +95,17 @@ public sealed class AppProcess : IDisposable
             var errors = publish.StandardError.ReadToEndAsync();
             await publish.WaitForExitAsync();
             if (publish.ExitCode != 0) throw new InvalidOperationException($"dotnet publish failed:\n{await output}\n{await errors}");
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // a file still held: the temp folder is cleaned by the OS
+                }
+            };
             return publishedFolder = folder;
         }
         finally
