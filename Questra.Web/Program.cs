@@ -4,6 +4,7 @@ using Questra.Web.Components;
 using Questra.Web.Components.Account;
 using Questra.Web.Data;
 using Questra.Web.Features;
+using Questra.Web.Features.Accounts;
 using Questra.Web.Features.Email;
 using Questra.Web.Features.Operators;
 
@@ -43,6 +44,7 @@ app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseSudoGate();
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapQuestraApi();

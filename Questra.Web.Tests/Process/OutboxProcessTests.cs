@@ -18,6 +18,7 @@ public sealed class OutboxProcessTests : IDisposable
         ("Email:Smtp:Host", "127.0.0.1"),
         ("Email:Smtp:Port", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("Email:Smtp:Security", "None"),
+        ("Email:PublicBaseUrl", "https://questra.example.test"),
         ("Email:Outbox:PollMilliseconds", pollMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 

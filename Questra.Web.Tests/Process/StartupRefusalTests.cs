@@ -38,6 +38,36 @@ public class StartupRefusalTests
         Assert.Contains("Email:From", printed);
     }
 
+    public static TheoryData<string?, string?, bool> MailLinkSettings => new()
+    {
+        { null, null, false },                                     // appsettings.json: AllowedHosts "*"
+        { null, "questra.example.test;127.0.0.1", true },          // the Host is restricted (the test calls by address)
+        { "https://questra.example.test", null, true },            // links come from the public address
+        { "questra.example.test", null, false },                   // not an absolute address
+    };
+
+    [Theory]
+    [MemberData(nameof(MailLinkSettings))]
+    public async Task OutsideDevelopment_MailLinksNeedAPublicAddress_OrARestrictedHost(string? publicBaseUrl, string? allowedHosts, bool starts)
+    {
+        List<(string, string)> settings =
+        [
+            ("Email:Enabled", "true"), ("Email:From", "Questra <no-reply@questra.test>"), ("Email:Smtp:Host", "127.0.0.1"),
+        ];
+        if (publicBaseUrl is not null) settings.Add(("Email:PublicBaseUrl", publicBaseUrl));
+        if (allowedHosts is not null) settings.Add(("AllowedHosts", allowedHosts));
+
+        if (starts)
+        {
+            using var database = new Infrastructure.SqliteTestDatabase(Infrastructure.DatabaseFiles.NewPath("mail-links"), deleteOnDispose: true);
+            using var app = await AppProcess.StartAsync(database, [.. settings]);
+            return;
+        }
+        var (code, printed) = await AppProcess.FailedStartAsync([.. settings]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("Email:PublicBaseUrl", printed);
+    }
+
     [Fact]
     public async Task WithGoodSettings_TheSameStartRuns()
     {

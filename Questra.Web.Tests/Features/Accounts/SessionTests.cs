@@ -145,9 +145,10 @@ public partial class SessionTests(QuestraFactory factory) : IClassFixture<Questr
         var code = WebEncoders.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(token));
 
         factory.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
-        var page = await FormClient.For(factory).Http.GetStringAsync($"/Account/ConfirmEmail?userId={id}&code={code}");
+        var answer = await FormClient.For(factory).Http.GetAsync($"/Account/ConfirmEmail?userId={id}&code={code}");
 
-        Assert.DoesNotContain("Thank you for confirming", page);
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("This link is invalid or has expired", await answer.Content.ReadAsStringAsync());
         Assert.False(await factory.Data.WithDb(db => db.Users.Where(u => u.Id == id).Select(u => u.EmailConfirmed).SingleAsync()));
     }
 

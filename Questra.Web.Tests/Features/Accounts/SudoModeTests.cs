@@ -45,6 +45,44 @@ public class SudoModeTests(QuestraFactory factory) : IClassFixture<QuestraFactor
         Assert.Contains($"/Account/Manage/ConfirmIdentity?returnUrl={Uri.EscapeDataString(path)}", answer.Headers.Location!.OriginalString);
     }
 
+    /// <summary>Each guarded form, as the page would post it: its form name and fields.</summary>
+    public static TheoryData<string, string, string> GuardedForms => new()
+    {
+        { "/Account/Manage/Disable2fa", "disable-2fa", "" },
+        { "/Account/Manage/ResetAuthenticator", "reset-authenticator", "" },
+        { "/Account/Manage/GenerateRecoveryCodes", "generate-recovery-codes", "" },
+        { "/Account/Manage/Email", "change-email", "Input.NewEmail=attacker@example.test" },
+        { "/Account/Manage/DeletePersonalData", "delete-user", "Input.ConfirmOrganizations=true" },
+    };
+
+    [Theory]
+    [MemberData(nameof(GuardedForms))]
+    public async Task PostingAGuardedForm_WithoutConfirming_ChangesNothing(string path, string form, string field)
+    {
+        var (client, id, _) = await SignedInAsync();
+        var before = await AccountStateAsync(id);
+        var fields = field.Length == 0 ? new Dictionary<string, string>() : new() { [field.Split('=')[0]] = field.Split('=')[1] };
+
+        // The antiforgery token of any account page will do: post straight to the guarded page, as an attacker with
+        // the session (but not the password or the phone) would.
+        var answer = await client.PostFormAsync("/Account/Manage/ChangePassword", form, fields, postTo: path);
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.Contains($"/Account/Manage/ConfirmIdentity?returnUrl={Uri.EscapeDataString(path)}", answer.Headers.Location!.OriginalString);
+        Assert.Equal(before, await AccountStateAsync(id));
+    }
+
+    // Everything the guarded forms could change: two-factor, the authenticator key, the recovery codes, the email,
+    // the account itself, and mail about a change of address.
+    private Task<string> AccountStateAsync(string id) => factory.Data.WithDb(async db =>
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id);
+        var tokens = await db.UserTokens.AsNoTracking().Where(t => t.UserId == id && t.LoginProvider == "[AspNetUserStore]")
+            .OrderBy(t => t.Name).Select(t => t.Name + "=" + t.Value).ToListAsync();
+        var mails = await db.OutboxMessages.CountAsync(m => m.Kind == "account.email_change");
+        return $"{user?.TwoFactorEnabled} {user?.Email} {user?.SecurityStamp} {string.Join(",", tokens)} {mails}";
+    });
+
     [Fact]
     public async Task Confirming_NeedsThePasswordAndACurrentCode_ThenLastsTenMinutes()
     {

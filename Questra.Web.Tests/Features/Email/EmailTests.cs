@@ -46,6 +46,72 @@ public abstract partial class EmailTests(EmailFactory factory) : SmtpSuite(facto
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/Account/ForgotPassword", "forgot-password", "Reset your Questra password")]
+    [InlineData("/Account/ResendEmailConfirmation", "resend-email-confirmation", "Confirm your Questra account")]
+    public async Task MailedLinks_PointAtThePublicAddress_WhateverHostTheRequestNamed(string page, string form, string subject)
+    {
+        var email = await Factory.Data.EmailOfAsync(await Factory.Data.UserAsync(mfa: false, confirmed: page.Contains("Forgot")));
+        var browser = FormClient.For(Factory);
+        browser.Http.DefaultRequestHeaders.Host = "evil.example";
+
+        await browser.PostFormAsync(page, form, new() { ["Input.Email"] = email });
+
+        var mail = await MailAsync(email, m => m.Subject == subject);
+        Assert.DoesNotContain("evil.example", mail.HtmlBody);
+        Assert.DoesNotContain("evil.example", mail.TextBody);
+        Assert.Matches("https?://localhost/Account/", mail.TextBody); // Email:PublicBaseUrl of the suite
+    }
+
+    [Fact]
+    public async Task ChangesToHowAnAccountSignsIn_AreToldToItsAddress()
+    {
+        var (id, email, key) = await Factory.Data.EnrolledUserAsync();
+        var browser = FormClient.For(Factory);
+        await browser.LogInAsync(email, TestData.Password, code: () => Factory.NextAuthenticatorCode(key));
+
+        await browser.PostFormAsync("/Account/Manage/ChangePassword", "change-password", new()
+        {
+            ["Input.OldPassword"] = TestData.Password, ["Input.NewPassword"] = NewPassword, ["Input.ConfirmPassword"] = NewPassword,
+        });
+        var passwordNotice = await MailAsync(email, m => m.Subject == "Your Questra account: the password was changed");
+        Assert.Contains("/Account/ForgotPassword", passwordNotice.TextBody);
+
+        await Factory.Data.WithService<IServiceProvider, bool>(async services =>
+        {
+            var users = services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Questra.Web.Data.ApplicationUser>>();
+            return await services.GetRequiredService<Questra.Web.Features.Mfa.MfaService>().DisableAsync((await users.FindByIdAsync(id))!, "10.0.0.1");
+        });
+        await MailAsync(email, m => m.Subject == "Your Questra account: two-factor authentication was turned off");
+
+        // An email change: the old address is told, and named the new one.
+        var newEmail = $"new-{Guid.NewGuid():N}@example.test";
+        var token = await Factory.Data.WithService<Microsoft.AspNetCore.Identity.UserManager<Questra.Web.Data.ApplicationUser>, string>(async users =>
+            await users.GenerateChangeEmailTokenAsync((await users.FindByIdAsync(id))!, newEmail));
+        var confirmed = await browser.Http.GetAsync(
+            $"/Account/ConfirmEmailChange?userId={id}&email={Uri.EscapeDataString(newEmail)}&code={Questra.Web.Features.Accounts.LinkCode.Encode(token)}");
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        var emailNotice = await MailAsync(email, m => m.Subject == "Your Questra account: the email address was changed");
+        Assert.Contains(newEmail, emailNotice.TextBody);
+        Assert.DoesNotContain(Factory.Smtp.To(newEmail), m => (m.Subject ?? "").StartsWith("Your Questra account", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AccountMailToOneAddress_StopsAfterThreeAnHour_AndThePageSaysTheLimitToEveryone()
+    {
+        var email = await Factory.Data.EmailOfAsync(await Factory.Data.UserAsync(mfa: false));
+        var browser = FormClient.For(Factory);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var answer = await browser.PostFormAsync("/Account/ForgotPassword", "forgot-password", new() { ["Input.Email"] = email });
+            Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        }
+
+        Assert.Equal(3, await Factory.Data.WithDb(db => db.OutboxMessages.CountAsync(m => m.To == email && m.Kind == "account.password_reset")));
+        Assert.Contains("At most 3 such emails an hour", await browser.Http.GetStringAsync("/Account/ForgotPasswordConfirmation"));
+    }
+
     [Fact]
     public async Task ForgotPassword_ResetFromTheDeliveredMail_ThenSignInWithTheNewOne()
     {

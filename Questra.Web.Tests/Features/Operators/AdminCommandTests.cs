@@ -62,6 +62,8 @@ public abstract class AdminCommandTests(QuestraFactory factory)
     [InlineData("Platinum", "Unknown plan")]
     [InlineData("1", "Unknown plan")]
     [InlineData("", "Unknown plan")]
+    [InlineData("Pro,Team", "Unknown plan")] // Enum.TryParse would read Organisation
+    [InlineData(" pro ", "Unknown plan")]
     public async Task SetPlan_UnknownPlan_Exits1_AndChangesNothing(string plan, string message)
     {
         var (org, _) = await Data.OrgWithOwnerAsync(Plan.Free);
@@ -109,7 +111,7 @@ public abstract class AdminCommandTests(QuestraFactory factory)
         await Data.WithDb(db => db.Memberships.Where(m => m.UserId == owner).ExecuteDeleteAsync());
 
         Assert.Equal(0, (await RunAsync("make-owner", org, await Data.EmailOfAsync(member))).Code);
-        Assert.Equal(0, (await RunAsync("make-owner", org, await Data.EmailOfAsync(stranger))).Code);
+        Assert.Equal(0, (await RunAsync("make-owner", org, await Data.EmailOfAsync(stranger), "--force")).Code);
 
         Assert.Equal(OrgRole.Owner, await Data.WithDb(db => db.RoleOfAsync(org, member)));
         Assert.Equal(OrgRole.Owner, await Data.WithDb(db => db.RoleOfAsync(org, stranger)));
@@ -117,6 +119,30 @@ public abstract class AdminCommandTests(QuestraFactory factory)
         Assert.Single(await EventsAsync(org, "member.added"));
         Assert.Equal(1, (await RunAsync("make-owner", org, "nobody@example.test")).Code);
         Assert.Equal(1, (await RunAsync("make-owner", "org_nope", await Data.EmailOfAsync(member))).Code);
+    }
+
+    [Fact]
+    public async Task MakeOwner_RefusesWhereOwnersRemain_UnlessForced_AndRefusesUnconfirmedAccounts()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var stranger = await Data.UserAsync();
+        var unconfirmed = await Data.UserAsync(confirmed: false);
+
+        var refused = await RunAsync("make-owner", org, await Data.EmailOfAsync(stranger));
+        var notConfirmed = await RunAsync("make-owner", org, await Data.EmailOfAsync(unconfirmed), "--force");
+
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("--force", refused.Errors);
+        Assert.Equal(1, notConfirmed.Code);
+        Assert.Contains("has not confirmed", notConfirmed.Errors);
+        Assert.Null(await Data.WithDb(db => db.RoleOfAsync(org, stranger)));
+        Assert.Null(await Data.WithDb(db => db.RoleOfAsync(org, unconfirmed)));
+        Assert.Empty(await EventsAsync(org, "member.added"));
+
+        Assert.Equal(0, (await RunAsync("make-owner", org, await Data.EmailOfAsync(stranger), "--force")).Code);
+        Assert.Equal(OrgRole.Owner, await Data.WithDb(db => db.RoleOfAsync(org, stranger)));
+        Assert.Contains("\"forced\":true", Assert.Single(await EventsAsync(org, "member.added")).Details);
+        Assert.Equal(OrgRole.Owner, await Data.WithDb(db => db.RoleOfAsync(org, owner)));
     }
 
     [Theory]

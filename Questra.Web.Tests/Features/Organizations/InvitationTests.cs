@@ -42,6 +42,82 @@ public abstract class InvitationTests(EmailFactory factory) : SmtpSuite(factory)
     }
 
     [Fact]
+    public async Task ACoOwnerInvitingTheirOtherAddressAsOwner_ThenRemoved_CannotComeBackAndTakeTheOrganization()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var coOwner = await Data.UserAsync();
+        await Data.AddMemberAsync(org, coOwner, OrgRole.Owner);
+        var secondAddress = await Data.UserAsync(); // the co-owner's other account
+        var planted = await InviteAsync(org, coOwner, await Data.EmailOfAsync(secondAddress), OrgRole.Owner);
+        Assert.True(planted.Succeeded, planted.Error?.Message);
+
+        await Data.RemoveMemberAsync(org, coOwner);
+
+        Assert.Empty(await MineAsync(secondAddress));
+        var accepted = await Data.WithService<InvitationService, ServiceResult<InvitationView>>(s => s.AcceptAsync(secondAddress, planted.Value!.Id, null));
+        Assert.False(accepted.Succeeded);
+        Assert.Null(await Data.WithDb(db => db.RoleOfAsync(org, secondAddress)));
+        Assert.Equal(OrgRole.Owner, await Data.WithDb(db => db.RoleOfAsync(org, owner)));
+        Assert.True(await Data.WithDb(db => db.AuditEvents.AnyAsync(e => e.OrganizationId == org && e.Type == "invitation.revoked" && e.TargetId == planted.Value!.Id)));
+    }
+
+    [Fact]
+    public async Task ADemotedAdmin_LosesTheInvitationsBeyondTheirNewRole_AndKeepsTheOthers()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var coOwner = await Data.UserAsync();
+        await Data.AddMemberAsync(org, coOwner, OrgRole.Owner);
+        var asOwner = await InviteAsync(org, coOwner, $"o-{Guid.NewGuid():N}@example.test", OrgRole.Owner);
+        var asAdmin = await InviteAsync(org, coOwner, $"a-{Guid.NewGuid():N}@example.test", OrgRole.Admin);
+
+        await Data.SetRoleAsync(org, coOwner, OrgRole.Admin);
+
+        var pending = await Data.WithService<InvitationService, ServiceResult<List<InvitationView>>>(s => s.PendingForOrganizationAsync(org, new Caller(owner, null)));
+        var left = Assert.Single(pending.Value!);
+        Assert.Equal(asAdmin.Value!.Id, left.Id);
+        Assert.Equal(await Data.EmailOfAsync(coOwner), left.InvitedBy);
+        Assert.NotEqual(asOwner.Value!.Id, left.Id);
+    }
+
+    [Fact]
+    public async Task Accepting_ReChecksThatTheSenderMayStillGrantTheRole()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var coOwner = await Data.UserAsync();
+        await Data.AddMemberAsync(org, coOwner, OrgRole.Owner);
+        var invitee = await Data.UserAsync();
+        var invited = await InviteAsync(org, coOwner, await Data.EmailOfAsync(invitee), OrgRole.Owner);
+        // The sender's role shrinks by a way that does not pass through the membership service (a hand edit, a restore).
+        await Data.WithDb(db => db.Memberships.Where(m => m.OrganizationId == org && m.UserId == coOwner)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Role, OrgRole.Member)));
+
+        var accepted = await Data.WithService<InvitationService, ServiceResult<InvitationView>>(s => s.AcceptAsync(invitee, invited.Value!.Id, null));
+
+        Assert.Equal(ErrorKind.Conflict, accepted.Error?.Kind);
+        Assert.Contains("no longer valid", accepted.Error!.Message);
+        Assert.Null(await Data.WithDb(db => db.RoleOfAsync(org, invitee)));
+        Assert.Equal(OrgRole.Owner, await Data.WithDb(db => db.RoleOfAsync(org, owner)));
+    }
+
+    [Fact]
+    public async Task ResendingWithoutEnd_IsRefused_AfterThreeMailsToOneAddressADay()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var address = $"target-{Guid.NewGuid():N}@example.test";
+        var invited = await InviteAsync(org, owner, address);
+        Task<ServiceResult<bool>> ResendAsync() => Data.WithService<InvitationService, ServiceResult<bool>>(s => s.ResendAsync(org, new Caller(owner, null), invited.Value!.Id));
+
+        Assert.True((await ResendAsync()).Succeeded);
+        Assert.True((await ResendAsync()).Succeeded);
+        var refused = await ResendAsync();
+
+        Assert.Equal(ErrorKind.Conflict, refused.Error?.Kind);
+        Assert.Contains("3 invitations in the last day", refused.Error!.Message);
+        await Factory.Smtp.WaitForAsync(address, _ => Factory.Smtp.To(address).Count == 3);
+        Assert.Equal(3, await Data.WithDb(db => db.OutboxMessages.CountAsync(m => m.To == address)));
+    }
+
+    [Fact]
     public async Task Decline_LeavesTheOrganizationAlone()
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();

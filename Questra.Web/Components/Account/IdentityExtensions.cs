@@ -104,6 +104,7 @@ public static class IdentityExtensions
         });
         services.AddScoped<Features.Accounts.SignInSessions>();
         services.AddSingleton<Features.Accounts.SessionEndings>();
+        services.AddSingleton<Features.Accounts.UnknownAccountLockouts>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SignedInCircuitGate>();
 
         return services;

@@ -21,10 +21,6 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
     public void RedirectTo(string? uri) =>
         navigationManager.NavigateTo(LocalRedirect.ToLocalPath(uri, navigationManager.BaseUri));
 
-    /// <summary>To "Confirm it's you" (sudo mode), and back to this page once confirmed.</summary>
-    public void RedirectToSudo(HttpContext context) =>
-        RedirectTo($"{SudoMode.PagePath}?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
-
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
     {
         var uriWithoutQuery = navigationManager.ToAbsoluteUri(uri).GetLeftPart(UriPartial.Path);

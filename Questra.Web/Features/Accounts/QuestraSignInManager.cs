@@ -19,7 +19,9 @@ public sealed class QuestraSignInManager(
     ILogger<SignInManager<ApplicationUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<ApplicationUser> confirmation,
-    SignInSessions sessions)
+    SignInSessions sessions,
+    UnknownAccountLockouts unknownAccounts,
+    IPasswordHasher<ApplicationUser> hasher)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task SignInWithClaimsAsync(ApplicationUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
@@ -33,6 +35,37 @@ public sealed class QuestraSignInManager(
             SignInSessions.SetId(properties, sessionId);
         }
         await base.SignInWithClaimsAsync(user, properties, [.. additionalClaims, new Claim(SignInSessions.ClaimType, sessionId)]);
+    }
+
+    /// <summary>
+    /// A password sign-in that answers an address without an account as it answers a wrong password: after one
+    /// password hash (so it takes as long), and with a lockout after as many failures.
+    /// </summary>
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        if (await UserManager.FindByNameAsync(userName) is { } user)
+        {
+            return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+        }
+        var name = UserManager.NormalizeName(userName) ?? "";
+        if (unknownAccounts.IsLockedOut(name)) return SignInResult.LockedOut;
+        hasher.VerifyHashedPassword(new ApplicationUser(), dummyHash ??= hasher.HashPassword(new ApplicationUser(), Guid.NewGuid().ToString()), password);
+        return lockoutOnFailure && unknownAccounts.Failed(name) ? SignInResult.LockedOut : SignInResult.Failed;
+    }
+
+    // A hash of a password nobody knows, made once per process.
+    private static string? dummyHash;
+
+    /// <summary>A wrong recovery code counts towards the lockout, as a wrong password or authenticator code does.</summary>
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        if (user is null) return SignInResult.Failed;
+        if (await IsLockedOut(user)) return await LockedOut(user);
+        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        if (result.Succeeded) return result;
+        await UserManager.AccessFailedAsync(user);
+        return await UserManager.IsLockedOutAsync(user) ? SignInResult.LockedOut : SignInResult.Failed;
     }
 
     /// <summary>

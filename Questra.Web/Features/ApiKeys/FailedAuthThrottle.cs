@@ -9,12 +9,32 @@ namespace Questra.Web.Features.ApiKeys;
 /// </summary>
 public sealed partial class FailedAuthThrottle(IOptionsMonitor<ApiKeyOptions> options, TimeProvider clock, ILogger<FailedAuthThrottle> logger)
 {
-    private readonly FixedWindowCounters failures = new(clock, TimeSpan.FromMinutes(1), pruneAbove: 10_000);
+    private readonly FixedWindowCounters failures = new(clock, TimeSpan.FromMinutes(1), pruneAbove: 10_000, capacity: 200_000);
+
+    /// <summary>How many clients the throttle holds counts for (bounded).</summary>
+    public int TrackedClients => failures.Count;
+
+    /// <summary>
+    /// Whom a failure is counted against: the address, or for IPv6 its /64 — one subscriber's network, where each
+    /// device (and an attacker) has 2^64 addresses to rotate through.
+    /// </summary>
+    public static string ClientKey(string client)
+    {
+        // IPv4 (the common case, on every request) without parsing: only IPv6 text has a colon.
+        if (!client.Contains(':') || !System.Net.IPAddress.TryParse(client, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6
+            || address.IsIPv4MappedToIPv6)
+        {
+            return client;
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"{new System.Net.IPAddress(bytes)}/64";
+    }
 
     /// <summary>When the client is over its limit: how long until it may try again.</summary>
     public TimeSpan? RetryAfter(string client)
     {
-        var (count, resetIn) = failures.Peek(client);
+        var (count, resetIn) = failures.Peek(ClientKey(client));
         return count >= options.CurrentValue.FailedAuthPerMinute ? resetIn : null;
     }
 
@@ -24,7 +44,7 @@ public sealed partial class FailedAuthThrottle(IOptionsMonitor<ApiKeyOptions> op
     /// </summary>
     public void RecordFailure(string client)
     {
-        var (_, count, resetIn) = failures.TryAdd(client);
+        var (_, count, resetIn) = failures.TryAdd(ClientKey(client));
         if (count == options.CurrentValue.FailedAuthPerMinute)
         {
             ClientThrottled(logger, client, count, (int)Math.Ceiling(resetIn.TotalSeconds));

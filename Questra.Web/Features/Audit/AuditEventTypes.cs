@@ -16,6 +16,7 @@ public static class AuditEventTypes
     public const string MemberInvited = "member.invited";
     public const string InvitationDeclined = "invitation.declined";
     public const string InvitationRevoked = "invitation.revoked";
+    public const string InvitationResent = "invitation.resent";
     public const string OrgPlanChanged = "org.plan_changed";
     public const string UserConfirmed = "user.confirmed";
 
@@ -23,6 +24,6 @@ public static class AuditEventTypes
     [
         ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, ApiKeyRenamed, MfaEnabled, MfaDisabled,
         OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved, OrgPlanChanged, UserConfirmed,
-        MemberInvited, InvitationDeclined, InvitationRevoked,
+        MemberInvited, InvitationDeclined, InvitationRevoked, InvitationResent,
     ];
 }

@@ -3,11 +3,17 @@ using System.Collections.Concurrent;
 namespace Questra.Web.Features.Common;
 
 /// <summary>
-/// Counts events per key (a client address, an API key) in fixed one-window-at-a-time buckets, in memory. Stale
-/// entries are dropped once there are many, so a flood of distinct keys cannot grow it without bound.
+/// Counts events per key (a client address, an API key) in fixed one-window-at-a-time buckets, in memory, in a
+/// bounded table: stale entries are dropped once there are more than <c>pruneAbove</c>, at most once a window (a
+/// flood of distinct keys does not make every event scan the table), and past <c>capacity</c> keys a new key is
+/// counted in one shared bucket, <see cref="Overflow"/>, until room is made — so the table never grows without
+/// bound, and a flood from too many addresses is limited as one.
 /// </summary>
-public sealed class FixedWindowCounters(TimeProvider clock, TimeSpan window, int pruneAbove = 50_000)
+public sealed class FixedWindowCounters(TimeProvider clock, TimeSpan window, int pruneAbove = 50_000, int capacity = 200_000)
 {
+    /// <summary>The shared bucket of the keys that found the table full.</summary>
+    public const string Overflow = "(too many clients)";
+
     private sealed class Counter
     {
         public DateTimeOffset Start;
@@ -15,11 +21,16 @@ public sealed class FixedWindowCounters(TimeProvider clock, TimeSpan window, int
     }
 
     private readonly ConcurrentDictionary<string, Counter> counters = new();
+    private int size; // counters.Count locks the whole table: kept by hand instead
+    private long lastPruneTicks;
+
+    /// <summary>How many keys the table holds now (never more than the capacity, plus the shared bucket).</summary>
+    public int Count => Volatile.Read(ref size);
 
     /// <summary>The count in the key's current window and the time until it ends.</summary>
     public (int Count, TimeSpan ResetIn) Peek(string key)
     {
-        if (!counters.TryGetValue(key, out var counter)) return (0, window);
+        if (!counters.TryGetValue(key, out var counter) && (Count < capacity || !counters.TryGetValue(Overflow, out counter))) return (0, window);
         lock (counter)
         {
             var now = clock.GetUtcNow();
@@ -31,8 +42,8 @@ public sealed class FixedWindowCounters(TimeProvider clock, TimeSpan window, int
     public (bool Taken, int Count, TimeSpan ResetIn) TryAdd(string key, int limit = int.MaxValue)
     {
         var now = clock.GetUtcNow();
-        if (counters.Count > pruneAbove) Prune(now);
-        var counter = counters.GetOrAdd(key, _ => new Counter { Start = now });
+        if (Count > pruneAbove) PruneOncePerWindow(now);
+        var counter = CounterOf(key, now);
         lock (counter)
         {
             if (counter.Start + window <= now)
@@ -47,11 +58,26 @@ public sealed class FixedWindowCounters(TimeProvider clock, TimeSpan window, int
         }
     }
 
-    private void Prune(DateTimeOffset now)
+    private Counter CounterOf(string key, DateTimeOffset now)
     {
+        if (counters.TryGetValue(key, out var counter)) return counter;
+        if (Count >= capacity) key = Overflow;
+        var fresh = new Counter { Start = now };
+        if (counters.TryAdd(key, fresh))
+        {
+            Interlocked.Increment(ref size);
+            return fresh;
+        }
+        return counters.TryGetValue(key, out counter) ? counter : fresh; // another request added it first (or it was just pruned)
+    }
+
+    private void PruneOncePerWindow(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref lastPruneTicks);
+        if (now.UtcTicks - last < window.Ticks || Interlocked.CompareExchange(ref lastPruneTicks, now.UtcTicks, last) != last) return;
         foreach (var (key, counter) in counters)
         {
-            if (counter.Start + window <= now) counters.TryRemove(key, out _);
+            if (counter.Start + window <= now && counters.TryRemove(key, out _)) Interlocked.Decrement(ref size);
         }
     }
 }

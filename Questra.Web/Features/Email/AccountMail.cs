@@ -8,7 +8,7 @@ namespace Questra.Web.Features.Email;
 /// Identity's mail (confirmation, email change, password reset) and the "someone tried to register with your
 /// address" notice, written to the outbox and saved at once.
 /// </summary>
-public sealed class AccountMail(QuestraDbContext db, Mailer mailer, TimeProvider clock) : IEmailSender<ApplicationUser>
+public sealed class AccountMail(QuestraDbContext db, Mailer mailer, MailLimits limits, TimeProvider clock) : IEmailSender<ApplicationUser>
 {
     // The template pages hand links over HTML-encoded (for an HTML body); the outbox encodes once itself.
     public Task SendConfirmationLinkAsync(ApplicationUser user, string email, string confirmationLink) =>
@@ -27,9 +27,15 @@ public sealed class AccountMail(QuestraDbContext db, Mailer mailer, TimeProvider
     public Task SendRegistrationAttemptAsync(string email, string baseUrl) =>
         SaveAsync(Messages.RegistrationAttempt(email, baseUrl + "Account/Login", baseUrl + "Account/ForgotPassword", clock.GetUtcNow()));
 
+    /// <summary>Tells the account's address that its sign-in changed (sent to <paramref name="to"/>: the old address after an email change).</summary>
+    public Task SendAccountChangedAsync(string? to, AccountChange change) =>
+        string.IsNullOrEmpty(to) ? Task.CompletedTask
+            : SaveAsync(Messages.AccountChanged(to, change, mailer.BaseUrl() + "Account/ForgotPassword", clock.GetUtcNow()));
+
     private async Task SaveAsync(OutboxMessage message)
     {
         if (!mailer.Enabled) return;
+        if (!await limits.AllowsAccountMailAsync(message.Kind, message.To)) return; // the page says the same either way
         mailer.Enqueue(message);
         await db.SaveChangesAsync();
     }

@@ -22,10 +22,19 @@ public static class EmailExtensions
             .Validate(o => !o.Enabled || o.HasSmtp || environment.IsDevelopment(),
                 "Email is on but no SMTP server is configured: set Email:Smtp:Host and Email:From (see README, \"Email\"), " +
                 "or set Email:Enabled=false and confirm accounts with 'dotnet Questra.Web.dll admin confirm-user <email>'.")
+            .Validate<IConfiguration>((o, configuration) => !o.Enabled || environment.IsDevelopment()
+                    || !string.IsNullOrWhiteSpace(o.PublicBaseUrl) || RestrictsHosts(configuration["AllowedHosts"]),
+                "Email is on but Email:PublicBaseUrl is not set and AllowedHosts lets any Host header in: links in mail " +
+                "(password reset, confirmation) would point wherever a request's Host header says. Set Email:PublicBaseUrl " +
+                "to the app's public address (e.g. https://questra.example.com), or AllowedHosts to its host names.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl)
+                    || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "https" or "http" && u.Query.Length == 0,
+                "Email:PublicBaseUrl must be an absolute http(s) address without a query, e.g. https://questra.example.com.")
             .ValidateOnStart();
         services.AddHttpContextAccessor();
         services.AddScoped<Mailer>();
         services.AddScoped<AccountMail>();
+        services.AddScoped<MailLimits>();
         services.AddScoped<IEmailSender<ApplicationUser>>(sp => sp.GetRequiredService<AccountMail>());
         services.AddSingleton<IMailTransport, SmtpMailTransport>();
         services.AddSingleton<OutboxDelivery>();
@@ -33,6 +42,11 @@ public static class EmailExtensions
         services.AddHostedService<EmailStartupNotice>();
         return services;
     }
+
+    // AllowedHosts lists host names separated by ';'; '*' (the template's default) or nothing lets every Host in.
+    private static bool RestrictsHosts(string? allowedHosts) =>
+        allowedHosts?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } hosts
+        && !hosts.Contains("*");
 
     /// <summary>
     /// <c>/dev/mail</c>, Development only (404 elsewhere, as it is never mapped): the outbox, newest first, links

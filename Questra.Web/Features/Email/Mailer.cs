@@ -22,6 +22,18 @@ public sealed class Mailer(QuestraDbContext db, IOptions<EmailOptions> options, 
         return (options.Value.PublicBaseUrl ?? requestBase ?? fromRequest ?? "http://localhost:5000").TrimEnd('/') + "/";
     }
 
+    /// <summary>
+    /// An absolute link for mail (and the Development confirmation link): <see cref="BaseUrl"/> plus a path of this app
+    /// and its query, escaped. Every mailed link is built here, so none can follow a request's Host header where
+    /// <c>Email:PublicBaseUrl</c> is set (and outside Development the app does not start with mail on without it,
+    /// unless <c>AllowedHosts</c> restricts the Host).
+    /// </summary>
+    public string Link(string path, IReadOnlyDictionary<string, string?> query)
+    {
+        var pairs = query.Where(p => p.Value is not null).Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value!)}");
+        return BaseUrl() + path.TrimStart('/') + (query.Any(p => p.Value is not null) ? "?" + string.Join('&', pairs) : "");
+    }
+
     public void Enqueue(OutboxMessage message)
     {
         if (Enabled) db.Enqueue(message);

@@ -21,6 +21,15 @@ public static class Messages
          "If it was you, choose a new password with the link below. If not, ignore this message: your password stays as it is."],
         new MailAction("Choose a new password", link), now);
 
+    /// <summary>A change to the account's sign-in (password, two-factor, email), told to its address: a takeover is not silent.</summary>
+    public static OutboxMessage AccountChanged(string to, AccountChange change, string resetUrl, DateTimeOffset now) => Mail.Compose(
+        "account.changed." + change.Kind, to,
+        $"Your Questra account: {change.What}",
+        [$"{change.What[..1].ToUpperInvariant()}{change.What[1..]} on your Questra account ({now.UtcDateTime:yyyy-MM-dd HH:mm} UTC).{change.More}",
+         "If it was you, there is nothing more to do. If it was not, reset your password now with the link below, turn "
+         + "two-factor authentication on again, and tell an owner of your organization, who can revoke your API keys."],
+        new MailAction("Reset your password", resetUrl), now);
+
     public static OutboxMessage RegistrationAttempt(string to, string loginUrl, string resetUrl, DateTimeOffset now) => Mail.Compose("account.register_existing", to,
         "Someone tried to register with your address",
         ["Someone tried to create a Questra account with this address, which already has one. No new account was made.",

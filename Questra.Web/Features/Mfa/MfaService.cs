@@ -8,7 +8,8 @@ namespace Questra.Web.Features.Mfa;
 public sealed record MfaEnrollment(string SharedKey, string AuthenticatorUri);
 
 /// <summary>Enrolment, disabling and reset of authenticator-app 2FA, with the audit events they leave.</summary>
-public sealed class MfaService(UserManager<ApplicationUser> users, IUserStore<ApplicationUser> store, QuestraDbContext db, TimeProvider clock)
+public sealed class MfaService(UserManager<ApplicationUser> users, IUserStore<ApplicationUser> store, QuestraDbContext db, TimeProvider clock,
+    Email.AccountMail notices)
 {
     public const string Issuer = "Questra";
     public const int RecoveryCodeCount = 10;
@@ -53,15 +54,18 @@ public sealed class MfaService(UserManager<ApplicationUser> users, IUserStore<Ap
         await users.SetTwoFactorEnabledAsync(user, true);
         var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
         await AuditAsync(user, AuditEventTypes.MfaEnabled, ip);
+        await notices.SendAccountChangedAsync(user.Email, Email.AccountChange.TwoFactorOn);
         return codes?.ToList() ?? [];
     }
 
     public async Task<bool> DisableAsync(ApplicationUser user, string? ip)
     {
+        if (!await users.GetTwoFactorEnabledAsync(user)) return true; // off already: nothing to change or audit
         var result = await users.SetTwoFactorEnabledAsync(user, false);
         if (result.Succeeded)
         {
             await AuditAsync(user, AuditEventTypes.MfaDisabled, ip);
+            await notices.SendAccountChangedAsync(user.Email, Email.AccountChange.TwoFactorOff);
         }
         return result.Succeeded;
     }
@@ -76,6 +80,7 @@ public sealed class MfaService(UserManager<ApplicationUser> users, IUserStore<Ap
         {
             await AuditAsync(user, AuditEventTypes.MfaDisabled, ip);
         }
+        await notices.SendAccountChangedAsync(user.Email, Email.AccountChange.AuthenticatorReset);
     }
 
     public async Task<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(ApplicationUser user) =>

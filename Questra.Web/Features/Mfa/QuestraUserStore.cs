@@ -39,27 +39,47 @@ public sealed class QuestraUserStore(QuestraDbContext context, IDataProtectionPr
             : stored;
     }
 
+    // Each stored code is "t1:<tag>:<salted PBKDF2 hash>". The tag — 12 bits of a SHA-256 of the user and the code —
+    // picks the entry to check, so a guess costs one slow hash, not ten (ten per guess let a few clients tie up the
+    // CPU). It tells a reader of the database 12 of a code's 50 bits, which leaves the hash as hard to search.
+    private const string TaggedPrefix = "t1:";
+
     public override Task ReplaceCodesAsync(ApplicationUser user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken = default) =>
-        base.ReplaceCodesAsync(user, recoveryCodes.Select(c => hasher.HashPassword(user, Normalize(c))), cancellationToken);
+        base.ReplaceCodesAsync(user, recoveryCodes.Select(c => Normalize(c)).Select(c => $"{TaggedPrefix}{Tag(user, c)}:{hasher.HashPassword(user, c)}"),
+            cancellationToken);
 
     public override async Task<bool> RedeemCodeAsync(ApplicationUser user, string code, CancellationToken cancellationToken = default)
     {
         var stored = await GetTokenAsync(user, InternalLoginProvider, RecoveryCodesName, cancellationToken) ?? "";
-        var hashes = stored.Split(';', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var entries = stored.Split(';', StringSplitOptions.RemoveEmptyEntries).ToList();
         var presented = Normalize(code);
-        var match = hashes.FirstOrDefault(h => Matches(user, h, presented));
+        var tag = Tag(user, presented);
+        var candidates = entries.Where(e => !e.StartsWith(TaggedPrefix, StringComparison.Ordinal) || e.AsSpan(TaggedPrefix.Length, 3).SequenceEqual(tag)).ToList();
+        // Always one slow hash at least, so the answer takes as long whether or not a tag matched.
+        if (candidates.Count == 0) hasher.VerifyHashedPassword(user, dummyHash ??= hasher.HashPassword(user, "not-a-recovery-code"), presented);
+        var match = candidates.FirstOrDefault(e => Matches(user, e, presented));
         if (match is null) return false;
-        hashes.Remove(match);
+        entries.Remove(match);
         // The remaining entries are hashes already: store them as they are.
-        await base.ReplaceCodesAsync(user, hashes, cancellationToken);
+        await base.ReplaceCodesAsync(user, entries, cancellationToken);
         return true;
     }
+
+    private static string Tag(ApplicationUser user, string normalizedCode) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{user.Id}|{normalizedCode}")))[..3];
+
+    // A hash of nothing anybody holds, made once per process: what a guess with no candidate is checked against.
+    private static string? dummyHash;
 
     public override async Task<int> CountCodesAsync(ApplicationUser user, CancellationToken cancellationToken = default) =>
         ((await GetTokenAsync(user, InternalLoginProvider, RecoveryCodesName, cancellationToken)) ?? "")
             .Split(';', StringSplitOptions.RemoveEmptyEntries).Length;
 
-    private bool Matches(ApplicationUser user, string hash, string presented) =>
+    private bool Matches(ApplicationUser user, string entry, string presented) =>
+        entry.StartsWith(TaggedPrefix, StringComparison.Ordinal) ? Verifies(user, entry[(TaggedPrefix.Length + 4)..], presented) : Verifies(user, entry, presented);
+
+    // Untagged entries come from earlier versions (checked as before until used or replaced).
+    private bool Verifies(ApplicationUser user, string hash, string presented) =>
         IsLegacySha256(hash)
             // Codes issued before salted hashing: a plain SHA-256, still checked in fixed time until used or replaced.
             ? CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash),

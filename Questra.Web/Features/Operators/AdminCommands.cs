@@ -21,7 +21,8 @@ public static class AdminCommands
           list-orgs                     one line per organization: id, plan, name, owner emails (tab-separated)
           set-plan <org-id> <plan>      set an organization's plan: Free, Pro, Team or Organisation
           confirm-user <email>          mark an account's email address as confirmed, so it can sign in
-          make-owner <org-id> <email>   make a registered user an owner of the organization (added if not a member)
+          make-owner <org-id> <email>   make a confirmed user an owner of an organization that has none left
+                                        (added if not a member); --force also where owners remain (audited as forced)
         """;
 
     public static bool IsAdmin(string[] args) => args.Length > 0 && args[0] == Verb;
@@ -39,7 +40,9 @@ public static class AdminCommands
 
     /// <summary>The arguments for the host: everything after the command's own words (e.g. <c>--environment</c>).</summary>
     public static string[] HostArgs(string[] args) =>
-        IsAdmin(args) ? args.SkipWhile(a => !a.StartsWith('-')).ToArray() : args;
+        IsAdmin(args) ? args.SkipWhile(a => !a.StartsWith('-')).Where(a => a != ForceFlag).ToArray() : args;
+
+    private const string ForceFlag = "--force";
 
     /// <summary>Runs one command; returns the process exit code (0 done, 1 refused, 2 usage).</summary>
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter errors)
@@ -53,7 +56,7 @@ public static class AdminCommands
             ["list-orgs"] => await ListOrgsAsync(db, output),
             ["set-plan", var org, var plan] => await SetPlanAsync(db, clock, org, plan, output),
             ["confirm-user", var email] => await ConfirmUserAsync(db, scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>(), clock, email, output),
-            ["make-owner", var org, var email] => await MakeOwnerAsync(db, clock, org, email, output),
+            ["make-owner", var org, var email] => await MakeOwnerAsync(db, clock, org, email, args.Contains(ForceFlag), output),
             _ => null,
         };
         if (result is null)
@@ -89,10 +92,12 @@ public static class AdminCommands
 
     private static async Task<string> SetPlanAsync(QuestraDbContext db, TimeProvider clock, string orgId, string planName, TextWriter output)
     {
-        if (!Enum.TryParse<Plan>(planName, ignoreCase: true, out var plan) || !Enum.IsDefined(plan) || int.TryParse(planName, out _))
+        // Exactly one plan's name: Enum.TryParse would also take numbers and comma lists ("Pro,Team" is Organisation).
+        if (Enum.GetNames<Plan>().FirstOrDefault(n => string.Equals(n, planName, StringComparison.OrdinalIgnoreCase)) is not { } name)
         {
-            return $"Unknown plan '{Clean(planName)}'. Plans: {string.Join(", ", Enum.GetNames<Plan>())}.";
+            return $"Unknown plan '{Clean(planName)}'. Plans: {string.Join(", ", Enum.GetNames<Plan>())} (one of them).";
         }
+        var plan = Enum.Parse<Plan>(name);
         var org = await db.Organizations.FirstOrDefaultAsync(o => o.Id == orgId);
         if (org is null)
         {
@@ -129,7 +134,7 @@ public static class AdminCommands
         return "";
     }
 
-    private static async Task<string> MakeOwnerAsync(QuestraDbContext db, TimeProvider clock, string orgId, string email, TextWriter output)
+    private static async Task<string> MakeOwnerAsync(QuestraDbContext db, TimeProvider clock, string orgId, string email, bool force, TextWriter output)
     {
         var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orgId);
         if (org is null)
@@ -142,18 +147,28 @@ public static class AdminCommands
         {
             return $"No account uses the email address '{Clean(email)}'; they must register first.";
         }
+        if (!user.EmailConfirmed)
+        {
+            // Anyone can register any address: an unconfirmed account may not belong to the person named.
+            return $"The account '{Clean(email)}' has not confirmed its email address; confirm it first ('admin confirm-user').";
+        }
+        var owners = await db.Memberships.CountAsync(m => m.OrganizationId == org.Id && m.Role == OrgRole.Owner && m.UserId != user.Id);
+        if (owners > 0 && !force)
+        {
+            return $"{org.Id} still has {owners} owner(s): they can add an owner themselves. To add one anyway, run it again with --force (recorded in the audit log).";
+        }
         var now = clock.GetUtcNow();
         var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == org.Id && m.UserId == user.Id);
         if (membership is null)
         {
             db.Memberships.Add(new Membership { OrganizationId = org.Id, UserId = user.Id, Role = OrgRole.Owner, JoinedAt = now });
-            db.AddOperatorEvent(org.Id, AuditEventTypes.MemberAdded, user.Id, now, new { email = user.Email, role = nameof(OrgRole.Owner), by = "operator" });
+            db.AddOperatorEvent(org.Id, AuditEventTypes.MemberAdded, user.Id, now, new { email = user.Email, role = nameof(OrgRole.Owner), by = "operator", forced = force });
         }
         else if (membership.Role != OrgRole.Owner)
         {
             var before = membership.Role;
             membership.Role = OrgRole.Owner;
-            db.AddOperatorEvent(org.Id, AuditEventTypes.MemberRoleChanged, user.Id, now, new { from = before.ToString(), to = nameof(OrgRole.Owner), by = "operator" });
+            db.AddOperatorEvent(org.Id, AuditEventTypes.MemberRoleChanged, user.Id, now, new { from = before.ToString(), to = nameof(OrgRole.Owner), by = "operator", forced = force });
         }
         await db.SaveChangesAsync();
         await output.WriteLineAsync($"{user.Email} is an owner of {org.Id} ({Clean(org.Name)}).");

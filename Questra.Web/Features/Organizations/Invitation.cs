@@ -26,5 +26,17 @@ public sealed class Invitation
     public DateTimeOffset? DeclinedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>
+    /// Whether a member with <paramref name="inviterRole"/> (null: no longer a member) may grant <paramref name="role"/>
+    /// by invitation: owners any role, admins admin or member, members none. Checked when inviting, again on
+    /// accepting, and for the pending invitations of a member who is demoted or removed.
+    /// </summary>
+    public static bool MayGrant(OrgRole? inviterRole, OrgRole role) => inviterRole switch
+    {
+        OrgRole.Owner => true,
+        OrgRole.Admin => role != OrgRole.Owner,
+        _ => false,
+    };
+
     public bool IsPendingAt(DateTimeOffset now) => AcceptedAt is null && DeclinedAt is null && RevokedAt is null && ExpiresAt > now;
 }

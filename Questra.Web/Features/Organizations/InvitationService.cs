@@ -13,14 +13,14 @@ public sealed record InvitationView(string Id, string OrganizationId, string Org
 /// owners), the invitee accepts or declines while signed in with that confirmed address, and nothing changes for
 /// anyone until they do. Admins see, revoke and resend the pending ones.
 /// </summary>
-public sealed class InvitationService(QuestraDbContext db, Mailer mailer, TimeProvider clock)
+public sealed class InvitationService(QuestraDbContext db, Mailer mailer, MailLimits limits, TimeProvider clock)
 {
     public async Task<ServiceResult<InvitationView>> InviteAsync(string organizationId, Caller caller, string? email, OrgRole role, CancellationToken ct = default)
     {
         var callerRole = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         if (callerRole is null) return ServiceError.NotAMember;
         if (callerRole is not (OrgRole.Owner or OrgRole.Admin)) return ServiceError.Forbidden("Only owners and admins can invite people.");
-        if (role == OrgRole.Owner && callerRole != OrgRole.Owner) return ServiceError.Forbidden("Only owners can invite an owner.");
+        if (!Invitation.MayGrant(callerRole, role)) return ServiceError.Forbidden("Only owners can invite an owner.");
         var address = email?.Trim() ?? "";
         if (address.Length is 0 or > OutboxMessage.ToMaxLength || !MimeKit.MailboxAddress.TryParse(address, out var parsed) || parsed.Address != address
             || !address.Contains('@'))
@@ -39,6 +39,7 @@ public sealed class InvitationService(QuestraDbContext db, Mailer mailer, TimePr
         {
             return ServiceError.Field("email", "That address has a pending invitation already; resend it from the list below.");
         }
+        if (await limits.InvitationRefusalAsync(caller.UserId, address, ct) is { } tooMany) return new ServiceError(ErrorKind.Conflict, tooMany);
         var invitation = new Invitation
         {
             Id = Ids.New(Invitation.IdPrefix),
@@ -86,6 +87,19 @@ public sealed class InvitationService(QuestraDbContext db, Mailer mailer, TimePr
         if (error is not null) return error;
         await db.LockOrganizationAsync(invitation!.OrganizationId, ct);
         var now = clock.GetUtcNow();
+        // An invitation grants no more than its sender may grant now: a sender since removed or demoted (or whose
+        // account is gone) can no longer bring anyone in with that role.
+        var inviterRole = await db.RoleOfAsync(invitation.OrganizationId, invitation.InvitedByUserId, ct);
+        if (!Invitation.MayGrant(inviterRole, invitation.Role))
+        {
+            invitation.RevokedAt = now;
+            db.AddAuditEvent(invitation.OrganizationId, new Caller(userId, ip), AuditEventTypes.InvitationRevoked, invitation.Id, now,
+                new { email = invitation.Email, reason = "the sender can no longer grant this role" });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return new ServiceError(ErrorKind.Conflict,
+                "This invitation is no longer valid: the person who sent it can no longer grant that role. Ask an owner or admin to invite you again.");
+        }
         invitation.AcceptedAt = now;
         if (!await db.Memberships.AnyAsync(m => m.OrganizationId == invitation.OrganizationId && m.UserId == userId, ct))
         {
@@ -120,12 +134,32 @@ public sealed class InvitationService(QuestraDbContext db, Mailer mailer, TimePr
         return true;
     }
 
+    /// <summary>
+    /// Withdraws the pending invitations <paramref name="inviterId"/> sent in the organization that their role
+    /// (<paramref name="role"/>, null once removed) no longer lets them grant, each with an audit event; in the
+    /// caller's transaction (the membership change that caused it).
+    /// </summary>
+    internal static async Task WithdrawBeyondAsync(QuestraDbContext db, string organizationId, string inviterId, OrgRole? role, Caller caller,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var pending = await db.Invitations.Where(i => i.OrganizationId == organizationId && i.InvitedByUserId == inviterId
+            && i.AcceptedAt == null && i.DeclinedAt == null && i.RevokedAt == null && i.ExpiresAt > now).ToListAsync(ct);
+        foreach (var invitation in pending.Where(i => !Invitation.MayGrant(role, i.Role)))
+        {
+            invitation.RevokedAt = now;
+            db.AddAuditEvent(organizationId, caller, AuditEventTypes.InvitationRevoked, invitation.Id, now,
+                new { email = invitation.Email, reason = role is null ? "the sender was removed" : $"the sender is now {role}" });
+        }
+    }
+
     /// <summary>Sends the invitation again and keeps it open for another seven days.</summary>
     public async Task<ServiceResult<bool>> ResendAsync(string organizationId, Caller caller, string invitationId, CancellationToken ct = default)
     {
         var (error, invitation) = await FindManagedAsync(organizationId, caller, invitationId, ct);
         if (error is not null) return error;
-        invitation!.ExpiresAt = clock.GetUtcNow() + Invitation.Lifetime;
+        if (await limits.InvitationRefusalAsync(caller.UserId, invitation!.Email, ct) is { } tooMany) return new ServiceError(ErrorKind.Conflict, tooMany);
+        invitation.ExpiresAt = clock.GetUtcNow() + Invitation.Lifetime;
+        db.AddAuditEvent(organizationId, caller, AuditEventTypes.InvitationResent, invitation.Id, clock.GetUtcNow(), new { email = invitation.Email });
         var hasAccount = await db.Users.AnyAsync(u => u.NormalizedEmail == invitation.NormalizedEmail, ct);
         await MailAsync(invitation, hasAccount, ct);
         await db.SaveChangesAsync(ct);

@@ -106,6 +106,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, I
         var before = membership.Role;
         membership.Role = role;
         Audit(organizationId, caller, AuditEventTypes.MemberRoleChanged, userId, new { from = before.ToString(), to = role.ToString() });
+        await InvitationService.WithdrawBeyondAsync(db, organizationId, userId, role, caller, clock.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await memberKeys.KeysChangedAsync(); // the member's keys shrink with them from the next request on
@@ -131,6 +132,7 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, I
         }
         db.Memberships.Remove(membership);
         Audit(organizationId, caller, AuditEventTypes.MemberRemoved, userId, new { role = membership.Role.ToString() });
+        await InvitationService.WithdrawBeyondAsync(db, organizationId, userId, null, caller, clock.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);
         await memberKeys.RevokeKeysOfMemberAsync(db, organizationId, userId, caller, clock.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct); // the revocations' audit events
