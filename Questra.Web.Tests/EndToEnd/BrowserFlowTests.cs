@@ -153,6 +153,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
 
         // Switching 2FA off asks "Confirm it's you" first (password and a current code), then signs out the other
         // session, and brings the API Keys gate back.
+        host.Factory.Clock.Advance(Questra.Web.Features.Accounts.SudoMode.Window); // the sign-in's own proof has run out
         await page.GotoAsync("/Account/Manage/Disable2fa");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Confirm it's you" })).ToBeVisibleAsync();
         host.Factory.Clock.Advance(TimeSpan.FromSeconds(30));

@@ -16,6 +16,7 @@ using Questra.Web.Features.Mfa;
 //   page <baseUrl> <outdir> <n> sign in (password + TOTP) and time GET /settings/api-keys n times
 //   verify <db> <outdir>        after a graceful stop: how many of the used keys have last_used_at
 //   checkcost <db> <outdir> <blocks> <calls>  what the key check itself costs per request, in-process
+//   throttle [rounds]           the failed-authentication throttle's cost per refused request, 0 to 100,000 clients
 return args switch
 {
     ["generate", var db, var outDir] => await Generate(db, outDir, small: false),
@@ -23,12 +24,14 @@ return args switch
     ["page", var baseUrl, var outDir, var n] => await TimePage(baseUrl, outDir, int.Parse(n, CultureInfo.InvariantCulture)),
     ["verify", var db, var outDir] => Verify(db, outDir),
     ["checkcost", var db, var outDir, var blocks, var calls] => await CheckCost.RunAsync(db, outDir, int.Parse(blocks, CultureInfo.InvariantCulture), int.Parse(calls, CultureInfo.InvariantCulture)),
+    ["throttle"] => ThrottleCost.Run(rounds: 5),
+    ["throttle", var rounds] => ThrottleCost.Run(int.Parse(rounds, CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir> | checkcost <db> <outdir> <blocks> <calls>");
+    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir> | checkcost <db> <outdir> <blocks> <calls> | throttle [rounds]");
     return 2;
 }
 

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
+using Questra.Web.Features.Accounts;
 using Questra.Web.Features.Mfa;
 using Questra.Web.Tests.Infrastructure;
 
@@ -15,7 +17,7 @@ public class SudoModeTests(QuestraFactory factory) : IClassFixture<QuestraFactor
     public static TheoryData<string> Guarded =>
     [
         "/Account/Manage/Disable2fa", "/Account/Manage/ResetAuthenticator", "/Account/Manage/GenerateRecoveryCodes",
-        "/Account/Manage/Email", "/Account/Manage/DeletePersonalData",
+        "/Account/Manage/Email", "/Account/Manage/DeletePersonalData", "/Account/Manage/EnableAuthenticator",
     ];
 
     private string Code(byte[] key) => factory.NextAuthenticatorCode(key);
@@ -26,7 +28,19 @@ public class SudoModeTests(QuestraFactory factory) : IClassFixture<QuestraFactor
         var client = FormClient.For(factory);
         var answer = await client.LogInAsync(email, TestData.Password, code: () => Code(key));
         Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        // Signing in counts as confirming for ten minutes: these tests start from a sign-in older than that.
+        factory.Clock.Advance(SudoMode.Window + TimeSpan.FromMinutes(1));
         return (client, id, key);
+    }
+
+    [Fact]
+    public async Task RightAfterSigningIn_SensitivePagesDoNotAskAgain()
+    {
+        var (_, email, key) = await factory.Data.EnrolledUserAsync();
+        var client = FormClient.For(factory);
+        await client.LogInAsync(email, TestData.Password, code: () => Code(key));
+
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync("/Account/Manage/GenerateRecoveryCodes")).StatusCode);
     }
 
     private static async Task<HttpResponseMessage> ConfirmAsync(FormClient client, string returnUrl, string password, string code) =>
@@ -70,6 +84,27 @@ public class SudoModeTests(QuestraFactory factory) : IClassFixture<QuestraFactor
         Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
         Assert.Contains($"/Account/Manage/ConfirmIdentity?returnUrl={Uri.EscapeDataString(path)}", answer.Headers.Location!.OriginalString);
         Assert.Equal(before, await AccountStateAsync(id));
+    }
+
+    [Fact]
+    public async Task AStolenSession_CannotEnrolItsOwnPhone_WithoutThePassword()
+    {
+        var id = await factory.Data.UserAsync(mfa: false);
+        var client = FormClient.For(factory);
+        await client.LogInAsync(await factory.Data.EmailOfAsync(id), TestData.Password);
+        factory.Clock.Advance(SudoMode.Window + TimeSpan.FromMinutes(1));
+        // The key the attacker's phone would hold (as if the page had been shown before).
+        var sharedKey = await factory.Data.WithService<IServiceProvider, string>(async services =>
+        {
+            var users = services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Questra.Web.Data.ApplicationUser>>();
+            return (await services.GetRequiredService<MfaService>().GetEnrollmentAsync((await users.FindByIdAsync(id))!))!.SharedKey;
+        });
+
+        var answer = await client.PostFormAsync("/Account/Manage/ChangePassword", "send-code",
+            new() { ["Input.Code"] = Code(AuthenticatorCodes.DecodeKey(sharedKey)!) }, postTo: "/Account/Manage/EnableAuthenticator");
+
+        Assert.Contains("/Account/Manage/ConfirmIdentity", answer.Headers.Location!.OriginalString);
+        Assert.False(await factory.Data.WithDb(db => db.Users.Where(u => u.Id == id).Select(u => u.TwoFactorEnabled).SingleAsync()));
     }
 
     // Everything the guarded forms could change: two-factor, the authenticator key, the recovery codes, the email,
@@ -164,6 +199,7 @@ public class SudoModeTests(QuestraFactory factory) : IClassFixture<QuestraFactor
     {
         var (client, id, key) = await SignedInAsync();
         var base32 = Base32Encoding.ToString(key);
+        await ConfirmAsync(client, "/Account/Manage/EnableAuthenticator", TestData.Password, Code(key)); // even confirmed
 
         var enrolment = await client.Http.GetAsync("/Account/Manage/EnableAuthenticator");
         var download = await client.PostFormAsync("/Account/Manage/PersonalData", "download-data", [], postTo: "/Account/Manage/DownloadPersonalData");

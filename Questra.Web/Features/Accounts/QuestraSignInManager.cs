@@ -9,7 +9,8 @@ namespace Questra.Web.Features.Accounts;
 /// <summary>
 /// Identity's sign-in manager, with a server-side session per sign-in (<see cref="SignInSessions"/>): every way in
 /// (password, authenticator, recovery code) ends in <see cref="SignInWithClaimsAsync"/>, which starts one; a refresh
-/// of the sign-in after the user's own security stamp changed keeps it; logging out ends it.
+/// of the sign-in after the user's own security stamp changed (Identity's RefreshSignInAsync, which refreshes only the
+/// signed-in user) keeps it; logging out ends it.
 /// </summary>
 public sealed class QuestraSignInManager(
     UserManager<ApplicationUser> userManager,
@@ -33,6 +34,8 @@ public sealed class QuestraSignInManager(
         {
             sessionId = await sessions.StartAsync(user.Id);
             SignInSessions.SetId(properties, sessionId);
+            // A sign-in asks for what "Confirm it's you" asks: the next ten minutes need no second proof.
+            await Context.RequestServices.GetRequiredService<SudoMode>().MarkConfirmedAsync(Context, user);
         }
         await base.SignInWithClaimsAsync(user, properties, [.. additionalClaims, new Claim(SignInSessions.ClaimType, sessionId)]);
     }
@@ -45,7 +48,13 @@ public sealed class QuestraSignInManager(
     {
         if (await UserManager.FindByNameAsync(userName) is { } user)
         {
-            return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+            if (await IsLockedOut(user)) return await LockedOut(user);
+            if (await CanSignInAsync(user)) return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+            // Not confirmed yet: Identity would answer "not allowed" at once, before any password check, telling
+            // anyone that the address registered. Check the password first: only its owner learns the account waits.
+            if (await UserManager.CheckPasswordAsync(user, password)) return SignInResult.NotAllowed;
+            if (lockoutOnFailure) await UserManager.AccessFailedAsync(user);
+            return await UserManager.IsLockedOutAsync(user) ? SignInResult.LockedOut : SignInResult.Failed;
         }
         var name = UserManager.NormalizeName(userName) ?? "";
         if (unknownAccounts.IsLockedOut(name)) return SignInResult.LockedOut;
@@ -69,18 +78,6 @@ public sealed class QuestraSignInManager(
     }
 
     /// <summary>
-    /// Signs the current session in again with fresh claims after the user's own security stamp changed (two-factor
-    /// switched on or off, password or email changed), so this browser stays signed in while every other session of
-    /// the user is signed out by the stamp check. Does nothing unless this browser is signed in as <paramref name="user"/>.
-    /// </summary>
-    public override async Task RefreshSignInAsync(ApplicationUser user)
-    {
-        var current = await Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        if (current.Principal is null || UserManager.GetUserId(current.Principal) != user.Id) return;
-        await base.RefreshSignInAsync(user);
-    }
-
-    /// <summary>
     /// Logging out: ends this browser's session (so a copy of its cookie is worthless and its other open tabs sign out
     /// too), then deletes the cookies. Other browsers of the user stay signed in.
     /// </summary>
@@ -92,6 +89,7 @@ public sealed class QuestraSignInManager(
         {
             await sessions.EndAsync(userId, sessionId);
         }
+        SudoMode.Forget(Context);
         await SignOutAsync();
     }
 }

@@ -5,8 +5,8 @@ using Questra.Web.Data;
 namespace Questra.Web.Features.Accounts;
 
 /// <summary>
-/// "Sudo mode", as GitHub has it: the account actions a stolen session could abuse — turning off or resetting
-/// two-factor, new recovery codes, changing the email, deleting the account — ask for the password and a current
+/// "Sudo mode", as GitHub has it: the account actions a stolen session could abuse — turning two-factor on, off or
+/// resetting it, new recovery codes, changing the email, deleting the account — ask for the password and a current
 /// code again unless that check passed in this browser within the last <see cref="Window"/>. The proof is a
 /// short-lived, encrypted cookie bound to the user and their security stamp, so signing out elsewhere or changing
 /// the second factor ends it too.
@@ -62,6 +62,16 @@ public sealed class SudoMode(IDataProtectionProvider protection, TimeProvider cl
                 return "The password or the code is not right.";
             }
         }
+        await MarkConfirmedAsync(http, user);
+        return null;
+    }
+
+    /// <summary>
+    /// Marks this browser as having just proved the password (and code): after "Confirm it's you", and on signing
+    /// in, which asks the same — so a person who just signed in is not asked again for ten minutes.
+    /// </summary>
+    public async Task MarkConfirmedAsync(HttpContext http, ApplicationUser user)
+    {
         var value = protector.Protect($"{user.Id}|{await users.GetSecurityStampAsync(user)}|{clock.GetUtcNow().ToUnixTimeSeconds()}");
         http.Response.Cookies.Append(CookieName, value, new CookieOptions
         {
@@ -72,6 +82,8 @@ public sealed class SudoMode(IDataProtectionProvider protection, TimeProvider cl
             MaxAge = Window,
             IsEssential = true,
         });
-        return null;
     }
+
+    /// <summary>Forgets this browser's confirmation (logging out).</summary>
+    public static void Forget(HttpContext http) => http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/Account" });
 }

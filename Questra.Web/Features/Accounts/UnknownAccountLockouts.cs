@@ -1,44 +1,21 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Questra.Web.Features.Accounts;
 
 /// <summary>
-/// Wrong passwords for addresses that have no account, counted like an account's: after as many failures as lock an
-/// account, the address answers "locked out" for as long. So the lockout page does not tell who has an account.
-/// Per instance and bounded (past <see cref="MaxTracked"/> addresses the oldest counts are dropped).
+/// Wrong passwords for addresses that have no account, counted like an account's: as many failures as lock an
+/// account, within as long as a lockout lasts, answer "locked out" until that stretch ends — so the lockout page
+/// does not tell who has an account. Counted per instance in a bounded table (<see cref="FixedWindowCounters"/>).
 /// </summary>
 public sealed class UnknownAccountLockouts(IOptions<IdentityOptions> options, TimeProvider clock)
 {
-    public const int MaxTracked = 100_000;
+    private readonly FixedWindowCounters failures = new(clock, options.Value.Lockout.DefaultLockoutTimeSpan, pruneAbove: 10_000, capacity: 100_000);
 
-    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private int Limit => options.Value.Lockout.MaxFailedAccessAttempts;
 
-    private sealed record Entry(int Failures, DateTimeOffset Since, DateTimeOffset? LockedUntil);
-
-    public bool IsLockedOut(string normalizedName) =>
-        entries.TryGetValue(normalizedName, out var e) && e.LockedUntil is { } until && until > clock.GetUtcNow();
+    public bool IsLockedOut(string normalizedName) => failures.Peek(normalizedName).Count >= Limit;
 
     /// <summary>Counts a failure; returns whether the address is now locked out.</summary>
-    public bool Failed(string normalizedName)
-    {
-        var now = clock.GetUtcNow();
-        var lockout = options.Value.Lockout;
-        if (entries.Count >= MaxTracked) Prune(now);
-        var entry = entries.AddOrUpdate(normalizedName,
-            _ => new Entry(1, now, null),
-            (_, e) => e.LockedUntil is { } until && until <= now ? new Entry(1, now, null) : e with { Failures = e.Failures + 1 });
-        if (entry.Failures < lockout.MaxFailedAccessAttempts) return false;
-        entries[normalizedName] = new Entry(0, now, now + lockout.DefaultLockoutTimeSpan);
-        return true;
-    }
-
-    private void Prune(DateTimeOffset now)
-    {
-        foreach (var (name, entry) in entries.OrderBy(e => e.Value.Since).Take(MaxTracked / 10))
-        {
-            if (entry.LockedUntil is null || entry.LockedUntil <= now) entries.TryRemove(name, out _);
-        }
-    }
+    public bool Failed(string normalizedName) => failures.TryAdd(normalizedName).Count >= Limit;
 }

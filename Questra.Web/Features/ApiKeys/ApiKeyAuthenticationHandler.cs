@@ -31,9 +31,10 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail(TooManyFailures);
         }
         var result = await AuthenticateKeyAsync();
-        if (result.Failure is not null)
+        if (result.Failure is not null && throttle.RecordFailure(client) is { } wait)
         {
-            throttle.RecordFailure(client);
+            blockedFor = wait; // over the limit with this failure (a client of its own, or one of a flood counted together)
+            return AuthenticateResult.Fail(TooManyFailures);
         }
         return result;
     }

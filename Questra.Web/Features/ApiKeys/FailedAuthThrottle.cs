@@ -39,16 +39,19 @@ public sealed partial class FailedAuthThrottle(IOptionsMonitor<ApiKeyOptions> op
     }
 
     /// <summary>
-    /// Counts one failure. Single failures are not logged (a flood of bad keys must not become a flood of log
-    /// lines); a client reaching the limit is, once per window.
+    /// Counts one failure; returns how long to wait when this failure put the client (or, for a client the full
+    /// table had no room for, the shared bucket of such clients) over the limit. Single failures are not logged (a
+    /// flood of bad keys must not become a flood of log lines); a client reaching the limit is, once per window.
     /// </summary>
-    public void RecordFailure(string client)
+    public TimeSpan? RecordFailure(string client)
     {
+        var limit = options.CurrentValue.FailedAuthPerMinute;
         var (_, count, resetIn) = failures.TryAdd(ClientKey(client));
-        if (count == options.CurrentValue.FailedAuthPerMinute)
+        if (count == limit)
         {
             ClientThrottled(logger, client, count, (int)Math.Ceiling(resetIn.TotalSeconds));
         }
+        return count > limit ? resetIn : null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client {Client} made {Failures} failed API authentications within a minute; refusing it for {Seconds} s.")]

@@ -64,6 +64,6 @@ public sealed class KeyNotices(QuestraDbContext db, Mailer mailer, TimeProvider 
         var from = caller?.Ip is { Length: > 0 } ip ? $", from {ip}" : "";
         var expiry = key.ExpiresAt is { } e ? $"expires {e:yyyy-MM-dd HH:mm} UTC" : "never expires";
         return (owner, new KeyNotice(key.Id, key.Name, key.Prefix, string.Join(' ', ApiScopeNames.ToNames(key.Scopes)), expiry, org, by, from,
-            mailer.BaseUrl() + "settings/api-keys"));
+            mailer.Link("settings/api-keys")));
     }
 }

@@ -11,7 +11,7 @@ public readonly record struct RateLimitState(bool Allowed, int Limit, int Remain
 /// </summary>
 public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeProvider clock)
 {
-    private readonly FixedWindowCounters windows = new(clock, TimeSpan.FromMinutes(1));
+    private readonly FixedWindowCounters windows = new(clock, TimeSpan.FromMinutes(1), capacity: int.MaxValue); // keys are authenticated: no shared bucket
 
     public RateLimitState Take(string keyId)
     {

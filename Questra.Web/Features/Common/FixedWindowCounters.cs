@@ -27,10 +27,14 @@ public sealed class FixedWindowCounters(TimeProvider clock, TimeSpan window, int
     /// <summary>How many keys the table holds now (never more than the capacity, plus the shared bucket).</summary>
     public int Count => Volatile.Read(ref size);
 
-    /// <summary>The count in the key's current window and the time until it ends.</summary>
+    /// <summary>
+    /// The count in the key's own current window and the time until it ends. A key without an entry of its own is at
+    /// zero, even while the table is full: the shared bucket speaks only through <see cref="TryAdd"/>, so a flood of
+    /// addresses cannot stop a client that has not failed.
+    /// </summary>
     public (int Count, TimeSpan ResetIn) Peek(string key)
     {
-        if (!counters.TryGetValue(key, out var counter) && (Count < capacity || !counters.TryGetValue(Overflow, out counter))) return (0, window);
+        if (!counters.TryGetValue(key, out var counter)) return (0, window);
         lock (counter)
         {
             var now = clock.GetUtcNow();

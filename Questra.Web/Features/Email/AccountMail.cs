@@ -24,13 +24,13 @@ public sealed class AccountMail(QuestraDbContext db, Mailer mailer, MailLimits l
         throw new NotSupportedException("Password reset codes are not used; Questra sends a reset link.");
 
     /// <summary>Someone registered with an address that has an account: tell its owner, say nothing to the registrant.</summary>
-    public Task SendRegistrationAttemptAsync(string email, string baseUrl) =>
-        SaveAsync(Messages.RegistrationAttempt(email, baseUrl + "Account/Login", baseUrl + "Account/ForgotPassword", clock.GetUtcNow()));
+    public Task SendRegistrationAttemptAsync(string email) =>
+        SaveAsync(Messages.RegistrationAttempt(email, mailer.Link("Account/Login"), mailer.Link("Account/ForgotPassword"), clock.GetUtcNow()));
 
     /// <summary>Tells the account's address that its sign-in changed (sent to <paramref name="to"/>: the old address after an email change).</summary>
     public Task SendAccountChangedAsync(string? to, AccountChange change) =>
         string.IsNullOrEmpty(to) ? Task.CompletedTask
-            : SaveAsync(Messages.AccountChanged(to, change, mailer.BaseUrl() + "Account/ForgotPassword", clock.GetUtcNow()));
+            : SaveAsync(Messages.AccountChanged(to, change, mailer.Link("Account/ForgotPassword"), clock.GetUtcNow()));
 
     private async Task SaveAsync(OutboxMessage message)
     {

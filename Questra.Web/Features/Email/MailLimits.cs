@@ -9,15 +9,17 @@ namespace Questra.Web.Features.Email;
 /// week) and the audit log, so every instance sees the same counts.
 /// <list type="bullet">
 /// <item>Account mail that anyone can trigger with an address (confirmation, password reset, "someone tried to
-/// register"): at most <see cref="AccountMailPerAddressPerHour"/> an hour to one address; beyond, nothing is sent and
-/// the page says the same as always (it names the limit for every address, so it tells nobody who has an account).</item>
+/// register"): at most <see cref="AccountMailPerAddressPerHour"/> of each kind an hour to one address; beyond, nothing
+/// is sent and the page says the same as always (it names the limit for every address, so it tells nobody who has an
+/// account). Each kind counts apart, so asking for confirmations cannot use up an address's password resets; someone
+/// asking for one address's resets again and again can still delay that address's next reset by up to an hour.</item>
 /// <item>Invitations, sent or resent: at most <see cref="InvitationsPerSenderPerHour"/> an hour by one person, and
 /// <see cref="InvitationsPerAddressPerDay"/> a day to one address.</item>
 /// </list>
 /// </summary>
 public sealed class MailLimits(QuestraDbContext db, TimeProvider clock)
 {
-    public const int AccountMailPerAddressPerHour = 3;
+    public const int AccountMailPerAddressPerHour = 5;
     public const int InvitationsPerSenderPerHour = 20;
     public const int InvitationsPerAddressPerDay = 3;
 
@@ -32,8 +34,8 @@ public sealed class MailLimits(QuestraDbContext db, TimeProvider clock)
     {
         if (!AccountKinds.Contains(kind)) return true; // notices of the account's own changes always go
         var since = clock.GetUtcNow().AddHours(-1);
-        var address = to.Trim().ToUpperInvariant();
-        var sent = await db.OutboxMessages.CountAsync(m => AccountKinds.Contains(m.Kind) && m.To.ToUpper() == address && m.CreatedAt > since);
+        var address = Normalized(to);
+        var sent = await db.OutboxMessages.CountAsync(m => m.Kind == kind && m.To.ToUpper() == address && m.CreatedAt > since);
         return sent < AccountMailPerAddressPerHour;
     }
 
@@ -49,10 +51,12 @@ public sealed class MailLimits(QuestraDbContext db, TimeProvider clock)
             return $"You sent {InvitationsPerSenderPerHour} invitations in the last hour, the most one person may. Try again later.";
         }
         var dayAgo = now.AddDays(-1);
-        var address = to.Trim().ToUpperInvariant();
+        var address = Normalized(to);
         var toAddress = await db.OutboxMessages.CountAsync(m => m.Kind == "invitation" && m.To.ToUpper() == address && m.CreatedAt > dayAgo, ct);
         return toAddress >= InvitationsPerAddressPerDay
             ? $"{to} was sent {InvitationsPerAddressPerDay} invitations in the last day, the most one address gets. Try again tomorrow."
             : null;
     }
+
+    private static string Normalized(string address) => address.Trim().ToUpperInvariant();
 }

@@ -7,20 +7,25 @@ namespace Questra.Web.Features.Email;
 /// Writes a message into the outbox of the current unit of work, so it is saved with the change that causes it —
 /// unless mail is switched off (<c>Email:Enabled=false</c>).
 /// </summary>
-public sealed class Mailer(QuestraDbContext db, IOptions<EmailOptions> options, IHttpContextAccessor http)
+public sealed class Mailer(QuestraDbContext db, IOptions<EmailOptions> options, IHttpContextAccessor http, IConfiguration configuration)
 {
     public bool Enabled => options.Value.Enabled;
 
     /// <summary>
-    /// Where links in mail point: <c>Email:PublicBaseUrl</c>, else the address of the request being served, else
-    /// (a background job, a dashboard circuit) <c>http://localhost:5000/</c>. Set it in production.
+    /// Where links in mail point: <c>Email:PublicBaseUrl</c>; else (Development, or hosts restricted by
+    /// <c>AllowedHosts</c>) the address of the request being served; else, with no request (a background job), the
+    /// first allowed host over https, or in Development <c>http://localhost:5000/</c>. Set it in production.
     /// </summary>
-    public string BaseUrl(string? requestBase = null)
+    public string BaseUrl()
     {
         var request = http.HttpContext?.Request;
         var fromRequest = request is null ? null : $"{request.Scheme}://{request.Host}{request.PathBase}";
-        return (options.Value.PublicBaseUrl ?? requestBase ?? fromRequest ?? "http://localhost:5000").TrimEnd('/') + "/";
+        return (options.Value.PublicBaseUrl ?? fromRequest ?? FirstAllowedHost() ?? "http://localhost:5000").TrimEnd('/') + "/";
     }
+
+    private string? FirstAllowedHost() =>
+        configuration["AllowedHosts"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(h => h != "*" && !h.StartsWith("*.", StringComparison.Ordinal)) is { } host ? $"https://{host}" : null;
 
     /// <summary>
     /// An absolute link for mail (and the Development confirmation link): <see cref="BaseUrl"/> plus a path of this app
@@ -28,6 +33,9 @@ public sealed class Mailer(QuestraDbContext db, IOptions<EmailOptions> options, 
     /// <c>Email:PublicBaseUrl</c> is set (and outside Development the app does not start with mail on without it,
     /// unless <c>AllowedHosts</c> restricts the Host).
     /// </summary>
+    public string Link(string path) => Link(path, new Dictionary<string, string?>());
+
+    /// <inheritdoc cref="Link(string)"/>
     public string Link(string path, IReadOnlyDictionary<string, string?> query)
     {
         var pairs = query.Where(p => p.Value is not null).Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value!)}");
