@@ -58,12 +58,9 @@ public sealed class QuestraSignInManager(
         }
         var name = UserManager.NormalizeName(userName) ?? "";
         if (unknownAccounts.IsLockedOut(name)) return SignInResult.LockedOut;
-        hasher.VerifyHashedPassword(new ApplicationUser(), dummyHash ??= hasher.HashPassword(new ApplicationUser(), Guid.NewGuid().ToString()), password);
+        DecoyHash.Spend(hasher, new ApplicationUser(), password);
         return lockoutOnFailure && unknownAccounts.Failed(name) ? SignInResult.LockedOut : SignInResult.Failed;
     }
-
-    // A hash of a password nobody knows, made once per process.
-    private static string? dummyHash;
 
     /// <summary>A wrong recovery code counts towards the lockout, as a wrong password or authenticator code does.</summary>
     public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)

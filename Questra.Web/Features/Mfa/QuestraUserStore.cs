@@ -57,7 +57,7 @@ public sealed class QuestraUserStore(QuestraDbContext context, IDataProtectionPr
         var tag = Tag(user, presented);
         var candidates = entries.Where(e => !e.StartsWith(TaggedPrefix, StringComparison.Ordinal) || e.AsSpan(TaggedPrefix.Length, TagLength).SequenceEqual(tag)).ToList();
         // Always one slow hash at least, so the answer takes as long whether or not a tag matched.
-        if (candidates.Count == 0) hasher.VerifyHashedPassword(user, dummyHash ??= hasher.HashPassword(user, "not-a-recovery-code"), presented);
+        if (candidates.Count == 0) DecoyHash.Spend(hasher, user, presented);
         var match = candidates.FirstOrDefault(e => Matches(user, e, presented));
         if (match is null) return false;
         entries.Remove(match);
@@ -71,8 +71,6 @@ public sealed class QuestraUserStore(QuestraDbContext context, IDataProtectionPr
 
     private const int TagLength = 2;
 
-    // A hash of nothing anybody holds, made once per process: what a guess with no candidate is checked against.
-    private static string? dummyHash;
 
     public override async Task<int> CountCodesAsync(ApplicationUser user, CancellationToken cancellationToken = default) =>
         ((await GetTokenAsync(user, InternalLoginProvider, RecoveryCodesName, cancellationToken)) ?? "")

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Questra.Web.Features.Organizations;
 
 /// <summary>
@@ -38,5 +40,10 @@ public sealed class Invitation
         _ => false,
     };
 
+    /// <summary>Still open at <paramref name="now"/>: neither answered nor withdrawn, nor expired (as a query filter).</summary>
+    public static Expression<Func<Invitation, bool>> PendingAt(DateTimeOffset now) =>
+        i => i.AcceptedAt == null && i.DeclinedAt == null && i.RevokedAt == null && i.ExpiresAt > now;
+
+    /// <summary>The same test on a loaded invitation (kept beside <see cref="PendingAt"/> so the two stay one rule).</summary>
     public bool IsPendingAt(DateTimeOffset now) => AcceptedAt is null && DeclinedAt is null && RevokedAt is null && ExpiresAt > now;
 }

@@ -34,8 +34,7 @@ public sealed class InvitationService(QuestraDbContext db, Mailer mailer, MailLi
             return ServiceError.Field("email", "That person is already a member.");
         }
         var now = clock.GetUtcNow();
-        if (await db.Invitations.AnyAsync(i => i.OrganizationId == organizationId && i.NormalizedEmail == normalized
-                && i.AcceptedAt == null && i.DeclinedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct))
+        if (await db.Invitations.Where(Invitation.PendingAt(now)).AnyAsync(i => i.OrganizationId == organizationId && i.NormalizedEmail == normalized, ct))
         {
             return ServiceError.Field("email", "That address has a pending invitation already; resend it from the list below.");
         }
@@ -65,8 +64,7 @@ public sealed class InvitationService(QuestraDbContext db, Mailer mailer, MailLi
         if (role is null) return ServiceError.NotAMember;
         if (role is not (OrgRole.Owner or OrgRole.Admin)) return ServiceError.Forbidden("Only owners and admins can see invitations.");
         var now = clock.GetUtcNow();
-        return await ViewsAsync(db.Invitations.Where(i => i.OrganizationId == organizationId
-            && i.AcceptedAt == null && i.DeclinedAt == null && i.RevokedAt == null && i.ExpiresAt > now), ct);
+        return await ViewsAsync(db.Invitations.Where(Invitation.PendingAt(now)).Where(i => i.OrganizationId == organizationId), ct);
     }
 
     /// <summary>The invitations waiting for this user: to their address, which they have confirmed.</summary>
@@ -75,8 +73,7 @@ public sealed class InvitationService(QuestraDbContext db, Mailer mailer, MailLi
         var email = await ConfirmedEmailAsync(userId, ct);
         if (email is null) return [];
         var now = clock.GetUtcNow();
-        return await ViewsAsync(db.Invitations.Where(i => i.NormalizedEmail == email
-            && i.AcceptedAt == null && i.DeclinedAt == null && i.RevokedAt == null && i.ExpiresAt > now), ct);
+        return await ViewsAsync(db.Invitations.Where(Invitation.PendingAt(now)).Where(i => i.NormalizedEmail == email), ct);
     }
 
     /// <summary>Joins the organization with the invited role. The user's current organization stays as it is.</summary>
@@ -142,8 +139,8 @@ public sealed class InvitationService(QuestraDbContext db, Mailer mailer, MailLi
     internal static async Task WithdrawBeyondAsync(QuestraDbContext db, string organizationId, string inviterId, OrgRole? role, Caller caller,
         DateTimeOffset now, CancellationToken ct)
     {
-        var pending = await db.Invitations.Where(i => i.OrganizationId == organizationId && i.InvitedByUserId == inviterId
-            && i.AcceptedAt == null && i.DeclinedAt == null && i.RevokedAt == null && i.ExpiresAt > now).ToListAsync(ct);
+        var pending = await db.Invitations.Where(Invitation.PendingAt(now))
+            .Where(i => i.OrganizationId == organizationId && i.InvitedByUserId == inviterId).ToListAsync(ct);
         foreach (var invitation in pending.Where(i => !Invitation.MayGrant(role, i.Role)))
         {
             invitation.RevokedAt = now;
