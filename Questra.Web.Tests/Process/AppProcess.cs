@@ -45,15 +45,8 @@ public sealed class AppProcess : IDisposable
         await LaunchAsync(PublishedStartInfo(await PublishedFolderAsync(), ["Questra.Web.dll", "--urls", url], settings), url);
 
     /// <summary>Runs an operator's command (<c>dotnet Questra.Web.dll admin …</c>) from the published app with the same settings.</summary>
-    public static async Task<(int ExitCode, string Output, string Errors)> RunPublishedAsync((string Key, string Value)[] settings, params string[] arguments)
-    {
-        using var process = System.Diagnostics.Process.Start(PublishedStartInfo(await PublishedFolderAsync(), ["Questra.Web.dll", .. arguments], settings))!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
-    }
+    public static async Task<(int ExitCode, string Output, string Errors)> RunPublishedAsync((string Key, string Value)[] settings, params string[] arguments) =>
+        await RunToEndAsync(PublishedStartInfo(await PublishedFolderAsync(), ["Questra.Web.dll", .. arguments], settings));
 
     private static ProcessStartInfo PublishedStartInfo(string folder, string[] arguments, (string Key, string Value)[] settings)
     {
@@ -167,10 +160,13 @@ public sealed class AppProcess : IDisposable
     /// Runs the app with extra settings to its end: an operator's command, or a start that must fail (then the
     /// exit code and what it printed are the answer; one that starts instead is killed after 60 s and the test fails).
     /// </summary>
-    public static async Task<(int ExitCode, string Output, string Errors)> RunToEndAsync(
-        TestDatabase database, (string Key, string Value)[] settings, params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Errors)> RunToEndAsync(
+        TestDatabase database, (string Key, string Value)[] settings, params string[] arguments) =>
+        RunToEndAsync(StartInfo(database, ["Questra.Web.dll", .. arguments], settings));
+
+    private static async Task<(int ExitCode, string Output, string Errors)> RunToEndAsync(ProcessStartInfo start)
     {
-        using var process = System.Diagnostics.Process.Start(StartInfo(database, ["Questra.Web.dll", .. arguments], settings))!;
+        using var process = System.Diagnostics.Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -76,11 +76,11 @@ public partial class NewcomerJourneyTests
             await Expect(page.GetByText("Thank you for confirming your email")).ToBeVisibleAsync();
 
             // Sign in; a second browser signs in too.
-            await LogInAsync(page, email);
+            await BrowserSteps.LogInAsync(page, email, Password);
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys", Exact = true })).ToBeVisibleAsync();
             await Screenshot("signed-in");
             var other = await (await chromium.NewContextAsync(options)).NewPageAsync();
-            await LogInAsync(other, email);
+            await BrowserSteps.LogInAsync(other, email, Password);
             await Expect(other.GetByRole(AriaRole.Heading, new() { Name = "Surveys", Exact = true })).ToBeVisibleAsync();
 
             // From the key page's gate to enrolment: one code, the recovery codes, and still signed in.
@@ -137,7 +137,7 @@ public partial class NewcomerJourneyTests
             await page.GetByTestId("account-menu").Locator("summary").ClickAsync();
             await page.GetByTestId("account-menu").GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex("/Account/Login|/$"));
-            await LogInAsync(page, email);
+            await BrowserSteps.LogInAsync(page, email, Password);
             await Expect(page.GetByLabel("Authenticator code")).ToBeVisibleAsync();
             // Each code works once: a person waits for the app to show the next one.
             await Eventually.HoldsAsync(() => Task.FromResult(Step(DateTimeOffset.UtcNow) > Step(enrolledAt)), "the authenticator shows a new code", seconds: 40);
@@ -157,14 +157,6 @@ public partial class NewcomerJourneyTests
     }
 
     private static long Step(DateTimeOffset at) => at.ToUnixTimeSeconds() / AuthenticatorCodes.StepSeconds;
-
-    private static async Task LogInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-    }
 
     /// <summary>The link in the confirmation mail: delivered over SMTP in Production, shown at /dev/mail in Development.</summary>
     private static async Task<string> ConfirmationLinkAsync(IPage page, SmtpSink smtp, string email, bool production)
