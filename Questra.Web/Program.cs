@@ -2,6 +2,7 @@ using Questra.Web;
 using Questra.Web.Api;
 using Questra.Web.Components;
 using Questra.Web.Components.Account;
+using Questra.Web.Components.Respond;
 using Questra.Web.Data;
 using Questra.Web.Features;
 using Questra.Web.Features.Accounts;
@@ -48,6 +49,7 @@ app.UseSudoGate();
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapQuestraApi();
+app.MapPublicSurveyForm();
 app.MapDevMail();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP says 'none'
 app.MapAdditionalIdentityEndpoints();

@@ -11,7 +11,11 @@ public sealed record PagedResponse<T>(IReadOnlyList<T> Data, int Page, int PageS
 
 public sealed record SurveySummaryDto(string Id, string Title, string Status, DateTimeOffset CreatedAt, string OwnerId, int ResponseCount);
 
-public sealed record QuestionDto(int Position, string Text, string Kind);
+/// <summary>A question: its kind (<c>single_choice</c>, <c>multiple_choice</c>, <c>rating</c> 1–5, <c>nps</c> 0–10, <c>short_text</c>, <c>long_text</c>) and, for choices, its options.</summary>
+public sealed record QuestionDto(int Position, string Text, string Kind, bool Required, bool Hidden, IReadOnlyList<OptionDto> Options);
+
+/// <summary>An option of a choice question; its id stays the same when the option is renamed.</summary>
+public sealed record OptionDto(int Id, string Text);
 
 public sealed record SurveyDto(string Id, string Title, string Status, DateTimeOffset CreatedAt, string OwnerId, IReadOnlyList<QuestionDto> Questions);
 

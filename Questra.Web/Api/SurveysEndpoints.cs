@@ -36,7 +36,7 @@ public static class SurveysEndpoints
         }
         var s = found.Value!;
         return TypedResults.Ok(new SurveyDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId,
-            [.. s.Questions.Select(q => new QuestionDto(q.Position, q.Text, q.Kind))]));
+            [.. s.Questions.Select(q => new QuestionDto(q.Position, q.Text, q.Kind, q.Required, q.Hidden, [.. q.Options.Select(o => new OptionDto(o.Id, o.Text))]))]));
     }
 
     public static async Task<Results<Ok<ResponseMetricsDto>, ProblemHttpResult>> Metrics(

@@ -87,13 +87,13 @@ static async Task<int> Generate(string dbPath, string outDir, bool small)
 
     // 500 surveys per org; the first survey of org 0 gets 100,000 responses, the rest share 400,000.
     var surveyIds = new string[Surveys];
-    using (var insert = Prepare(connection, tx, "INSERT INTO Surveys (Id, OrganizationId, OwnerUserId, Title, Status, CreatedAt) VALUES ($1, $2, $3, $4, 'Active', $5)", 5))
+    using (var insert = Prepare(connection, tx, "INSERT INTO Surveys (Id, OrganizationId, OwnerUserId, Title, Status, CreatedAt, PublicId) VALUES ($1, $2, $3, $4, 'Active', $5, $6)", 6))
     {
         for (var s = 0; s < Surveys; s++)
         {
             var o = s % Orgs;
             surveyIds[s] = Ids.New("sv_");
-            Run(insert, surveyIds[s], orgIds[o], userIds[o], $"Survey {s}", now.AddMinutes(-s).UtcTicks);
+            Run(insert, surveyIds[s], orgIds[o], userIds[o], $"Survey {s}", now.AddMinutes(-s).UtcTicks, Ids.RandomBase62(22));
         }
     }
     using (var insert = Prepare(connection, tx, "INSERT INTO SurveyQuestions (SurveyId, Position, Text, Kind) VALUES ($1, $2, $3, $4)", 4))
@@ -102,7 +102,7 @@ static async Task<int> Generate(string dbPath, string outDir, bool small)
         {
             for (var q = 1; q <= QuestionsPerSurvey; q++)
             {
-                Run(insert, survey, q, $"Question {q}: how would you rate this part of the service?", q % 2 == 0 ? "rating" : "text");
+                Run(insert, survey, q, $"Question {q}: how would you rate this part of the service?", q % 2 == 0 ? "rating" : "long_text");
             }
         }
     }

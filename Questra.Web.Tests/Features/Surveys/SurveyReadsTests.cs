@@ -50,7 +50,7 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
             await db.Surveys.Where(s => s.Id == alices[2]).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SurveyStatus.Draft));
             db.SurveyQuestions.AddRange(
                 new SurveyQuestion { SurveyId = alices[0], Position = 3, Text = "Third", Kind = "text" },
-                new SurveyQuestion { SurveyId = alices[0], Position = 1, Text = "Second", Kind = "choice" },
+                new SurveyQuestion { SurveyId = alices[0], Position = 1, Text = "Second", Kind = QuestionKinds.SingleChoice, Required = true, Options = [new(1, "Yes"), new(3, "No")] },
                 new SurveyQuestion { SurveyId = alices[0], Position = 1, Text = "Second, same position", Kind = "text" });
             await db.SaveChangesAsync();
         });
@@ -182,11 +182,11 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
         if (withQuestions) query = query.Include(s => s.Questions.OrderBy(q => q.Position).ThenBy(q => q.Id));
         var s = await query.FirstOrDefaultAsync();
         return s is null ? null
-            : new SurveyDetail(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, [.. s.Questions.Select(q => new QuestionView(q.Position, q.Text, q.Kind))]);
+            : new SurveyDetail(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, [.. s.Questions.Select(q => new QuestionView(q.Position, q.Text, q.Kind, q.Required, q.Hidden, q.Options))]);
     }
 
     private static string Describe(SurveyDetail? s) => s is null ? "none"
-        : $"{s.Id} {s.Title} {s.Status} {s.CreatedAt:O} {s.OwnerUserId} [{string.Join("; ", s.Questions)}]";
+        : $"{s.Id} {s.Title} {s.Status} {s.CreatedAt:O} {s.OwnerUserId} [{string.Join("; ", s.Questions.Select(q => $"{q.Position} {q.Text} {q.Kind} {q.Required} {q.Hidden} ({string.Join(", ", q.Options)})"))}]";
 
     private static string Describe(SurveyResponseDay d) => $"{d.SurveyId} {d.Day:O} {d.Total} {d.Completed} {d.FirstAt:O} {d.LastAt:O}";
 

@@ -19,11 +19,19 @@ public static class AuditEventTypes
     public const string InvitationResent = "invitation.resent";
     public const string OrgPlanChanged = "org.plan_changed";
     public const string UserConfirmed = "user.confirmed";
+    public const string SurveyCreated = "survey.created";
+    public const string SurveyUpdated = "survey.updated";
+    public const string SurveyPublished = "survey.published";
+    public const string SurveyClosed = "survey.closed";
+    public const string SurveyReopened = "survey.reopened";
+    public const string SurveyDeleted = "survey.deleted";
+    public const string SurveyResponsesViewed = "survey.responses_viewed";
 
     public static readonly IReadOnlyList<string> All =
     [
         ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, ApiKeyRenamed, MfaEnabled, MfaDisabled,
         OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved, OrgPlanChanged, UserConfirmed,
         MemberInvited, InvitationDeclined, InvitationRevoked, InvitationResent,
+        SurveyCreated, SurveyUpdated, SurveyPublished, SurveyClosed, SurveyReopened, SurveyDeleted, SurveyResponsesViewed,
     ];
 }

@@ -1,12 +1,11 @@
-using Questra.Web.Data;
-
 namespace Questra.Web.Features.Organizations;
 
 /// <summary>
-/// Something a new personal organization starts with (sample surveys, where configured), added in the same save as
-/// the organization; implemented by the feature that owns that content.
+/// Something a new personal organization starts with (sample surveys, where configured), added once the
+/// organization and its owner's membership are saved; implemented by the feature that owns that content, through
+/// that feature's own services.
 /// </summary>
 public interface INewOrganizationContent
 {
-    void AddTo(QuestraDbContext db, string organizationId, string ownerUserId, DateTimeOffset now);
+    Task AddToAsync(string organizationId, string ownerUserId, CancellationToken ct);
 }

@@ -24,11 +24,11 @@ public sealed class OrganizationService(QuestraDbContext db, IOptions<Organizati
         };
         db.Organizations.Add(org);
         db.Memberships.Add(new Membership { OrganizationId = org.Id, UserId = userId, Role = OrgRole.Owner, JoinedAt = now });
+        await db.SaveChangesAsync(ct);
         if (options.Value.SeedSampleData)
         {
-            foreach (var content in starterContent) content.AddTo(db, org.Id, userId, now);
+            foreach (var content in starterContent) await content.AddToAsync(org.Id, userId, ct);
         }
-        await db.SaveChangesAsync(ct);
         return org;
     }
 }

@@ -1,5 +1,6 @@
 namespace Questra.Web.Features.Surveys;
 
+/// <summary>Draft → Active (published, answering) → Closed, and Closed → Active again.</summary>
 public enum SurveyStatus { Draft, Active, Closed }
 
 public sealed class Survey
@@ -10,23 +11,45 @@ public sealed class Survey
     public required string OrganizationId { get; init; }
     public required string OwnerUserId { get; set; }
     public required string Title { get; set; }
+    public string? Description { get; set; }
     public SurveyStatus Status { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// The id in the survey's public link (<c>/s/{PublicId}</c>): random, unguessable, and not the id the API and
+    /// the dashboard use, so knowing a survey's API id does not let anyone answer it, and the link reveals nothing else.
+    /// </summary>
+    public required string PublicId { get; init; }
 
     /// <summary>How many responses it has: kept by the database (triggers on SurveyResponses), never written by the app.</summary>
     public int ResponseCount { get; private set; }
 
     public List<SurveyQuestion> Questions { get; init; } = [];
+
+    /// <summary>A new public link id: 22 base62 characters (about 131 random bits).</summary>
+    public static string NewPublicId() => Ids.RandomBase62(22);
 }
 
 public sealed class SurveyQuestion
 {
     public long Id { get; init; }
     public required string SurveyId { get; init; }
-    public int Position { get; init; }
-    public required string Text { get; init; }
-    public required string Kind { get; init; }
+    public int Position { get; set; }
+    public required string Text { get; set; }
+
+    /// <summary>One of <see cref="QuestionKinds"/>; it never changes once the survey has responses.</summary>
+    public required string Kind { get; set; }
+    public bool Required { get; set; }
+
+    /// <summary>Hidden questions are left off the public form; their answers stay (how a question with answers is "removed").</summary>
+    public bool Hidden { get; set; }
+
+    /// <summary>The options of a choice question, each with an id that stays the same through renames (answers store the id).</summary>
+    public List<QuestionOption> Options { get; set; } = [];
 }
+
+/// <summary>One option of a choice question; answers refer to <see cref="Id"/>, unique within its question.</summary>
+public sealed record QuestionOption(int Id, string Text);
 
 /// <summary>
 /// Responses of one survey on one UTC day, kept up to date by the database itself (triggers on SurveyResponses,
@@ -42,7 +65,11 @@ public sealed class SurveyResponseDay
     public DateTimeOffset LastAt { get; init; }
 }
 
-/// <summary>A submitted response. Its answers are personal data: they never leave through the API.</summary>
+/// <summary>
+/// A submitted response. Its answers are personal data: they never leave through the API. Every response stored
+/// through the public form is complete (the form is one page, sent once); <see cref="Completed"/> stays so
+/// responses imported or written by other tools may say otherwise, and completion_rate reads it.
+/// </summary>
 public sealed class SurveyResponse
 {
     public long Id { get; init; }
@@ -61,5 +88,7 @@ public sealed class SurveyResponse
     public DateOnly SubmittedOn { get; private set; }
 
     public bool Completed { get; init; }
+
+    /// <summary>The answers as <see cref="Answers"/> writes them: <c>{"question id": answer}</c>.</summary>
     public string AnswersJson { get; init; } = "{}";
 }

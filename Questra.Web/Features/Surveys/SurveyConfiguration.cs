@@ -7,12 +7,15 @@ namespace Questra.Web.Features.Surveys;
 
 public sealed class SurveyConfiguration : IEntityTypeConfiguration<Survey>
 {
-    public const int TitleMaxLength = 300;
+    public const int TitleMaxLength = SurveyLimits.TitleMaxLength;
 
     public void Configure(EntityTypeBuilder<Survey> builder)
     {
         builder.Property(s => s.Id).HasMaxLength(Ids.MaxLength);
         builder.Property(s => s.Title).HasMaxLength(TitleMaxLength);
+        builder.Property(s => s.Description).HasMaxLength(SurveyLimits.DescriptionMaxLength);
+        builder.Property(s => s.PublicId).HasMaxLength(Ids.MaxLength);
+        builder.HasIndex(s => s.PublicId).IsUnique();
         // Kept by database triggers; EF Core never writes it, so a saved survey cannot overwrite a newer count.
         var count = builder.Property(s => s.ResponseCount).HasDefaultValue(0).Metadata;
         count.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);

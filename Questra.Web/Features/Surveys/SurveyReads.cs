@@ -7,7 +7,7 @@ namespace Questra.Web.Features.Surveys;
 /// <summary>A survey as the API shows it: never its responses.</summary>
 public sealed record SurveyDetail(string Id, string Title, SurveyStatus Status, DateTimeOffset CreatedAt, string OwnerUserId, IReadOnlyList<QuestionView> Questions);
 
-public sealed record QuestionView(int Position, string Text, string Kind);
+public sealed record QuestionView(int Position, string Text, string Kind, bool Required, bool Hidden, IReadOnlyList<QuestionOption> Options);
 
 /// <summary>
 /// The public API's hot reads as hand-written SQL on prepared statements (<see cref="PreparedReads"/>), the same
@@ -22,7 +22,7 @@ public sealed class SurveyReads(PreparedReads database)
         """;
 
     private const string QuestionsSql = """
-        SELECT q."Position", q."Text", q."Kind" FROM "SurveyQuestions" q
+        SELECT q."Position", q."Text", q."Kind", q."Required", q."Hidden", q."Options" FROM "SurveyQuestions" q
         WHERE q."SurveyId" = $1 AND EXISTS (SELECT 1 FROM "Surveys" s WHERE s."Id" = $1 AND s."OrganizationId" = $2)
         ORDER BY q."Position", q."Id"
         """;
@@ -46,7 +46,11 @@ public sealed class SurveyReads(PreparedReads database)
         var questions = new List<QuestionView>();
         await using (var reader = await session.Command(QuestionsSql, surveyId, organizationId).ExecuteReaderAsync(ct))
         {
-            while (await reader.ReadAsync(ct)) questions.Add(new QuestionView(reader.GetInt32(0), reader.GetString(1), reader.GetString(2)));
+            while (await reader.ReadAsync(ct))
+            {
+                questions.Add(new QuestionView(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetBoolean(4),
+                    ParseOptions(reader.GetString(5))));
+            }
         }
         return found with { Questions = questions };
     }
@@ -124,6 +128,10 @@ public sealed class SurveyReads(PreparedReads database)
             ORDER BY s."CreatedAt" DESC, s."Id" LIMIT ${n + 1} OFFSET ${n + 2}
             """, $"""SELECT COUNT(*) FROM "Surveys" s {where}""");
     }
+
+    // Stored as SurveyQuestionConfiguration writes it; "[]" (every question without options) costs no parse.
+    private static List<QuestionOption> ParseOptions(string stored) =>
+        stored == "[]" ? [] : JsonSerializer.Deserialize<List<QuestionOption>>(stored, SurveyQuestionConfiguration.Json) ?? [];
 
     // Stored as the enum's name (see QuestraDbContext's conventions).
     private static SurveyStatus ParseStatus(string stored) => Enum.Parse<SurveyStatus>(stored);
