@@ -126,6 +126,37 @@ public sealed class TestData(IServiceProvider services)
             return survey.Id;
         });
 
+    /// <summary>
+    /// A survey written as the dashboard writes it (<see cref="SurveyAuthoring"/>), by <paramref name="userId"/>,
+    /// published unless asked not to; one question of each kind unless a draft is given.
+    /// </summary>
+    public async Task<Survey> AuthoredSurveyAsync(string orgId, string userId, SurveyDraft? draft = null, bool publish = true)
+    {
+        var caller = new Caller(userId, "127.0.0.1");
+        var created = await WithService<SurveyAuthoring, ServiceResult<Survey>>(a => a.CreateAsync(orgId, caller, draft ?? EveryKind()));
+        Assert.True(created.Succeeded, created.Error?.Message);
+        if (!publish) return created.Value!;
+        var published = await WithService<SurveyAuthoring, ServiceResult<Survey>>(a => a.SetStatusAsync(orgId, caller, created.Value!.Id, SurveyStatus.Active));
+        Assert.True(published.Succeeded, published.Error?.Message);
+        return published.Value!;
+    }
+
+    /// <summary>A draft with one question of each kind: the choice questions have options "Red", "Green", "Blue"; the rating is required.</summary>
+    public static SurveyDraft EveryKind(string title = "Every kind") => new()
+    {
+        Title = title,
+        Description = "A survey with one question of each kind.",
+        Questions =
+        [
+            new() { Kind = QuestionKinds.SingleChoice, Text = "Favourite colour?", Options = [new() { Text = "Red" }, new() { Text = "Green" }, new() { Text = "Blue" }] },
+            new() { Kind = QuestionKinds.MultipleChoice, Text = "Colours you own?", Options = [new() { Text = "Red" }, new() { Text = "Green" }, new() { Text = "Blue" }] },
+            new() { Kind = QuestionKinds.Rating, Text = "Rate us", Required = true },
+            new() { Kind = QuestionKinds.Nps, Text = "Recommend us?" },
+            new() { Kind = QuestionKinds.ShortText, Text = "Your city" },
+            new() { Kind = QuestionKinds.LongText, Text = "Anything else?" },
+        ],
+    };
+
     /// <summary>Creates a key as the dashboard would (signed-in user), returning its id and secret.</summary>
     public async Task<(string Id, string Secret)> KeyAsync(
         string orgId, string userId, string[]? scopes = null, string[]? surveyIds = null, DateTimeOffset? expiresAt = null, string name = "Test key")
