@@ -44,12 +44,13 @@ bench_scenarios() {
   )
 }
 
-# One scenario from the table for wrk: name seconds connections; wrk's report on stdout.
+# One scenario from the table for wrk: name seconds connections; wrk's report on stdout. A scenario is
+# "path keyfile keycount [script]": the wrk script defaults to lua/keys.lua (GETs with keys).
 run_scenario_raw() {
-  local path file count
-  read -r path file count <<<"${SCENARIOS[$1]}"
+  local path file count script
+  read -r path file count script <<<"${SCENARIOS[$1]}"
   [ "$file" = "-" ] && file=""
-  run_wrk_raw "$path" "$file" "$count" "$2" "$3"
+  BENCH_SCRIPT="${script:-bench/lua/keys.lua}" run_wrk_raw "$path" "$file" "$count" "$2" "$3"
 }
 
 # One measured wrk window of a scenario from $SCENARIOS on the running app: name seconds ->
@@ -106,5 +107,5 @@ app_cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
 # One wrk run: path keyfile(or "") keycount seconds connections; wrk's report on stdout.
 run_wrk_raw() {
   BENCH_PATH="$1" BENCH_KEYFILE="$2" BENCH_KEYS="$3" \
-    $WRK_PIN wrk -t1 -c"$5" -d"$4"s --latency -s bench/lua/keys.lua "$URL"
+    $WRK_PIN wrk -t1 -c"$5" -d"$4"s --latency -s "${BENCH_SCRIPT:-bench/lua/keys.lua}" "$URL"
 }

@@ -28,6 +28,12 @@ public abstract class PreparedReads : IDisposable
     /// <summary>A calendar day as this provider stores it (SQLite: <c>yyyy-MM-dd</c> text; PostgreSQL: date).</summary>
     public abstract DateOnly ReadDate(DbDataReader reader, int ordinal);
 
+    /// <summary>An instant as a parameter value the way this provider stores it (the inverse of <see cref="ReadInstant"/>).</summary>
+    public abstract object Instant(DateTimeOffset at);
+
+    /// <summary>A calendar day as a parameter value the way this provider stores it (the inverse of <see cref="ReadDate"/>).</summary>
+    public abstract object Date(DateOnly day);
+
     public virtual void Dispose() => GC.SuppressFinalize(this);
 
     internal static PreparedReads ForSqlite(string connectionString) => new SqlitePreparedReads(connectionString);
@@ -40,6 +46,12 @@ public abstract class PreparedSession : IAsyncDisposable
 {
     /// <summary>The command for <paramref name="sql"/> with <paramref name="parameters"/> parameters, their values set.</summary>
     public abstract DbCommand Command(string sql, params ReadOnlySpan<object> parameters);
+
+    /// <summary>
+    /// Starts a transaction that the session's commands run in until it is committed or disposed: the one writer
+    /// that comes through here (<c>ResponseWriter</c>, responses in batches) commits many inserts at once.
+    /// </summary>
+    public abstract DbTransaction BeginTransaction();
 
     public abstract ValueTask DisposeAsync();
 }
@@ -70,6 +82,10 @@ internal sealed class SqlitePreparedReads(string connectionString) : PreparedRea
     public override DateOnly ReadDate(DbDataReader reader, int ordinal) =>
         DateOnly.ParseExact(reader.GetString(ordinal), "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    public override object Instant(DateTimeOffset at) => at.UtcTicks;
+
+    public override object Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     private void GiveBack(Session session)
     {
         if (disposed || idle.Count >= MaxIdle)
@@ -91,6 +107,7 @@ internal sealed class SqlitePreparedReads(string connectionString) : PreparedRea
     {
         // Commands stay prepared for as long as their connection is open and their text unchanged.
         private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+        private SqliteTransaction? transaction;
 
         public override DbCommand Command(string sql, params ReadOnlySpan<object> parameters)
         {
@@ -103,8 +120,12 @@ internal sealed class SqlitePreparedReads(string connectionString) : PreparedRea
                 commands.Add(sql, command);
             }
             for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i];
+            // A finished transaction has no connection any more: the command then runs on its own.
+            command.Transaction = transaction?.Connection is null ? null : transaction;
             return command;
         }
+
+        public override DbTransaction BeginTransaction() => transaction = connection.BeginTransaction();
 
         public override ValueTask DisposeAsync()
         {
@@ -131,6 +152,10 @@ internal sealed class PostgresPreparedReads(NpgsqlDataSource dataSource) : Prepa
 
     public override DateOnly ReadDate(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateOnly>(ordinal);
 
+    public override object Instant(DateTimeOffset at) => at.ToUniversalTime();
+
+    public override object Date(DateOnly day) => day;
+
     private sealed class Session(NpgsqlConnection connection) : PreparedSession
     {
         public override DbCommand Command(string sql, params ReadOnlySpan<object> parameters)
@@ -139,6 +164,8 @@ internal sealed class PostgresPreparedReads(NpgsqlDataSource dataSource) : Prepa
             foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
             return command;
         }
+
+        public override DbTransaction BeginTransaction() => connection.BeginTransaction();
 
         public override ValueTask DisposeAsync() => connection.DisposeAsync();
     }

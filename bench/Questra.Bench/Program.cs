@@ -87,13 +87,15 @@ static async Task<int> Generate(string dbPath, string outDir, bool small)
 
     // 500 surveys per org; the first survey of org 0 gets 100,000 responses, the rest share 400,000.
     var surveyIds = new string[Surveys];
+    var publicIds = new string[Surveys];
     using (var insert = Prepare(connection, tx, "INSERT INTO Surveys (Id, OrganizationId, OwnerUserId, Title, Status, CreatedAt, PublicId) VALUES ($1, $2, $3, $4, 'Active', $5, $6)", 6))
     {
         for (var s = 0; s < Surveys; s++)
         {
             var o = s % Orgs;
             surveyIds[s] = Ids.New("sv_");
-            Run(insert, surveyIds[s], orgIds[o], userIds[o], $"Survey {s}", now.AddMinutes(-s).UtcTicks, Ids.RandomBase62(22));
+            publicIds[s] = Ids.RandomBase62(22);
+            Run(insert, surveyIds[s], orgIds[o], userIds[o], $"Survey {s}", now.AddMinutes(-s).UtcTicks, publicIds[s]);
         }
     }
     using (var insert = Prepare(connection, tx, "INSERT INTO SurveyQuestions (SurveyId, Position, Text, Kind) VALUES ($1, $2, $3, $4)", 4))
@@ -144,7 +146,7 @@ static async Task<int> Generate(string dbPath, string outDir, bool small)
         ["authenticator_key"] = authenticatorKey,
     }));
     await File.WriteAllTextAsync(Path.Combine(outDir, "meta.env"),
-        $"ORG={orgIds[0]}\nUSER_ID={userIds[0]}\nBIG_SURVEY={surveyIds[0]}\nSMALL_SURVEY={surveyIds[Orgs]}\n");
+        $"ORG={orgIds[0]}\nUSER_ID={userIds[0]}\nBIG_SURVEY={surveyIds[0]}\nSMALL_SURVEY={surveyIds[Orgs]}\nSMALL_PUBLIC={publicIds[Orgs]}\n");
     Console.WriteLine($"generated {(small ? "small" : "large")} database: {Orgs} orgs, {Keys} keys, {Surveys} surveys, {Responses} responses in {watch.Elapsed.TotalSeconds:F1} s");
     return 0;
 }

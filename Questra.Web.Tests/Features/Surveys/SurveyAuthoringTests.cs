@@ -18,8 +18,8 @@ public abstract class SurveyAuthoringTests(QuestraFactory factory)
     private static Caller As(string userId) => new(userId, "127.0.0.1");
 
     // Stores a response as the public form would, from answers by question kind (option answers by option text).
-    private Task RespondAsync(Survey survey, params (string Kind, string Value)[] answers) =>
-        Data.WithDb(async db =>
+    private async Task RespondAsync(Survey survey, params (string Kind, string Value)[] answers) =>
+        Assert.True(await Data.WithService<ResponseSubmission, bool>(responses =>
         {
             var form = ResponseSubmission.FormOf(survey);
             var fields = answers.Select(a =>
@@ -30,9 +30,8 @@ public abstract class SurveyAuthoringTests(QuestraFactory factory)
             });
             var check = AnswerRules.Check(form, fields);
             Assert.True(check.Valid, string.Join("; ", check.Errors.Values) + check.Forged);
-            db.SurveyResponses.Add(ResponseSubmission.Response(form, check, DateTimeOffset.UtcNow));
-            await db.SaveChangesAsync();
-        });
+            return responses.StoreAsync(form, check, DateTimeOffset.UtcNow);
+        }));
 
     private Task<List<string>> AuditTypesAsync(string org, string surveyId) =>
         Data.WithDb(db => db.AuditEvents.Where(e => e.OrganizationId == org && e.TargetId == surveyId).OrderBy(e => e.Id).Select(e => e.Type).ToListAsync());

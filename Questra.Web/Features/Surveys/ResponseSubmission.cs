@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Questra.Web.Data;
 
 namespace Questra.Web.Features.Surveys;
 
@@ -16,16 +14,11 @@ public sealed record SubmissionResult(SubmissionOutcome Outcome, PublicSurvey? S
 /// against the survey's questions as they are now (<see cref="AnswerRules"/>) and stored complete, in one short
 /// transaction; the database's triggers keep the survey's count and per-day roll-up.
 /// </summary>
-public sealed class ResponseSubmission(QuestraDbContext db, TimeProvider clock, SubmissionThrottle throttle)
+public sealed class ResponseSubmission(SurveyReads reads, ResponseWriter writer, TimeProvider clock, SubmissionThrottle throttle)
 {
     /// <summary>The survey behind a public link, with the questions the form shows; null when no survey has that link.</summary>
-    public async Task<PublicSurvey?> FindAsync(string publicId, CancellationToken ct = default)
-    {
-        if (!HasPublicIdShape(publicId)) return null;
-        var survey = await db.Surveys.AsNoTracking().Include(s => s.Questions).AsSplitQuery()
-            .SingleOrDefaultAsync(s => s.PublicId == publicId, ct);
-        return survey is null ? null : FormOf(survey);
-    }
+    public async Task<PublicSurvey?> FindAsync(string publicId, CancellationToken ct = default) =>
+        HasPublicIdShape(publicId) ? await reads.PublicFormAsync(publicId, ct) : null;
 
     /// <summary>Checks and stores a response sent through the public form by <paramref name="client"/>.</summary>
     public async Task<SubmissionResult> SubmitAsync(string publicId, string client, IEnumerable<KeyValuePair<string, StringValues>> fields,
@@ -42,16 +35,19 @@ public sealed class ResponseSubmission(QuestraDbContext db, TimeProvider clock, 
         var check = AnswerRules.Check(survey, fields);
         if (check.Forged is not null) return new SubmissionResult(SubmissionOutcome.Forged, survey, check, check.Forged);
         if (!check.Valid) return new SubmissionResult(SubmissionOutcome.Invalid, survey, check);
-        db.SurveyResponses.Add(Response(survey, check, clock.GetUtcNow()));
-        await db.SaveChangesAsync(ct);
-        return new SubmissionResult(SubmissionOutcome.Stored, survey, check);
+        return await StoreAsync(survey, check, clock.GetUtcNow())
+            ? new SubmissionResult(SubmissionOutcome.Stored, survey, check)
+            : new SubmissionResult(SubmissionOutcome.NotOpen, survey with { Status = SurveyStatus.Closed }); // closed while it was checked
     }
 
-    /// <summary>A checked response, complete, ready to add: for the form above and for sample data written in bulk.</summary>
-    public static SurveyResponse Response(PublicSurvey survey, CheckedAnswers check, DateTimeOffset at)
+    /// <summary>
+    /// Stores checked answers as a complete response submitted at <paramref name="at"/> (the form: now; sample data:
+    /// spread over past weeks); false when the survey is no longer Active.
+    /// </summary>
+    public Task<bool> StoreAsync(PublicSurvey survey, CheckedAnswers check, DateTimeOffset at)
     {
         if (!check.Valid) throw new ArgumentException("Only checked, valid answers are stored.", nameof(check));
-        return new SurveyResponse { SurveyId = survey.SurveyId, SubmittedAt = at, Completed = true, AnswersJson = Answers.Write(check.Answers) };
+        return writer.WriteAsync(survey.SurveyId, at, Answers.Write(check.Answers));
     }
 
     public static PublicSurvey FormOf(Survey survey) => new(survey.Id, survey.PublicId, survey.Title, survey.Description, survey.Status,

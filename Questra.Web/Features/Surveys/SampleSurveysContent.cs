@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Primitives;
-using Questra.Web.Data;
 using Questra.Web.Features.Organizations;
 
 namespace Questra.Web.Features.Surveys;
@@ -9,7 +8,7 @@ namespace Questra.Web.Features.Surveys;
 /// the one way every survey is: drafted, published and closed by <see cref="SurveyAuthoring"/>, answered through
 /// <see cref="AnswerRules"/> and <see cref="ResponseSubmission"/> (with submission times spread over the last weeks).
 /// </summary>
-public sealed class SampleSurveysContent(SurveyAuthoring authoring, QuestraDbContext db, TimeProvider clock) : INewOrganizationContent
+public sealed class SampleSurveysContent(SurveyAuthoring authoring, ResponseSubmission responses, TimeProvider clock) : INewOrganizationContent
 {
     private static SurveyDraft Draft(string title, params QuestionDraft[] questions) => new() { Title = title, Questions = [.. questions] };
 
@@ -38,7 +37,7 @@ public sealed class SampleSurveysContent(SurveyAuthoring authoring, QuestraDbCon
         var owner = new Caller(ownerUserId, null);
         var random = Random.Shared; // sample data only: nothing secret comes from it
         var now = clock.GetUtcNow();
-        foreach (var (draft, status, responses) in Samples)
+        foreach (var (draft, status, count) in Samples)
         {
             var created = await authoring.CreateAsync(organizationId, owner, draft, ct);
             if (!created.Succeeded) throw new InvalidOperationException($"Sample survey refused: {created.Error!.Message}");
@@ -46,12 +45,12 @@ public sealed class SampleSurveysContent(SurveyAuthoring authoring, QuestraDbCon
             if (status == SurveyStatus.Draft) continue;
             await authoring.SetStatusAsync(organizationId, owner, survey.Id, SurveyStatus.Active, ct);
             var form = ResponseSubmission.FormOf(survey);
-            for (var r = 0; r < responses; r++)
+            // Sent together, so the writer commits them together.
+            await Task.WhenAll(Enumerable.Range(0, count).Select(_ =>
             {
                 var check = AnswerRules.Check(form, form.Questions.Select(q => KeyValuePair.Create(q.FieldName, SampleAnswer(q, random))));
-                db.SurveyResponses.Add(ResponseSubmission.Response(form, check, now.AddMinutes(-random.Next(60, 60 * 24 * 60))));
-            }
-            await db.SaveChangesAsync(ct);
+                return responses.StoreAsync(form, check, now.AddMinutes(-random.Next(60, 60 * 24 * 60)));
+            }));
             if (status == SurveyStatus.Closed) await authoring.SetStatusAsync(organizationId, owner, survey.Id, SurveyStatus.Closed, ct);
         }
     }

@@ -27,6 +27,14 @@ public sealed class SurveyReads(PreparedReads database)
         ORDER BY q."Position", q."Id"
         """;
 
+    // The public form: the survey behind a link and its questions that are not hidden, in order, in one statement.
+    private const string PublicFormSql = """
+        SELECT s."Id", s."Title", s."Description", s."Status", q."Id", q."Text", q."Kind", q."Required", q."Options"
+        FROM "Surveys" s LEFT JOIN "SurveyQuestions" q ON q."SurveyId" = s."Id" AND q."Hidden" = FALSE
+        WHERE s."PublicId" = $1
+        ORDER BY q."Position", q."Id"
+        """;
+
     private const string DaysSql = """
         SELECT "Day", "Total", "Completed", "FirstAt", "LastAt" FROM "SurveyResponseDays" WHERE "SurveyId" = $1 ORDER BY "Day"
         """;
@@ -53,6 +61,23 @@ public sealed class SurveyReads(PreparedReads database)
             }
         }
         return found with { Questions = questions };
+    }
+
+    /// <summary>The survey behind the public link <paramref name="publicId"/> as its form shows it (null: no such link).</summary>
+    public async Task<PublicSurvey?> PublicFormAsync(string publicId, CancellationToken ct)
+    {
+        await using var session = await database.OpenAsync(ct);
+        await using var reader = await session.Command(PublicFormSql, publicId).ExecuteReaderAsync(ct);
+        PublicSurvey? form = null;
+        var questions = new List<PublicQuestion>();
+        while (await reader.ReadAsync(ct))
+        {
+            form ??= new PublicSurvey(reader.GetString(0), publicId, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                ParseStatus(reader.GetString(3)), questions);
+            if (reader.IsDBNull(4)) continue;
+            questions.Add(new PublicQuestion(reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetBoolean(7), ParseOptions(reader.GetString(8))));
+        }
+        return form;
     }
 
     /// <summary>The per-day roll-up rows of a survey, oldest day first.</summary>

@@ -9,6 +9,7 @@ public static class SurveysRegistration
         services.AddScoped<SurveyAuthoring>();
         services.AddScoped<ResponseSubmission>();
         services.AddSingleton<SubmissionThrottle>();
+        services.AddSingleton<ResponseWriter>();
         services.AddScoped<SurveyResults>();
         services.AddScoped<SurveyAccess>();
         services.AddScoped<SurveyMetrics>();

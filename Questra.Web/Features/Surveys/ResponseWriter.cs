@@ -1,0 +1,97 @@
+using System.Threading.Channels;
+using Questra.Web.Data;
+
+namespace Questra.Web.Features.Surveys;
+
+/// <summary>
+/// Writes checked responses, committing together those that arrive together (group commit): a respondent's
+/// request waits until its own response is durably stored, but a burst of submissions shares one transaction and
+/// one flush to disk instead of queueing for one each. Each insert stores the response only while its survey is
+/// still Active, in the same statement, so a survey closed a moment earlier (on any instance) takes nothing.
+/// The database's triggers keep the survey's count and per-day roll-up, as for every writer.
+/// </summary>
+public sealed partial class ResponseWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+
+    private const string InsertSql = """
+        INSERT INTO "SurveyResponses" ("SurveyId", "SubmittedAt", "SubmittedOn", "Completed", "AnswersJson")
+        SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM "Surveys" WHERE "Id" = $1 AND "Status" = 'Active')
+        """;
+
+    private sealed record Pending(string SurveyId, DateTimeOffset At, string AnswersJson, TaskCompletionSource<bool> Stored);
+
+    private readonly PreparedReads database;
+    private readonly ILogger<ResponseWriter> logger;
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task loop;
+
+    public ResponseWriter(PreparedReads database, ILogger<ResponseWriter> logger)
+    {
+        this.database = database;
+        this.logger = logger;
+        loop = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Stores a response; true once committed, false when its survey is not Active (nothing stored).</summary>
+    public Task<bool> WriteAsync(string surveyId, DateTimeOffset at, string answersJson)
+    {
+        var pending = new Pending(surveyId, at, answersJson, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(pending), this);
+        return pending.Stored.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next)) batch.Add(next);
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception e) when (batch.Count > 1)
+            {
+                // One bad row must not fail its neighbours: write them one by one, each failing alone.
+                LogBatchFailed(logger, batch.Count, e);
+                foreach (var one in batch)
+                {
+                    try { await CommitAsync([one]); }
+                    catch (Exception single) { one.Stored.TrySetException(single); }
+                }
+            }
+            catch (Exception e)
+            {
+                batch[0].Stored.TrySetException(e);
+            }
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        var stored = new bool[batch.Count];
+        await using (var session = await database.OpenAsync(CancellationToken.None))
+        {
+            await using var transaction = session.BeginTransaction();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var p = batch[i];
+                var command = session.Command(InsertSql, p.SurveyId, database.Instant(p.At), database.Date(DateOnly.FromDateTime(p.At.UtcDateTime)), true, p.AnswersJson);
+                stored[i] = await command.ExecuteNonQueryAsync() == 1;
+            }
+            await transaction.CommitAsync();
+        }
+        for (var i = 0; i < batch.Count; i++) batch[i].Stored.TrySetResult(stored[i]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await loop;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} responses together failed; writing them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
+}
