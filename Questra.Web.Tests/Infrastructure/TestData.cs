@@ -141,6 +141,18 @@ public sealed class TestData(IServiceProvider services)
         return published.Value!;
     }
 
+    /// <summary>
+    /// A response through the same checks as the public form (<see cref="AnswerRules"/>), stored as the form stores
+    /// it; <paramref name="fields"/> are the form's fields (<c>q{id}</c> → values).
+    /// </summary>
+    public async Task RespondAsync(Survey survey, IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> fields, DateTimeOffset at)
+    {
+        var form = ResponseSubmission.FormOf(survey);
+        var check = AnswerRules.Check(form, fields);
+        Assert.True(check.Valid, string.Join("; ", check.Errors.Values) + check.Forged);
+        Assert.True(await WithService<ResponseSubmission, bool>(r => r.StoreAsync(form, check, at)));
+    }
+
     /// <summary>A draft with one question of each kind: the choice questions have options "Red", "Green", "Blue"; the rating is required.</summary>
     public static SurveyDraft EveryKind(string title = "Every kind") => new()
     {

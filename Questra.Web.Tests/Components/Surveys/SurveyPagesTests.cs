@@ -26,13 +26,21 @@ public abstract class SurveyPagesTests(QuestraFactory factory) : DashboardTestCo
         cut.FindAll("[data-testid=question-text]").Select(e => InputOf(e).GetAttribute("value")).ToList();
 
     // A response through the same checks as the public form, stored as the form stores it.
-    private async Task RespondAsync(Survey survey, params (int Question, string[] Values)[] answers)
+    private Task RespondAsync(Survey survey, params (int Question, string[] Values)[] answers)
     {
         var form = ResponseSubmission.FormOf(survey);
-        var fields = answers.Select(a => new KeyValuePair<string, StringValues>(form.Questions[a.Question].FieldName, new StringValues(a.Values)));
-        var check = AnswerRules.Check(form, fields);
-        Assert.True(check.Valid, string.Join("; ", check.Errors.Values) + check.Forged);
-        Assert.True(await factory.Data.WithService<ResponseSubmission, bool>(r => r.StoreAsync(form, check, factory.Clock.GetUtcNow())));
+        return factory.Data.RespondAsync(survey,
+            answers.Select(a => new KeyValuePair<string, StringValues>(form.Questions[a.Question].FieldName, new StringValues(a.Values))), factory.Clock.GetUtcNow());
+    }
+
+    // A new user with the role in the org, the org selected, and the dashboard rendered as them.
+    private async Task<string> SignedInAsync(string org, OrgRole role)
+    {
+        var user = await factory.Data.UserAsync();
+        await factory.Data.AddMemberAsync(org, user, role);
+        await factory.Data.SelectOrganizationAsync(user, org);
+        UseApp(factory, user);
+        return user;
     }
 
     private static string OptionId(Survey survey, int question, string text) =>
@@ -51,10 +59,7 @@ public abstract class SurveyPagesTests(QuestraFactory factory) : DashboardTestCo
     public async Task Editor_CreatesASurveyWithAChoiceQuestionAndItsOptions_ThenOpensIt()
     {
         var (org, _) = await factory.Data.OrgWithOwnerAsync();
-        var member = await factory.Data.UserAsync();
-        await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
-        await factory.Data.SelectOrganizationAsync(member, org);
-        UseApp(factory, member);
+        var member = await SignedInAsync(org, OrgRole.Member);
 
         var cut = Render<SurveyEditor>();
 
@@ -209,10 +214,7 @@ public abstract class SurveyPagesTests(QuestraFactory factory) : DashboardTestCo
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();
         var survey = await factory.Data.AuthoredSurveyAsync(org, owner);
-        var member = await factory.Data.UserAsync();
-        await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
-        await factory.Data.SelectOrganizationAsync(member, org);
-        UseApp(factory, member);
+        var member = await SignedInAsync(org, OrgRole.Member);
 
         var cut = Render<SurveyEditor>(p => p.Add(e => e.Id, survey.Id));
 
@@ -412,10 +414,7 @@ public abstract class SurveyPagesTests(QuestraFactory factory) : DashboardTestCo
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();
         var survey = await factory.Data.AuthoredSurveyAsync(org, owner);
-        var member = await factory.Data.UserAsync();
-        await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
-        await factory.Data.SelectOrganizationAsync(member, org);
-        UseApp(factory, member);
+        var member = await SignedInAsync(org, OrgRole.Member);
 
         var missing = Render<SurveyResultsPage>(p => p.Add(e => e.Id, "sv_doesnotexist"));
         missing.WaitForAssertion(() => Assert.Contains("no such survey", missing.Find("[data-testid=survey-unavailable]").TextContent));
@@ -430,10 +429,7 @@ public abstract class SurveyPagesTests(QuestraFactory factory) : DashboardTestCo
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();
         var survey = await factory.Data.AuthoredSurveyAsync(org, owner);
-        var admin = await factory.Data.UserAsync();
-        await factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
-        await factory.Data.SelectOrganizationAsync(admin, org);
-        UseApp(factory, admin);
+        var admin = await SignedInAsync(org, OrgRole.Admin);
         var cut = Render<SurveyResultsPage>(p => p.Add(e => e.Id, survey.Id));
         cut.WaitForAssertion(() => cut.Find("[data-testid=close-survey]"));
 

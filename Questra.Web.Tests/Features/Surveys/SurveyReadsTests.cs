@@ -114,6 +114,30 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task PublicForms_AreWhatTheModelGives_HiddenQuestionsLeftOut_InOrder()
+    {
+        var f = await SeedAsync();
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var draft = TestData.EveryKind("With a hidden one");
+        draft.Description = null;
+        draft.Questions[1].Hidden = true;
+        var authored = await factory.Data.AuthoredSurveyAsync(org, owner, draft);
+        var empty = await factory.Data.AuthoredSurveyAsync(org, owner, new SurveyDraft { Title = "No questions" }, publish: false);
+        foreach (var id in f.AliceSurveys.Concat([f.BobSurvey, f.OtherOrgSurvey, authored.Id, empty.Id]))
+        {
+            var survey = await factory.Data.WithDb(db => db.Surveys.AsNoTracking().Include(s => s.Questions).SingleAsync(s => s.Id == id));
+            var actual = await factory.Data.WithService<SurveyReads, PublicSurvey?>(r => r.PublicFormAsync(survey.PublicId, default));
+            Assert.Equal(Describe(ResponseSubmission.FormOf(survey)), Describe(actual));
+        }
+        Assert.Null(await factory.Data.WithService<SurveyReads, PublicSurvey?>(r => r.PublicFormAsync("0123456789abcdefABCDEF", default)));
+        var hidden = await factory.Data.WithService<SurveyReads, PublicSurvey?>(r => r.PublicFormAsync(authored.PublicId, default));
+        Assert.Equal(5, hidden!.Questions.Count);
+    }
+
+    private static string Describe(PublicSurvey? s) => s is null ? "none"
+        : $"{s.SurveyId} {s.PublicId} {s.Title} {s.Description} {s.Status} [{string.Join("; ", s.Questions.Select(q => $"{q.Id} {q.Text} {q.Kind} {q.Required} ({string.Join(", ", q.Options)})"))}]";
+
+    [Fact]
     public async Task ResponseDays_AreTheLinqQuerysRows()
     {
         var f = await SeedAsync();

@@ -12,7 +12,8 @@ public sealed class AnswerCounts
     private readonly Dictionary<(long, int), int> chosen = [];
     private readonly Dictionary<(long, int), int> values = [];
 
-    public static readonly AnswerCounts None = new();
+    /// <summary>No answers (a draft never answered); a fresh table each time, so nothing can add to a shared one.</summary>
+    public static AnswerCounts None => new();
 
     public int Of(long questionId) => answered.GetValueOrDefault(questionId);
     public int Of(long questionId, int optionId) => chosen.GetValueOrDefault((questionId, optionId));
@@ -96,6 +97,7 @@ public sealed class SurveyResults(QuestraDbContext db, SurveyMetrics metrics, Ti
             return ServiceError.Forbidden("Individual responses are personal data: only owners and admins may open them.");
         }
         page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, 100);
         var rows = await db.SurveyResponses.AsNoTracking().Where(r => r.SurveyId == survey.Id)
             .OrderByDescending(r => r.SubmittedAt).ThenByDescending(r => r.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).Select(r => new { r.Id, r.SubmittedAt, r.AnswersJson }).ToListAsync(ct);
