@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Organizations;
+using Questra.Web.Features.Surveys;
 using Questra.Web.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -22,7 +23,7 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
     private sealed record Screen(string Name, string Url, string Ready);
 
     // An owner whose organization has long names, a page and a half of keys in every state, and a long audit trail.
-    private async Task<(string Email, string SharedKey, string OrgId, string KeyId)> BusyOrganizationAsync()
+    private async Task<(string Email, string SharedKey, string OrgId, string KeyId, Survey Survey)> BusyOrganizationAsync()
     {
         var (ownerId, email, sharedKey, orgId) = await steps.EnrolledOwnerAsync("layout");
         var data = new TestData(host.Factory.Services);
@@ -38,6 +39,21 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
         }
         var surveys = new List<string>();
         for (var i = 0; i < 3; i++) surveys.Add(await data.SurveyAsync(orgId, ownerId, $"Customer satisfaction, wave {i + 1}, with a long title"));
+        // A survey written in the editor, with one question of each kind and a few answers.
+        var authored = await data.AuthoredSurveyAsync(orgId, ownerId, TestData.EveryKind("Onboarding feedback from the first week, asked of every new customer"));
+        for (var i = 0; i < 4; i++)
+        {
+            var q = authored.Questions.OrderBy(q => q.Position).ToList();
+            await data.RespondAsync(authored, new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+            {
+                [$"q{q[0].Id}"] = q[0].Options[i % 3].Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [$"q{q[1].Id}"] = new([.. q[1].Options.Take(i % 3 + 1).Select(o => o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
+                [$"q{q[2].Id}"] = (i + 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [$"q{q[3].Id}"] = (7 + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [$"q{q[4].Id}"] = "Lisbon",
+            }, host.Factory.Clock.GetUtcNow());
+        }
+        surveys.Add(authored.Id);
 
         var now = host.Factory.Clock.GetUtcNow().AddMinutes(1);
         string? keyId = null;
@@ -53,15 +69,23 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
             if (i == 3) await data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.RevokeAsync(orgId, caller, id));
             if (i == 20) await data.WithService<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(orgId, caller, id, new RollOptions(24, null)));
         }
-        return (email, sharedKey, orgId, keyId!);
+        return (email, sharedKey, orgId, keyId!, authored);
     }
 
     [BrowserTheory]
     [MemberData(nameof(Viewports))]
     public async Task EveryMainScreen_FitsTheViewport_AndHasNoSeriousAccessibilityViolation(int width, int height)
     {
-        var (email, sharedKey, _, keyId) = await BusyOrganizationAsync();
+        var (email, sharedKey, _, keyId, survey) = await BusyOrganizationAsync();
         var page = await host.NewPageAsync(width, height);
+
+        // The public form, as a respondent meets it: signed out, plain HTML.
+        await page.GotoAsync($"/s/{survey.PublicId}");
+        await Expect(page.GetByTestId("respond-question")).ToHaveCountAsync(6);
+        await CheckScreenAsync(page, width, "survey-form");
+        await page.GetByTestId("respond-submit").ClickAsync();
+        await Expect(page.GetByTestId("respond-errors")).ToBeVisibleAsync();
+        await CheckScreenAsync(page, width, "survey-form-errors");
 
         // Signed out: signing in and signing up.
         await page.GotoAsync("/Account/Login");
@@ -79,12 +103,22 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
             new("settings", "/settings", "member-row"),
             new("audit-log", "/settings/audit", "audit-row"),
             new("invitations", "/invitations", "invitations-empty"),
+            new("survey-results", $"/surveys/{survey.Id}", "question-result"),
+            new("survey-editor", $"/surveys/{survey.Id}/edit", "question-editor"),
+            new("survey-new", "/surveys/new", "survey-title"),
         ];
         foreach (var screen in screens)
         {
             await BrowserSteps.GotoInteractiveAsync(page, screen.Url);
             await Expect(page.GetByTestId(screen.Ready).First).ToBeVisibleAsync();
             await CheckScreenAsync(page, width, screen.Name);
+        }
+
+        // A survey's own pages belong to the Surveys section of the navigation.
+        if (width >= 960)
+        {
+            await BrowserSteps.GotoInteractiveAsync(page, $"/surveys/{survey.Id}");
+            await Expect(page.Locator(".side-nav a.active")).ToHaveTextAsync("Surveys");
         }
 
         // Account pages render without a live connection, in the same frame.

@@ -14,7 +14,9 @@ namespace Questra.Web.Tests.Process;
 /// its environment, paths, address and mail server, driven in Chromium the way the README tells a person to use it.
 /// Production serves HTTPS itself (a certificate the test makes; the browser is told to accept it) and mails
 /// through SMTP; Development is plain http and keeps mail for /dev/mail. Register, confirm from the mail, sign in, enrol
-/// two-factor in one go, create a key, call the API with it, revoke it, sign out, sign in with a code.
+/// two-factor in one go, create a key, call the API with it; write a survey with every kind of question, publish it,
+/// answer it from a phone that is signed out, see the results and read them through the API with the key made before the
+/// survey; revoke the key, sign out, sign in with a code.
 /// </summary>
 [Collection(AppProcessCollection.Name)]
 public partial class NewcomerJourneyTests
@@ -24,7 +26,7 @@ public partial class NewcomerJourneyTests
     [BrowserTheory]
     [InlineData("Development")]
     [InlineData("Production")]
-    public async Task FirstRun_RegisterConfirmEnrolCreateUseRevoke_SignOutAndBackIn(string environment)
+    public async Task FirstRun_RegisterConfirmEnrol_CreateKey_RunASurvey_RevokeKey_SignOutAndBackIn(string environment)
     {
         var production = environment == "Production";
         var port = LoopbackPorts.Free();
@@ -59,7 +61,8 @@ public partial class NewcomerJourneyTests
         var page = await (await chromium.NewContextAsync(options)).NewPageAsync();
         page.SetDefaultTimeout(20_000);
         var shot = 0;
-        Task Screenshot(string what) => BrowserHost.ScreenshotAsync(page, $"journey-{environment.ToLowerInvariant()}-{++shot:00}-{what}");
+        Task ScreenshotOf(IPage of, string what) => BrowserHost.ScreenshotAsync(of, $"journey-{environment.ToLowerInvariant()}-{++shot:00}-{what}");
+        Task Screenshot(string what) => ScreenshotOf(page, what);
         var email = $"newcomer-{Guid.NewGuid():N}@example.test";
 
         try
@@ -127,6 +130,10 @@ public partial class NewcomerJourneyTests
             var listed = await api.GetAsync("/api/surveys");
             Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
             Assert.Contains("\"data\"", await listed.Content.ReadAsStringAsync());
+
+            await RunASurveyAsync(page, chromium, options, api, ScreenshotOf);
+
+            await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
             await page.GetByTestId("api-key-row").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
             await page.GetByTestId("confirm-ok").ClickAsync();
             await Expect(page.GetByTestId("api-key-status")).ToHaveTextAsync("Revoked");
@@ -154,6 +161,91 @@ public partial class NewcomerJourneyTests
         {
             File.Delete(databasePath);
         }
+    }
+
+    private static readonly (string Kind, string Text, string[] Options)[] EveryKind =
+    [
+        ("single_choice", "How did you hear about us?", ["A friend", "A search"]),
+        ("multiple_choice", "Which features do you use?", ["Surveys", "API keys"]),
+        ("rating", "How easy was it to start?", []),
+        ("nps", "How likely are you to recommend us?", []),
+        ("short_text", "Your team's name", []),
+        ("long_text", "What should we improve?", []),
+    ];
+
+    /// <summary>
+    /// Writes a survey with one question of each kind and publishes it; a signed-out phone answers it through the public
+    /// link; the dashboard shows the answer, and <paramref name="api"/> (a key made before the survey) reads it.
+    /// </summary>
+    private static async Task RunASurveyAsync(IPage page, IBrowser chromium, BrowserNewContextOptions options, HttpClient api, Func<IPage, string, Task> screenshot)
+    {
+        await BrowserSteps.GotoInteractiveAsync(page, "/");
+        await page.GetByTestId("new-survey").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/surveys/new$"));
+        await page.GetByTestId("survey-title").FillAsync("Launch feedback");
+        for (var i = 0; i < EveryKind.Length; i++)
+        {
+            var (kind, text, choices) = EveryKind[i];
+            if (i > 0) await page.GetByTestId("add-question").ClickAsync();
+            var question = page.GetByTestId("question-editor").Nth(i);
+            await question.GetByTestId("question-kind").SelectOptionAsync(kind);
+            await question.GetByTestId("question-text").FillAsync(text);
+            for (var o = 0; o < choices.Length; o++) await question.GetByTestId("option-text").Nth(o).FillAsync(choices[o]);
+        }
+        await page.GetByTestId("question-editor").Nth(2).GetByText("Required").ClickAsync();
+        await screenshot(page, "survey-editor");
+        await page.GetByTestId("save-survey").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/surveys/sv_[^/]+$"));
+        var surveyId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        await page.GetByTestId("publish-survey").ClickAsync();
+        await Expect(page.GetByTestId("public-link")).ToBeVisibleAsync();
+        var link = await page.GetByTestId("public-link").InputValueAsync();
+        Assert.DoesNotContain(surveyId, link);
+
+        // A respondent on a phone, never signed in, answers every question.
+        var phone = await (await chromium.NewContextAsync(new BrowserNewContextOptions(options) { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true })).NewPageAsync();
+        await phone.GotoAsync(link);
+        var questions = phone.GetByTestId("respond-question");
+        await Expect(questions).ToHaveCountAsync(EveryKind.Length);
+        await questions.Nth(0).GetByLabel("A search").CheckAsync();
+        await questions.Nth(1).GetByLabel("Surveys").CheckAsync();
+        await questions.Nth(1).GetByLabel("API keys").CheckAsync();
+        await questions.Nth(2).GetByLabel("4", new() { Exact = true }).CheckAsync();
+        await questions.Nth(3).GetByLabel("9", new() { Exact = true }).CheckAsync();
+        await questions.Nth(4).GetByRole(AriaRole.Textbox).FillAsync("Data <b>team</b>");
+        await questions.Nth(5).GetByRole(AriaRole.Textbox).FillAsync("Nothing yet.");
+        await screenshot(phone, "survey-form-phone");
+        await phone.GetByTestId("respond-submit").ClickAsync();
+        await Expect(phone).ToHaveURLAsync(new Regex("/thanks$"));
+        await Expect(phone.GetByTestId("respond-message")).ToContainTextAsync("were recorded");
+        await screenshot(phone, "survey-thanks");
+
+        // The author sees the answer in the results.
+        await BrowserSteps.GotoInteractiveAsync(page, $"/surveys/{surveyId}");
+        await Expect(page.GetByTestId("metric-total")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("question-result")).ToHaveCountAsync(EveryKind.Length);
+        await Expect(page.GetByTestId("question-result").Nth(0)).ToContainTextAsync("100%");
+        await screenshot(page, "survey-results");
+
+        // The key made before the survey existed reads it, its questions and its metrics; the text answer stays home.
+        var survey = await api.GetAsync($"/api/surveys/{surveyId}");
+        var body = await survey.Content.ReadAsStringAsync();
+        Assert.True(survey.StatusCode == HttpStatusCode.OK, body);
+        using (var json = System.Text.Json.JsonDocument.Parse(body))
+        {
+            var kinds = json.RootElement.GetProperty("questions").EnumerateArray().Select(q => q.GetProperty("kind").GetString()).ToArray();
+            Assert.Equal(EveryKind.Select(k => k.Kind), kinds);
+        }
+        Assert.DoesNotContain("Data <b>team</b>", body);
+        var metrics = await api.GetAsync($"/api/surveys/{surveyId}/metrics/responses");
+        var metricsBody = await metrics.Content.ReadAsStringAsync();
+        Assert.True(metrics.StatusCode == HttpStatusCode.OK, metricsBody);
+        using (var json = System.Text.Json.JsonDocument.Parse(metricsBody))
+        {
+            Assert.Equal(1, json.RootElement.GetProperty("total").GetInt32());
+            Assert.Equal(1.0, json.RootElement.GetProperty("completion_rate").GetDouble());
+        }
+        Assert.DoesNotContain("Nothing yet.", metricsBody);
     }
 
     private static long Step(DateTimeOffset at) => at.ToUnixTimeSeconds() / AuthenticatorCodes.StepSeconds;
