@@ -39,12 +39,11 @@ declare -gA SCENARIOS=(
   [metrics_small]="/api/surveys/$SMALL_SURVEY/metrics/responses $OUT/keys.txt 1"
 )
 
-# A steady stream of submissions (BACKGROUND_RATE a second, from curl) while a read is measured.
+# A steady stream of submissions (about BACKGROUND_RATE a second, one paced wrk connection on wrk's core) while a
+# read is measured.
 background_submissions() {
-  while :; do
-    curl -s -o /dev/null -H "Cookie: $COOKIE" --data "$BENCH_BODY" "$URL/s/$SMALL_PUBLIC" &
-    sleep "$(python3 -c "print(1 / $BACKGROUND_RATE)")"
-  done
+  BENCH_PATH="/s/$SMALL_PUBLIC" BENCH_DELAY_MS=$((1000 / BACKGROUND_RATE)) \
+    $WRK_PIN wrk -t1 -c1 -d"$1"s -s bench/lua/submit-paced.lua "$URL" >"$WORK/background.txt"
 }
 
 echo "warm-up, $WARMUP s..."
@@ -58,10 +57,12 @@ for round in $(seq 1 "$ROUNDS"); do
   done
   for s in get metrics_small; do
     floor=$(run_wrk healthz "$DURATION")
-    background_submissions & BG=$!
+    background_submissions "$DURATION" & BG=$!
     line=$(run_wrk "$s" "$DURATION")
-    kill "$BG"; wait "$BG" 2>/dev/null || true
+    wait "$BG"
+    sent=$(awk '/requests in/ {print $1}' "$WORK/background.txt")
     echo "$round ${s}+submissions $line $floor" | tee -a "$WORK/results.txt"
+    echo "  (beside it: $sent submissions in $DURATION s)"
   done
 done
 STORED=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from SurveyResponses where SurveyId=?', (sys.argv[2],)).fetchone()[0])" "$DB" "$SMALL_SURVEY")

@@ -7,68 +7,118 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Questra.Web.Tests.EndToEnd;
 
-/// <summary>An owner invites a newcomer; the newcomer registers, confirms from /dev/mail, signs in and accepts.</summary>
+/// <summary>
+/// The invitation journey, from the mail's one link to inside the inviting organization: for a newcomer (register,
+/// confirm, sign in, accept; no organization of their own is made) and for someone who has an account already.
+/// </summary>
 public sealed class InvitationBrowserTests(DevMailBrowserHost host) : IClassFixture<DevMailBrowserHost>
 {
     private const string Password = "Invite-me-9-times";
 
-    private static async Task LogInAsync(IPage page, string email)
+    private async Task<string> ConfirmedUserAsync(string email, bool ownOrganization)
     {
-        await BrowserSteps.LogInAsync(page, email, Password);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+        await using var scope = host.Factory.Services.CreateAsyncScope();
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+        Assert.True((await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().CreateAsync(user, Password)).Succeeded);
+        if (ownOrganization) return (await scope.ServiceProvider.GetRequiredService<OrganizationService>().CreatePersonalOrganizationAsync(user.Id, email.Split('@')[0])).Id;
+        return user.Id;
     }
 
-    [BrowserFact]
-    public async Task Invite_Register_ConfirmFromDevMail_Accept()
+    // The owner signs in and invites from Settings.
+    private async Task InviteAsync(string ownerEmail, string invitee)
     {
-        var ownerEmail = $"olga-{Guid.NewGuid():N}@example.test";
-        var newcomer = $"nina-{Guid.NewGuid():N}@example.test";
-        string orgId;
-        await using (var scope = host.Factory.Services.CreateAsyncScope())
-        {
-            var owner = new ApplicationUser { UserName = ownerEmail, Email = ownerEmail, EmailConfirmed = true };
-            Assert.True((await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().CreateAsync(owner, Password)).Succeeded);
-            orgId = (await scope.ServiceProvider.GetRequiredService<OrganizationService>().CreatePersonalOrganizationAsync(owner.Id, "olga")).Id;
-        }
-
-        // The owner invites the newcomer from Settings.
         var ownerTab = await host.NewPageAsync();
-        await LogInAsync(ownerTab, ownerEmail);
-        await ownerTab.GotoAsync("/settings");
-        await ownerTab.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        await ownerTab.GetByTestId("invite-email").FillAsync(newcomer);
+        await BrowserSteps.LogInAsync(ownerTab, ownerEmail, Password);
+        await Expect(ownerTab.GetByRole(AriaRole.Heading, new() { Name = "Surveys", Exact = true })).ToBeVisibleAsync();
+        await BrowserSteps.GotoInteractiveAsync(ownerTab, "/settings");
+        await ownerTab.GetByTestId("invite-email").FillAsync(invitee);
         await ownerTab.GetByTestId("invite-submit").ClickAsync();
-        await Expect(ownerTab.GetByTestId("pending-invitations")).ToContainTextAsync(newcomer);
+        await Expect(ownerTab.GetByTestId("pending-invitations")).ToContainTextAsync(invitee);
         await BrowserHost.ScreenshotAsync(ownerTab, "60-invite-sent");
+    }
 
-        // The newcomer registers, and confirms the address from the mail shown at /dev/mail.
-        var newTab = await host.NewPageAsync();
-        await newTab.GotoAsync("/Account/Register");
-        await newTab.GetByLabel("Email").FillAsync(newcomer);
-        await newTab.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await newTab.GetByLabel("Confirm Password").FillAsync(Password);
-        await newTab.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await Expect(newTab.GetByRole(AriaRole.Heading, new() { Name = "Register confirmation" })).ToBeVisibleAsync();
-        await newTab.GotoAsync("/dev/mail");
-        await Expect(newTab.GetByTestId("dev-mail-message").First).ToContainTextAsync("Confirm your Questra account");
-        await Expect(newTab.GetByTestId("dev-mail-message").Filter(new() { HasText = "invites you to olga's organization" })).ToHaveCountAsync(1);
-        await BrowserHost.ScreenshotAsync(newTab, "61-dev-mail");
-        await newTab.GetByTestId("dev-mail-message").First.GetByRole(AriaRole.Link, new() { Name = "Confirm your account" }).ClickAsync();
-        await Expect(newTab.GetByText("Thank you for confirming your email")).ToBeVisibleAsync();
+    // The invitation mail's one link, from /dev/mail.
+    private static async Task<string> JoinLinkAsync(IPage page, string invitee, string organization)
+    {
+        await page.GotoAsync("/dev/mail");
+        var mail = page.GetByTestId("dev-mail-message").Filter(new() { HasText = invitee }).Filter(new() { HasText = "invites you to" });
+        await Expect(mail).ToHaveCountAsync(1);
+        return (await mail.GetByRole(AriaRole.Link, new() { Name = $"Join {organization}" }).GetAttributeAsync("href"))!;
+    }
 
-        // Signed in, the newcomer accepts on the Invitations page.
-        await LogInAsync(newTab, newcomer);
-        await newTab.GotoAsync("/invitations");
-        await newTab.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        await Expect(newTab.GetByTestId("invitation")).ToContainTextAsync(ownerEmail);
-        await BrowserHost.ScreenshotAsync(newTab, "62-invitations");
-        await newTab.GetByTestId("accept-invitation").ClickAsync();
-        await Expect(newTab.GetByTestId("invitations-empty")).ToBeVisibleAsync();
+    // Accepting drops the invitee into the organization: its name in the bar, their role there, without a reload.
+    private async Task AcceptAndLandInsideAsync(IPage page, string invitee, string orgId, string organization)
+    {
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/invitations$"));
+        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await Expect(page.GetByTestId("invitation")).ToContainTextAsync(organization);
+        await BrowserHost.ScreenshotAsync(page, "62-invitations");
+        await page.GetByTestId("accept-invitation").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/$"));
+        await Expect(page.Locator(".appbar-org")).ToHaveTextAsync(organization);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys", Exact = true })).ToBeVisibleAsync();
+        await BrowserHost.ScreenshotAsync(page, "63-joined");
 
         await using var check = host.Factory.Services.CreateAsyncScope();
         var db = check.ServiceProvider.GetRequiredService<QuestraDbContext>();
-        var newcomerId = db.Users.Single(u => u.Email == newcomer).Id;
-        Assert.Equal(OrgRole.Member, await db.RoleOfAsync(orgId, newcomerId));
+        var inviteeId = db.Users.Single(u => u.Email == invitee).Id;
+        Assert.Equal(OrgRole.Member, await db.RoleOfAsync(orgId, inviteeId));
         host.AssertNoCspViolations();
+    }
+
+    [BrowserFact]
+    public async Task ANewcomer_FollowsTheMailsLink_Registers_Confirms_SignsIn_AndLandsInTheOrganization()
+    {
+        var ownerEmail = $"olga-{Guid.NewGuid():N}@example.test";
+        var newcomer = $"nina-{Guid.NewGuid():N}@example.test";
+        var orgId = await ConfirmedUserAsync(ownerEmail, ownOrganization: true);
+        var organization = $"{ownerEmail.Split('@')[0]}'s organization";
+        await InviteAsync(ownerEmail, newcomer);
+
+        // The mail's link opens registration, headed for the invitation.
+        var page = await host.NewPageAsync();
+        await page.GotoAsync(await JoinLinkAsync(page, newcomer, organization));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Register"));
+        await page.GetByLabel("Email").FillAsync(newcomer);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Register confirmation" })).ToBeVisibleAsync();
+
+        // Confirming from the mail leads on to sign-in, and sign-in to the invitation.
+        await page.GotoAsync("/dev/mail");
+        await page.GetByTestId("dev-mail-message").Filter(new() { HasText = newcomer }).Filter(new() { HasText = "Confirm your Questra account" })
+            .GetByRole(AriaRole.Link, new() { Name = "Confirm your account" }).ClickAsync();
+        await Expect(page.GetByText("Thank you for confirming your email")).ToBeVisibleAsync();
+        await page.GetByTestId("confirmed-sign-in").ClickAsync();
+        await page.GetByLabel("Email").FillAsync(newcomer);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await AcceptAndLandInsideAsync(page, newcomer, orgId, organization);
+
+        // The invitation was waiting: no organization of their own was made for them.
+        await using var check = host.Factory.Services.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<QuestraDbContext>();
+        var newcomerId = db.Users.Single(u => u.Email == newcomer).Id;
+        Assert.Equal([orgId], db.Memberships.Where(m => m.UserId == newcomerId).Select(m => m.OrganizationId).ToList());
+    }
+
+    [BrowserFact]
+    public async Task SomeoneWithAnAccount_FollowsTheMailsLink_SignsIn_AndLandsInTheOrganization()
+    {
+        var ownerEmail = $"olga-{Guid.NewGuid():N}@example.test";
+        var member = $"mia-{Guid.NewGuid():N}@example.test";
+        var orgId = await ConfirmedUserAsync(ownerEmail, ownOrganization: true);
+        await ConfirmedUserAsync(member, ownOrganization: true);
+        var organization = $"{ownerEmail.Split('@')[0]}'s organization";
+        await InviteAsync(ownerEmail, member);
+
+        var page = await host.NewPageAsync();
+        await page.GotoAsync(await JoinLinkAsync(page, member, organization));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
+        await page.GetByLabel("Email").FillAsync(member);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await AcceptAndLandInsideAsync(page, member, orgId, organization);
     }
 }

@@ -4,8 +4,11 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Features.Accounts;
 
-/// <summary>Without signing in, nobody can tell from Questra's answers whether an address has an account.</summary>
-public partial class EnumerationTests(QuestraFactory factory) : IClassFixture<QuestraFactory>
+/// <summary>
+/// Without signing in, nobody can tell from Questra's answers whether an address has an account: with mail on, and
+/// with mail off (where the pages say what happens instead of a mail).
+/// </summary>
+public abstract partial class EnumerationTests(QuestraFactory factory)
 {
     private const string NewPassword = "Another-long-Passw0rd!";
 
@@ -19,7 +22,9 @@ public partial class EnumerationTests(QuestraFactory factory) : IClassFixture<Qu
         return $"{(int)response.StatusCode} {location}\n{body}";
     }
 
-    private async Task<(string Known, string Unknown)> BothAsync(Func<FormClient, string, Task<HttpResponseMessage>> ask)
+    protected QuestraFactory Factory => factory;
+
+    protected async Task<(string Known, string Unknown)> BothAsync(Func<FormClient, string, Task<HttpResponseMessage>> ask)
     {
         var known = await factory.Data.EmailOfAsync(await factory.Data.UserAsync(mfa: false));
         var unknown = $"nobody-{Guid.NewGuid():N}@example.test";
@@ -45,24 +50,6 @@ public partial class EnumerationTests(QuestraFactory factory) : IClassFixture<Qu
 
         Assert.Equal(unknown, known);
         Assert.StartsWith("200", known);
-    }
-
-    [Fact]
-    public async Task ResendConfirmation_AnswersAlike()
-    {
-        var (known, unknown) = await BothAsync((c, email) => c.PostFormAsync("/Account/ResendEmailConfirmation", "resend-email-confirmation",
-            new() { ["Input.Email"] = email }));
-
-        Assert.Equal(unknown, known);
-    }
-
-    [Fact]
-    public async Task ForgotPassword_AnswersAlike()
-    {
-        var (known, unknown) = await BothAsync((c, email) => c.PostFormAsync("/Account/ForgotPassword", "forgot-password",
-            new() { ["Input.Email"] = email }));
-
-        Assert.Equal(unknown, known);
     }
 
     [Fact]
@@ -94,4 +81,53 @@ public partial class EnumerationTests(QuestraFactory factory) : IClassFixture<Qu
     // Antiforgery tokens and component ids differ per response; they say nothing about the address.
     [GeneratedRegex("(value|id)=\"[^\"]*\"")]
     private static partial Regex Volatile();
+}
+
+/// <summary>With mail on, the pages that send mail answer alike too.</summary>
+public sealed class EnumerationTestsWithMail(MailOnFactory factory) : EnumerationTests(factory), IClassFixture<MailOnFactory>
+{
+    [Fact]
+    public async Task ResendConfirmation_AnswersAlike()
+    {
+        var (known, unknown) = await BothAsync((c, email) => c.PostFormAsync("/Account/ResendEmailConfirmation", "resend-email-confirmation",
+            new() { ["Input.Email"] = email }));
+
+        Assert.Equal(unknown, known);
+    }
+
+    [Fact]
+    public async Task ForgotPassword_AnswersAlike()
+    {
+        var (known, unknown) = await BothAsync((c, email) => c.PostFormAsync("/Account/ForgotPassword", "forgot-password",
+            new() { ["Input.Email"] = email }));
+
+        Assert.Equal(unknown, known);
+    }
+}
+
+/// <summary>With mail off, the pages that would send mail say what happens instead, alike for every address.</summary>
+public sealed class EnumerationTestsWithoutMail(QuestraFactory factory) : EnumerationTests(factory), IClassFixture<QuestraFactory>
+{
+    [Theory]
+    [InlineData("/Account/ResendEmailConfirmation", "admin confirm-user")]
+    [InlineData("/Account/ForgotPassword", "No reset link can be mailed")]
+    public async Task PagesThatWouldMail_SayNoMailIsSent_AndOfferNoForm(string page, string instead)
+    {
+        var body = await (await FormClient.For(Factory).Http.GetAsync(page)).Content.ReadAsStringAsync();
+
+        Assert.Contains("This installation does not send email.", body);
+        Assert.Contains(instead, body);
+        Assert.DoesNotContain("<form", body);
+    }
+
+    [Fact]
+    public async Task RegisterConfirmation_SaysTheOperatorConfirms_AlikeForEveryAddress()
+    {
+        var (known, unknown) = await BothAsync((c, email) => c.Http.GetAsync($"/Account/RegisterConfirmation?email={Uri.EscapeDataString(email)}"));
+
+        Assert.Equal(unknown, known);
+        Assert.Contains("does not send email", known);
+        Assert.Contains("admin confirm-user EMAIL", known);
+        Assert.DoesNotContain("We sent", known);
+    }
 }

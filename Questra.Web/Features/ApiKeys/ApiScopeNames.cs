@@ -33,8 +33,10 @@ public static class ApiScopeNames
     {
         SurveysRead => "List the surveys it may reach and read their titles, status and question counts.",
         ResponsesRead => "Read response metrics: counts and completion per day. Never the answers themselves.",
-        ApiKeysRead => "See the organization's keys within its own reach (names, prefixes, scopes, expiry; never secrets).",
-        ApiKeysWrite => "Create, roll, revoke and delete keys within its own reach. A key it makes never lives longer than it.",
+        ApiKeysRead => "List and read keys (names, prefixes, scopes, expiry; never secrets): the keys its owner may manage, "
+            + "and only those that do no more than this key (no scope it lacks, no survey outside its own).",
+        ApiKeysWrite => "Create, roll, revoke and delete those same keys. A key it makes has at most this key's scopes and "
+            + "surveys and never lives longer than it.",
         _ => "",
     };
 

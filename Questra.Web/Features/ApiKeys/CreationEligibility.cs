@@ -39,7 +39,7 @@ public sealed record CreationEligibility(IReadOnlyList<CreationBlocker> Blockers
         {
             // Plans are set by the operator of this Questra installation; no page here changes them.
             blockers.Add(new(CreationBlock.FreePlan, "API keys are available on paid plans; this organization is on the Free plan."
-                + (role == OrgRole.Owner ? " Ask the operator of your Questra installation to move it to a paid plan." : " An owner can ask for a paid plan."),
+                + (role == OrgRole.Owner ? " The operator of this Questra installation (you, if you run it yourself) moves it to a paid plan." : " An owner can ask for a paid plan."),
                 AskAdmins: role != OrgRole.Owner));
         }
         if (policy == ApiKeyCreationPolicy.Disabled)

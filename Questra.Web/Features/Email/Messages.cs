@@ -81,10 +81,8 @@ public static class InvitationMessages
         $"{inviter} invites you to {organizationName} on Questra",
         [$"{inviter} invites you to join {organizationName} on Questra as {role}.",
          hasAccount
-             ? "Sign in with this address and open Invitations to accept or decline."
-             : "Create a Questra account with this address (and confirm it), then open Invitations to accept or decline.",
+             ? "The link below opens the invitation: sign in with this address, then accept or decline."
+             : "The link below creates your Questra account with this address; once you have confirmed it, you accept or decline.",
          $"The invitation is open until {expiresAt:yyyy-MM-dd HH:mm} UTC. If you do not know {inviter}, ignore this message."],
-        hasAccount
-            ? new MailAction("Open your invitations", baseUrl + "invitations")
-            : new MailAction("Create your account", baseUrl + "Account/Register?ReturnUrl=%2Finvitations"), now);
+        new MailAction($"Join {organizationName}", baseUrl + (hasAccount ? "invitations" : "Account/Register?ReturnUrl=%2Finvitations")), now);
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Questra.Web.Data;
 
@@ -8,6 +9,17 @@ namespace Questra.Web.Features.Organizations;
 public sealed class OrganizationService(QuestraDbContext db, IOptions<OrganizationOptions> options, TimeProvider clock,
     IEnumerable<INewOrganizationContent> starterContent)
 {
+    /// <summary>
+    /// A newly registered user's start: an organization of their own, unless an invitation waits for their address —
+    /// then they join that one when they accept, and can still start their own from the dashboard. Null when none was made.
+    /// </summary>
+    public async Task<Organization?> WelcomeNewUserAsync(string userId, string email, CancellationToken ct = default)
+    {
+        var normalized = email.Trim().ToUpperInvariant();
+        if (await db.Invitations.Where(Invitation.PendingAt(clock.GetUtcNow())).AnyAsync(i => i.NormalizedEmail == normalized, ct)) return null;
+        return await CreatePersonalOrganizationAsync(userId, email.Split('@')[0], ct);
+    }
+
     /// <summary>
     /// Gives a newly registered user an organization of their own, as its owner, on the configured plan
     /// (with sample surveys where configured, so the API returns data at once).

@@ -142,6 +142,7 @@ public sealed class ApiKeyActions(
     private async Task ShowSecretOnceAsync(CreatedApiKey created)
     {
         var (keyId, name, secret) = (created.Key.Id, created.Key.Name, created.Secret);
+        var tryPath = ApiKeyCreatedDialog.TryPath(created.Key.Scopes, created.Key.SurveyIds);
         IDialogReference? dialog = null;
         RenderFragment content = builder =>
         {
@@ -151,6 +152,7 @@ public sealed class ApiKeyActions(
             builder.AddComponentParameter(3, nameof(ApiKeyCreatedDialog.OrgId), organizationId);
             builder.AddComponentParameter(4, nameof(ApiKeyCreatedDialog.ApiBase), apiBase);
             builder.AddComponentParameter(5, nameof(ApiKeyCreatedDialog.OnDone), EventCallback.Factory.Create(receiver, () => dialog?.Close()));
+            builder.AddComponentParameter(6, nameof(ApiKeyCreatedDialog.Path), tryPath);
             builder.CloseComponent();
         };
         dialog = await dialogs.ShowAsync<FormDialog>("API Key Created", new DialogParameters<FormDialog> { { d => d.Content, content } },
