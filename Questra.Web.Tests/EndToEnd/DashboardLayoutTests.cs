@@ -153,6 +153,15 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/settings/api-keys$"));
         }
 
+        // Focus you can see: each kind of control looks different when the keyboard is on it.
+        await BrowserSteps.GotoInteractiveAsync(page, $"/settings/api-keys/{keyId}");
+        await AssertFocusShowsAsync(page, page.GetByTestId("copy-key-id"), "the Copy button");
+        if (width >= 960) await AssertFocusShowsAsync(page, page.Locator(".side-nav a").Filter(new() { HasText = "Settings" }), "a navigation link");
+        await AssertFocusShowsAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "← API Keys" }).Or(page.Locator("#main-content a").First).First, "a link");
+        await BrowserSteps.GotoInteractiveAsync(page, $"/surveys/{survey.Id}/edit");
+        var required = page.GetByTestId("question-editor").First.GetByTestId("question-required");
+        await AssertFocusShowsAsync(page, required, "a switch", ring: required.Locator("xpath=ancestor::*[contains(@class,'mud-icon-button')][1]"));
+
         // The audit log: long details stay one line until opened.
         await BrowserSteps.GotoInteractiveAsync(page, "/settings/audit");
         foreach (var row in await page.GetByTestId("audit-row").AllAsync())
@@ -160,6 +169,22 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
             var box = await row.BoundingBoxAsync();
             Assert.True(box!.Height <= 160, $"an audit row is {box.Height} px tall");
         }
+    }
+
+    // Focused from the keyboard, the control (or the element drawing its ring) has an outline it lacks unfocused.
+    private static async Task AssertFocusShowsAsync(IPage page, ILocator control, string what, ILocator? ring = null)
+    {
+        ring ??= control;
+        const string Look = "e => { const s = getComputedStyle(e); return `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor} | ${s.boxShadow}`; }";
+        await control.ScrollIntoViewIfNeededAsync();
+        await page.Locator("body").FocusAsync();
+        var unfocused = await ring.EvaluateAsync<string>(Look);
+        await page.Keyboard.PressAsync("Shift"); // keyboard modality: the next focus is a keyboard focus
+        await control.FocusAsync();
+        var focused = await ring.EvaluateAsync<string>(Look);
+        Assert.True(focused != unfocused && !focused.StartsWith("none", StringComparison.Ordinal),
+            $"{what} looks the same focused ({focused}) as unfocused ({unfocused})");
+        await control.BlurAsync();
     }
 
     // A screenshot, nothing wider than the viewport, and axe-core's verdict.

@@ -41,6 +41,22 @@ public class CreationGateTests : DashboardTestContext
         Assert.StartsWith("4 things", cut.Find("h2").TextContent);
     }
 
+    [Theory]
+    [InlineData(OrgRole.Owner, true)]
+    [InlineData(OrgRole.Admin, false)]
+    [InlineData(OrgRole.Member, false)]
+    public void FreePlan_ShowsTheOperatorsExactCommand_ToOwnersOnly(OrgRole role, bool shown)
+    {
+        var eligibility = CreationEligibility.Evaluate(true, true, Plan.Free, ApiKeyCreationPolicy.AllMembers, role);
+
+        var cut = Render<CreationGate>(p => p.Add(g => g.Eligibility, eligibility).Add(g => g.OrganizationId, "org_abc"));
+
+        var found = cut.FindAll("[data-testid=operator-command] code");
+        var command = found.Count > 0 ? found[0].TextContent : null;
+        Assert.Equal(shown ? "dotnet Questra.Web.dll admin set-plan org_abc Pro" : null, command);
+        if (shown) Assert.Contains("Organizations:DefaultPlan", cut.Find("[data-testid=operator-command]").TextContent);
+    }
+
     [Fact]
     public void Allowed_RendersNothing()
     {
