@@ -1,10 +1,13 @@
+using System.Net;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Questra.Web.Components.Pages.ApiKeys;
 using Questra.Web.Components.Pages.Audit;
 using Questra.Web.Components.Pages.Invitations;
 using Questra.Web.Components.Pages.Settings;
 using Questra.Web.Components.Pages.Surveys;
+using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Tests.Infrastructure;
 
@@ -197,6 +200,32 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
 
         var missing = Render<ApiKeyDetailPage>(p => p.Add(d => d.Id, "ak_nope"));
         missing.WaitForAssertion(() => missing.Find("[data-testid=api-key-not-found]"));
+    }
+
+    [Fact]
+    public async Task KeyDetailPage_CountsRefusalsByClass_AndListsTheRecentFailuresWithTheirReasons()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (key, secret) = await factory.Data.KeyAsync(org, owner, scopes: ["surveys:read"], name: "Reporting");
+        Assert.Equal(HttpStatusCode.Forbidden, (await factory.ApiClient(secret, org).GetAsync("/api/api-keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await factory.ApiClient(secret, null).GetAsync("/api/surveys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(secret, org).GetAsync("/api/surveys")).StatusCode);
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+        UseApp(factory, owner);
+
+        var cut = Render<ApiKeyDetailPage>(p => p.Add(d => d.Id, key));
+
+        cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("[data-testid=usage-total]").TextContent));
+        Assert.Equal("2", cut.Find("[data-testid=usage-errors]").TextContent);
+        Assert.Equal("0", cut.Find("[data-testid=usage-server-errors]").TextContent);
+        var rows = cut.FindAll("[data-testid=recent-failure]");
+        Assert.Equal(["400", "403"], rows.Select(r => r.QuerySelector("[data-testid=recent-failure-status]")!.TextContent));
+        Assert.Contains("X-Org-Id header is required", rows[0].TextContent);
+        Assert.Contains("GET /api/api-keys", rows[1].TextContent);
+        Assert.Contains("lacks the 'api_keys:read' scope", rows[1].TextContent);
+        Assert.DoesNotContain(secret, cut.Markup);
+        // The chart has a table beside it that a screen reader and a phone can read.
+        Assert.Contains("GET /api/surveys (4xx)", cut.Find("[data-testid=usage-table]").TextContent);
     }
 
     [Fact]

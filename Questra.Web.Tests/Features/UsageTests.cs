@@ -53,7 +53,7 @@ public abstract class UsageTests(QuestraFactory factory)
     [Fact]
     public async Task AnsweredErrors_AreCountedApart_ForTheKeyPage()
     {
-        // Through the whole pipeline: a 404 from a handler is a request the key made, counted as an error.
+        // Through the whole pipeline: a 404 from a handler is a request the key made, counted as a 4xx.
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();
         var (id, secret) = await factory.Data.KeyAsync(org, owner);
         var client = factory.ApiClient(secret, org);
@@ -63,19 +63,94 @@ public abstract class UsageTests(QuestraFactory factory)
         await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
 
         var rows = await factory.Data.WithDb(db => db.ApiKeyUsage.Where(u => u.ApiKeyId == id).OrderBy(u => u.Endpoint).ToListAsync());
-        Assert.Equal([("GET /api/surveys", 1L), ("GET /api/surveys/{id} (error)", 1L)], rows.Select(r => (r.Endpoint, r.Count)));
+        Assert.Equal([("GET /api/surveys", 1L), ("GET /api/surveys/{id} (4xx)", 1L)], rows.Select(r => (r.Endpoint, r.Count)));
     }
 
     [Fact]
-    public async Task FailedRequests_AreNotCounted()
+    public async Task RefusalsAfterTheKeyIsRecognised_AreCounted_WithTheirReasons()
+    {
+        // The refusals people come to debug: no X-Org-Id (400), another org's id (403), a lacking scope (403),
+        // an unknown route (404). Each is counted as a 4xx of its route and kept with the reason it was given.
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (other, _) = await factory.Data.OrgWithOwnerAsync();
+        var (id, secret) = await factory.Data.KeyAsync(org, owner, scopes: ["surveys:read"]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await factory.ApiClient(secret, null).GetAsync("/api/surveys")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await factory.ApiClient(secret, other).GetAsync("/api/surveys")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await factory.ApiClient(secret, org).GetAsync("/api/api-keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.ApiClient(secret, org).GetAsync("/api/nothing-here")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(secret, org).GetAsync("/api/surveys")).StatusCode);
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+
+        var rows = await factory.Data.WithDb(db => db.ApiKeyUsage.Where(u => u.ApiKeyId == id).OrderBy(u => u.Endpoint).ToListAsync());
+        Assert.Equal(
+            [("GET /api/* (4xx)", 1L), ("GET /api/api-keys (4xx)", 1L), ("GET /api/surveys", 1L), ("GET /api/surveys (4xx)", 2L)],
+            rows.Select(r => (r.Endpoint, r.Count)).OrderBy(r => r.Endpoint, StringComparer.Ordinal));
+        var failures = await factory.Data.WithDb(db => db.ApiKeyFailures.Where(f => f.ApiKeyId == id).OrderBy(f => f.Id).ToListAsync());
+        Assert.Equal([400, 403, 403, 404], failures.Select(f => f.Status));
+        Assert.Contains("X-Org-Id header is required", failures[0].Reason);
+        Assert.Contains("another organization", failures[1].Reason);
+        Assert.Contains("lacks the 'api_keys:read' scope", failures[2].Reason);
+        Assert.Contains("no such API endpoint", failures[3].Reason);
+        Assert.All(failures, f => Assert.DoesNotContain(secret, f.Reason));
+        Assert.All(failures, f => Assert.Equal(org, f.OrganizationId));
+    }
+
+    [Fact]
+    public async Task RateLimitRefusals_AreCountedToo()
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();
         var (id, secret) = await factory.Data.KeyAsync(org, owner);
+        var limiter = factory.Services.GetRequiredService<KeyRateLimiter>();
+        // Spend the key's minute without requests, then one more request is refused.
+        while (limiter.Take(id).Allowed) { }
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await factory.ApiClient(secret, null).GetAsync("/api/surveys")).StatusCode);
+        var refused = await factory.ApiClient(secret, org).GetAsync("/api/surveys");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
 
-        Assert.Equal(0, await factory.Data.WithDb(db => db.ApiKeyUsage.CountAsync(u => u.ApiKeyId == id)));
+        var row = await factory.Data.WithDb(db => db.ApiKeyUsage.SingleAsync(u => u.ApiKeyId == id));
+        Assert.Equal(("GET /api/surveys (4xx)", 1L), (row.Endpoint, row.Count));
+        var failure = await factory.Data.WithDb(db => db.ApiKeyFailures.SingleAsync(f => f.ApiKeyId == id));
+        Assert.Equal(429, failure.Status);
+        Assert.Contains("requests in a minute", failure.Reason);
+    }
+
+    [Fact]
+    public async Task OnlyTheNewestFailures_AreKept_PerKey()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (id, secret) = await factory.Data.KeyAsync(org, owner);
+        var (otherId, otherSecret) = await factory.Data.KeyAsync(org, owner);
+        var client = factory.ApiClient(secret, org);
+        var recorder = factory.Services.GetRequiredService<UsageRecorder>();
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.ApiClient(otherSecret, org).GetAsync("/api/surveys/sv_other")).StatusCode);
+
+        // Two flushes' worth, more than are kept: the oldest go, in the store and while waiting in memory.
+        for (var i = 0; i < 15; i++) Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/surveys/sv_first{i}")).StatusCode);
+        await recorder.FlushAsync();
+        for (var i = 0; i < UsageRecorder.FailuresKeptPerKey + 5; i++) Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/surveys/sv_second{i}")).StatusCode);
+        await recorder.FlushAsync();
+
+        Assert.Equal(UsageRecorder.FailuresKeptPerKey, await factory.Data.WithDb(db => db.ApiKeyFailures.CountAsync(f => f.ApiKeyId == id)));
+        Assert.Equal(1, await factory.Data.WithDb(db => db.ApiKeyFailures.CountAsync(f => f.ApiKeyId == otherId)));
+        var usage = await factory.Data.WithDb(db => db.ApiKeyUsage.Where(u => u.ApiKeyId == id).SumAsync(u => u.Count));
+        Assert.Equal(15 + UsageRecorder.FailuresKeptPerKey + 5, usage);
+    }
+
+    [Fact]
+    public async Task DeletingAKey_DeletesItsFailures()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (id, secret) = await factory.Data.KeyAsync(org, owner);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.ApiClient(secret, org).GetAsync("/api/surveys/sv_none")).StatusCode);
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+        Assert.Equal(1, await factory.Data.WithDb(db => db.ApiKeyFailures.CountAsync(f => f.ApiKeyId == id)));
+
+        var deleted = await factory.Data.WithService<ApiKeyService, ServiceResult<bool>>(s => s.DeleteAsync(org, new Caller(owner, "127.0.0.1"), id));
+
+        Assert.True(deleted.Succeeded);
+        Assert.Equal(0, await factory.Data.WithDb(db => db.ApiKeyFailures.CountAsync(f => f.ApiKeyId == id)));
     }
 }
 

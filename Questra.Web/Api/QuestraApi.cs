@@ -108,9 +108,9 @@ public static class QuestraApi
             // Bodies are a few hundred bytes; anything much larger is refused before it is read.
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .DisableAntiforgery()
+            .AddEndpointFilter<UsageFilter>()
             .AddEndpointFilter<ApiAccessFilter>()
-            .AddEndpointFilter<KeyRateLimitFilter>()
-            .AddEndpointFilter<UsageFilter>();
+            .AddEndpointFilter<KeyRateLimitFilter>();
         api.MapSurveys();
         api.MapApiKeys();
         api.MapFallback(() => ApiResults.NotFound("There is no such API endpoint. See /api/docs.")).ExcludeFromDescription();

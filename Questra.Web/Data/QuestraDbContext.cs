@@ -21,6 +21,7 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     public DbSet<DeletedApiKey> DeletedApiKeys => Set<DeletedApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ApiKeyUsage> ApiKeyUsage => Set<ApiKeyUsage>();
+    public DbSet<ApiKeyFailure> ApiKeyFailures => Set<ApiKeyFailure>();
     public DbSet<Features.Email.OutboxMessage> OutboxMessages => Set<Features.Email.OutboxMessage>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
 

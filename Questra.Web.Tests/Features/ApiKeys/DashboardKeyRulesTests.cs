@@ -112,7 +112,8 @@ public abstract class DashboardKeyRulesTests(QuestraFactory factory)
     public void UsageLines_MarkRequestsAnsweredWithAnError()
     {
         Assert.Equal("GET /api/surveys/{id}", UsageRecorder.EndpointLabel("GET", "/api/surveys/{id}", 200));
-        Assert.Equal("GET /api/surveys/{id} (error)", UsageRecorder.EndpointLabel("GET", "/api/surveys/{id}", 404));
+        Assert.Equal("GET /api/surveys/{id} (4xx)", UsageRecorder.EndpointLabel("GET", "/api/surveys/{id}", 404));
+        Assert.Equal("GET /api/surveys/{id} (5xx)", UsageRecorder.EndpointLabel("GET", "/api/surveys/{id}", 503));
         Assert.Equal("GET /api/surveys", UsageRecorder.EndpointLabel("GET", "/api/surveys", null));
     }
 }

@@ -178,6 +178,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         await notices.StoppedAsync(key, caller, "deleted", descendants, ct);
         await db.SaveChangesAsync(ct);
         await db.ApiKeyUsage.Where(u => u.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
+        await db.ApiKeyFailures.Where(f => f.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
         await cacheSync.KeysChangedAsync();
         return true;

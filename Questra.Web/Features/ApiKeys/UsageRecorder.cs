@@ -20,16 +20,33 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
     }
 
     private readonly ConcurrentDictionary<Bucket, Tally> pending = new();
+    private readonly ConcurrentDictionary<string, Queue<ApiKeyFailure>> pendingFailures = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim flushing = new(1, 1);
 
     public void Dispose() => flushing.Dispose();
 
-    /// <summary>The suffix of a usage line for requests the API answered with an error (4xx/5xx).</summary>
-    public const string ErrorSuffix = " (error)";
+    /// <summary>The suffixes of a usage line for requests answered 4xx (refused: bad input, scope, not found, rate limit) and 5xx.</summary>
+    public const string ClientErrorSuffix = " (4xx)", ServerErrorSuffix = " (5xx)";
 
-    /// <summary>"GET /api/surveys/{id}", with <see cref="ErrorSuffix"/> when the answer was an error.</summary>
-    public static string EndpointLabel(string method, string route, int? status) =>
-        status >= 400 ? $"{method} {route}{ErrorSuffix}" : $"{method} {route}";
+    // Lines written before errors were told apart by class; every one of them was a 4xx.
+    private const string OlderErrorSuffix = " (error)";
+
+    /// <summary>How many recent failures are kept per key (newest first).</summary>
+    public const int FailuresKeptPerKey = 20;
+
+    /// <summary>"GET /api/surveys/{id}", with the status class's suffix when the answer was an error.</summary>
+    public static string EndpointLabel(string method, string route, int? status) => status switch
+    {
+        >= 500 => $"{method} {route}{ServerErrorSuffix}",
+        >= 400 => $"{method} {route}{ClientErrorSuffix}",
+        _ => $"{method} {route}",
+    };
+
+    /// <summary>4, 5, or null for a usage line of answered requests.</summary>
+    public static int? StatusClass(string endpoint) =>
+        endpoint.EndsWith(ServerErrorSuffix, StringComparison.Ordinal) ? 5
+        : endpoint.EndsWith(ClientErrorSuffix, StringComparison.Ordinal) || endpoint.EndsWith(OlderErrorSuffix, StringComparison.Ordinal) ? 4
+        : null;
 
     public void Record(AuthenticatedKey key, string endpoint)
     {
@@ -37,6 +54,47 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
         var tally = pending.GetOrAdd(new Bucket(key.KeyId, key.OrganizationId, endpoint, DateOnly.FromDateTime(now.UtcDateTime)), _ => new Tally());
         Interlocked.Increment(ref tally.Count);
         InterlockedMax(ref tally.LastTicks, now.UtcTicks);
+    }
+
+    /// <summary>
+    /// Remembers a refused or failed request with the reason its answer gave (no body, no secret). At most
+    /// <see cref="FailuresKeptPerKey"/> wait per key between flushes, so a flood of refusals costs no more.
+    /// </summary>
+    public void RecordFailure(AuthenticatedKey key, string endpoint, int status, string reason)
+    {
+        var failure = new ApiKeyFailure
+        {
+            ApiKeyId = key.KeyId, OrganizationId = key.OrganizationId, OccurredAt = clock.GetUtcNow(), Endpoint = endpoint, Status = status,
+            Reason = reason.Length > ApiKeyFailureConfiguration.ReasonMaxLength ? reason[..(ApiKeyFailureConfiguration.ReasonMaxLength - 1)] + "…" : reason,
+        };
+        Keep(pendingFailures.GetOrAdd(key.KeyId, _ => new Queue<ApiKeyFailure>()), [failure]);
+    }
+
+    private static void Keep(Queue<ApiKeyFailure> queue, IEnumerable<ApiKeyFailure> failures)
+    {
+        lock (queue)
+        {
+            foreach (var failure in failures)
+            {
+                queue.Enqueue(failure);
+                if (queue.Count > FailuresKeptPerKey) queue.Dequeue();
+            }
+        }
+    }
+
+    private List<ApiKeyFailure> TakeFailures()
+    {
+        var taken = new List<ApiKeyFailure>();
+        // A queue stays once made (one per key that ever failed here, small), so no failure lands in a dropped one.
+        foreach (var queue in pendingFailures.Values)
+        {
+            lock (queue)
+            {
+                taken.AddRange(queue);
+                queue.Clear();
+            }
+        }
+        return taken;
     }
 
     public async Task FlushAsync(CancellationToken ct = default)
@@ -49,9 +107,10 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
             var count = Interlocked.Exchange(ref tally.Count, 0);
             if (count > 0) batch.Add((bucket, count, new DateTimeOffset(Interlocked.Read(ref tally.LastTicks), TimeSpan.Zero)));
         }
+        var failures = TakeFailures();
         try
         {
-            if (batch.Count > 0) await WriteAsync(batch, ct);
+            if (batch.Count > 0 || failures.Count > 0) await WriteAsync(batch, failures, ct);
             ForgetOldDays();
         }
         catch
@@ -59,6 +118,17 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
             foreach (var (bucket, count, _) in batch)
             {
                 Interlocked.Add(ref pending.GetOrAdd(bucket, _ => new Tally()).Count, count);
+            }
+            foreach (var group in failures.GroupBy(f => f.ApiKeyId))
+            {
+                // Older than anything recorded meanwhile, so they go first and the newest are kept.
+                var queue = pendingFailures.GetOrAdd(group.Key, _ => new Queue<ApiKeyFailure>());
+                lock (queue)
+                {
+                    var newer = queue.ToList();
+                    queue.Clear();
+                    Keep(queue, group.Concat(newer));
+                }
             }
             throw;
         }
@@ -68,7 +138,7 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
         }
     }
 
-    private async Task WriteAsync(List<(Bucket Bucket, long Count, DateTimeOffset Last)> batch, CancellationToken ct)
+    private async Task WriteAsync(List<(Bucket Bucket, long Count, DateTimeOffset Last)> batch, List<ApiKeyFailure> failures, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
@@ -107,10 +177,28 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
                 .Where(k => k.Id == group.Key && (k.LastUsedAt == null || k.LastUsedAt < last))
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, last), ct);
         }
+        await WriteFailuresAsync(db, failures, ct);
         await tx.CommitAsync(ct);
         if (logger.IsEnabled(LogLevel.Information))
         {
             WroteUsage(logger, batch.Sum(b => b.Count), batch.Count, batch.Select(b => b.Bucket.KeyId).Distinct().Count());
+        }
+    }
+
+    // Adds the failures, then keeps only each key's newest few.
+    private static async Task WriteFailuresAsync(QuestraDbContext db, List<ApiKeyFailure> failures, CancellationToken ct)
+    {
+        if (failures.Count == 0) return;
+        db.ApiKeyFailures.AddRange(failures.OrderBy(f => f.OccurredAt));
+        await db.SaveChangesAsync(ct);
+        foreach (var keyId in failures.Select(f => f.ApiKeyId).Distinct().Order(StringComparer.Ordinal))
+        {
+            var oldestKept = await db.ApiKeyFailures.Where(f => f.ApiKeyId == keyId).OrderByDescending(f => f.Id)
+                .Skip(FailuresKeptPerKey - 1).Select(f => (long?)f.Id).FirstOrDefaultAsync(ct);
+            if (oldestKept is { } id)
+            {
+                await db.ApiKeyFailures.Where(f => f.ApiKeyId == keyId && f.Id < id).ExecuteDeleteAsync(ct);
+            }
         }
     }
 

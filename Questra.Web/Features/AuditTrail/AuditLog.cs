@@ -1,3 +1,4 @@
+using Questra.Web.Features.ApiKeys;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
 using Questra.Web.Features.Audit;
@@ -51,6 +52,15 @@ public sealed class AuditLog(QuestraDbContext db)
             .Where(u => u.ApiKeyId == keyId && u.Day >= from)
             .OrderBy(u => u.Day).ThenBy(u => u.Endpoint)
             .Select(u => new DailyEndpointCount(u.Day, u.Endpoint, u.Count))
+            .ToListAsync(ct);
+
+    /// <summary>The key's newest refused or failed requests, newest first (callers first check that the user may see the key).</summary>
+    public Task<List<RecentFailure>> FailuresAsync(string keyId, CancellationToken ct = default) =>
+        db.ApiKeyFailures.AsNoTracking()
+            .Where(f => f.ApiKeyId == keyId)
+            .OrderByDescending(f => f.Id)
+            .Take(UsageRecorder.FailuresKeptPerKey)
+            .Select(f => new RecentFailure(f.OccurredAt, f.Endpoint, f.Status, f.Reason))
             .ToListAsync(ct);
 
     private IQueryable<AuditEvent> Events(string organizationId) =>
