@@ -6,6 +6,7 @@ using Questra.Web.Components.Respond;
 using Questra.Web.Data;
 using Questra.Web.Features;
 using Questra.Web.Features.Accounts;
+using Questra.Web.Features.AuditTrail;
 using Questra.Web.Features.Email;
 using Questra.Web.Features.Operators;
 
@@ -51,6 +52,7 @@ app.MapHealthChecks("/healthz");
 app.MapQuestraApi();
 app.MapPublicSurveyForm();
 app.MapDevMail();
+app.MapAuditExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP says 'none'
 app.MapAdditionalIdentityEndpoints();
 

@@ -165,6 +165,13 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
         var link = cut.Find("[data-testid=audit-target-key]");
         Assert.Equal("Warehouse export", link.TextContent);
         Assert.Equal($"/settings/api-keys/{key}", link.GetAttribute("href"));
+        var email = await factory.Data.EmailOfAsync(owner);
+        var sentence = cut.Find("[data-testid=audit-sentence]");
+        Assert.StartsWith($"{email} created API key Warehouse export",
+            System.Text.RegularExpressions.Regex.Replace(sentence.TextContent, @"\s+", " ").Trim());
+        Assert.Equal("api_key.created", sentence.QuerySelector(".event-code code")!.TextContent);
+        Assert.Equal("this server", cut.Find("[data-testid=audit-row] .cell-from").TextContent);
+        Assert.StartsWith($"/settings/audit/export?org={org}", cut.Find("[data-testid=audit-export]").GetAttribute("href"));
         Assert.Contains("\"scopes\"", cut.Find("[data-testid=audit-row] details pre").TextContent);
     }
 

@@ -50,7 +50,7 @@ public static class AuditDetails
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return json;
             return string.Join(" · ", doc.RootElement.EnumerateObject()
                 .Where(p => p.Value.ValueKind != JsonValueKind.Null)
-                .Select(p => $"{p.Name.Replace('_', ' ')}: {Text(p.Value)}"));
+                .Select(p => $"{p.Name.Replace('_', ' ')}: {(p.Value.ValueKind == JsonValueKind.String ? AuditTrail.AuditWording.Words(p.Name, p.Value.GetString() ?? "") : Text(p.Value))}"));
         }
         catch (JsonException)
         {

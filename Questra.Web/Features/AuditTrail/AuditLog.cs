@@ -9,16 +9,40 @@ namespace Questra.Web.Features.AuditTrail;
 /// <summary>Reading the audit log and usage roll-ups. The org's whole log is for owners and admins only.</summary>
 public sealed class AuditLog(QuestraDbContext db)
 {
+    /// <summary>Most rows one CSV export holds (newest first); a narrower filter or date range gets the rest.</summary>
+    public const int MaxExportRows = 100_000;
+
     public async Task<ServiceResult<Page<AuditEntry>>> QueryAsync(string organizationId, string userId, AuditFilter filter, int page, int pageSize, CancellationToken ct = default)
+    {
+        var (events, error) = await FilteredAsync(organizationId, userId, filter, ct);
+        if (error is not null) return error;
+        var total = await events.CountAsync(ct);
+        var items = await Project(events.OrderByDescending(e => e.Id).Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
+        return new Page<AuditEntry>(items, page, pageSize, total);
+    }
+
+    /// <summary>The filtered events, newest first, at most <see cref="MaxExportRows"/>, read as they are written out (for the CSV export).</summary>
+    public async Task<ServiceResult<AuditExport>> ExportAsync(string organizationId, string userId, AuditFilter filter, CancellationToken ct = default)
+    {
+        var (events, error) = await FilteredAsync(organizationId, userId, filter, ct);
+        if (error is not null) return error;
+        return new AuditExport(Project(events.OrderByDescending(e => e.Id).Take(MaxExportRows)).AsAsyncEnumerable());
+    }
+
+    private async Task<(IQueryable<AuditEvent> Events, ServiceError? Error)> FilteredAsync(string organizationId, string userId, AuditFilter filter, CancellationToken ct)
     {
         var role = await db.RoleOfAsync(organizationId, userId, ct);
         if (role is null)
         {
-            return ServiceError.NotAMember;
+            return (db.AuditEvents.Take(0), ServiceError.NotAMember);
         }
         if (role is not (OrgRole.Owner or OrgRole.Admin))
         {
-            return ServiceError.Forbidden("Only owners and admins can read the organization's audit log.");
+            return (db.AuditEvents.Take(0), ServiceError.Forbidden("Only owners and admins can read the organization's audit log."));
+        }
+        if (filter.From > filter.To)
+        {
+            return (db.AuditEvents.Take(0), ServiceError.Field("from", "The first day of the range is after its last day."));
         }
         var events = Events(organizationId);
         if (!string.IsNullOrWhiteSpace(filter.KeyId))
@@ -37,9 +61,18 @@ public sealed class AuditLog(QuestraDbContext db)
         {
             events = events.Where(e => e.Type == filter.Type);
         }
-        var total = await events.CountAsync(ct);
-        var items = await Project(events.OrderByDescending(e => e.Id).Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
-        return new Page<AuditEntry>(items, page, pageSize, total);
+        // Whole UTC days, both ends included.
+        if (filter.From is { } from)
+        {
+            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            events = events.Where(e => e.OccurredAt >= start);
+        }
+        if (filter.To is { } to)
+        {
+            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            events = events.Where(e => e.OccurredAt < end);
+        }
+        return (events, null);
     }
 
     /// <summary>The newest events about one key (callers first check that the user may see the key).</summary>
@@ -76,6 +109,11 @@ public sealed class AuditLog(QuestraDbContext db)
         from k in targetKeys.DefaultIfEmpty()
         join o in db.Organizations on e.TargetId equals o.Id into targetOrgs
         from o in targetOrgs.DefaultIfEmpty()
+        join s in db.Surveys on e.TargetId equals s.Id into targetSurveys
+        from s in targetSurveys.DefaultIfEmpty()
         select new AuditEntry(e.Id, e.OccurredAt, e.Type, e.ActorUserId, u == null ? null : u.Email, e.ActorApiKeyId, e.TargetId, e.Ip, e.Details,
-            t != null ? t.Email : k != null ? k.Name : o != null ? o.Name : null);
+            t != null ? t.Email : k != null ? k.Name : o != null ? o.Name : s != null ? s.Title : null);
 }
+
+/// <summary>The rows of an audit export, read from the database as they are written out.</summary>
+public sealed record AuditExport(IAsyncEnumerable<AuditEntry> Rows);
