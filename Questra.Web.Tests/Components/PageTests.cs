@@ -35,7 +35,7 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
         Assert.Equal("MfaRequired", cut.Find("[data-testid=creation-gate]").GetAttribute("data-block"));
         Assert.True(cut.Find("button[data-testid=create-api-key]").HasAttribute("disabled"));
 
-        cut.Find($"[data-key-id={parentId}] button[aria-label=Revoke]").Click();
+        cut.Find($"[data-key-id={parentId}] button[aria-label^='Revoke ']").Click();
         cut.WaitForAssertion(() => Assert.Contains("1 working key made from this key stops with it.", cut.Find("[data-testid=confirm-consequence]").TextContent));
         Assert.Equal("Revoke", cut.Find("[data-testid=confirm-ok]").TextContent.Trim());
         cut.Find("[data-testid=confirm-ok]").Click();
@@ -59,9 +59,9 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
         var cut = Render<ApiKeysPage>();
 
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=api-key-row]").Count));
-        Assert.Empty(cut.FindAll($"[data-key-id={ownersKey}] button[aria-label=Roll]"));
-        Assert.Single(cut.FindAll($"[data-key-id={ownersKey}] button[aria-label=Revoke]"));
-        Assert.Single(cut.FindAll($"[data-key-id={adminsKey}] button[aria-label=Roll]"));
+        Assert.Empty(cut.FindAll($"[data-key-id={ownersKey}] button[aria-label^='Roll ']"));
+        Assert.Single(cut.FindAll($"[data-key-id={ownersKey}] button[aria-label^='Revoke ']"));
+        Assert.Single(cut.FindAll($"[data-key-id={adminsKey}] button[aria-label^='Roll ']"));
     }
 
     [Fact]

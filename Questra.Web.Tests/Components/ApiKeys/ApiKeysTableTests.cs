@@ -51,7 +51,7 @@ public class ApiKeysTableTests : DashboardTestContext
         Assert.Contains("Expires soon", Row(cut, "soon"));
         Assert.DoesNotContain("Expires soon", Row(cut, "later"));
         Assert.DoesNotContain("Expires soon", Row(cut, "expired"));
-        Assert.Contains(Now.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Row(cut, "revoked"));
+        Assert.Contains("2 days ago", Row(cut, "revoked"));
     }
 
     [Fact]
@@ -61,8 +61,8 @@ public class ApiKeysTableTests : DashboardTestContext
 
         string[] Labels(string id) => cut.Find($"[data-key-id=ak_{id}]").QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label")!).ToArray();
 
-        Assert.Equal(["Roll", "Revoke", "Delete"], Labels("active"));
-        Assert.Equal(["Delete"], Labels("revoked"));
+        Assert.Equal(["Roll active", "Revoke active", "Delete active"], Labels("active"));
+        Assert.Equal(["Delete revoked"], Labels("revoked"));
     }
 
     [Fact]
@@ -73,10 +73,26 @@ public class ApiKeysTableTests : DashboardTestContext
 
         string[] Labels(string id) => cut.Find($"[data-key-id=ak_{id}]").QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label")!).ToArray();
 
-        Assert.Equal(["Roll", "Revoke", "Delete"], Labels("mine"));
-        Assert.Equal(["Revoke", "Delete"], Labels("theirs"));
-        Assert.Equal(["Revoke", "Delete"], Labels("rolled"));
-        Assert.Equal(["Revoke", "Delete"], Labels("expired"));
+        Assert.Equal(["Roll mine", "Revoke mine", "Delete mine"], Labels("mine"));
+        Assert.Equal(["Revoke theirs", "Delete theirs"], Labels("theirs"));
+        Assert.Equal(["Revoke rolled", "Delete rolled"], Labels("rolled"));
+        Assert.Equal(["Revoke expired", "Delete expired"], Labels("expired"));
+    }
+
+    [Fact]
+    public void LastUse_IsSaidRelativeToNow_WithTheMomentOnHover_AndKeysWithoutExpiry_SaySo()
+    {
+        var cut = RenderTable(Key("hours", lastUsed: Now.AddHours(-3), expires: Now.AddDays(30)), Key("never"), Key("days", lastUsed: Now.AddDays(-12), revoked: Now));
+
+        Assert.Equal("3 hours ago", cut.Find("[data-key-id=ak_hours] [data-testid=api-key-last-used]").TextContent.Trim());
+        Assert.Equal(Now.AddHours(-3).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC",
+            cut.Find("[data-key-id=ak_hours] [data-testid=api-key-last-used] time").GetAttribute("title"));
+        Assert.Equal("Never", cut.Find("[data-key-id=ak_never] [data-testid=api-key-last-used]").TextContent.Trim());
+        Assert.Equal("12 days ago", cut.Find("[data-key-id=ak_days] [data-testid=api-key-last-used]").TextContent.Trim());
+        Assert.Single(cut.FindAll("[data-key-id=ak_never] [data-testid=never-expires]"));
+        Assert.Empty(cut.FindAll("[data-key-id=ak_hours] [data-testid=never-expires]"));
+        // A revoked key's missing expiry no longer matters.
+        Assert.Empty(cut.FindAll("[data-key-id=ak_days] [data-testid=never-expires]"));
     }
 
     [Fact]
@@ -85,7 +101,7 @@ public class ApiKeysTableTests : DashboardTestContext
         var cut = RenderTable();
 
         Assert.Empty(cut.FindAll("[data-testid=api-key-row]"));
-        Assert.Contains("No keys match your search.", cut.Markup);
+        Assert.Contains("No keys match.", cut.Markup);
     }
 
     [Fact]
@@ -98,7 +114,7 @@ public class ApiKeysTableTests : DashboardTestContext
         Assert.Contains("sk_live_Zz99", rolledTo);
         Assert.Contains($"works until {Now.AddHours(3).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC", System.Text.RegularExpressions.Regex.Replace(rolledTo, @"\s+", " "));
         Assert.Empty(cut.FindAll("[data-testid=expires-soon]"));
-        Assert.Empty(cut.FindAll("button[aria-label=Roll]"));
+        Assert.Empty(cut.FindAll("button[aria-label^='Roll ']"));
     }
 
     [Fact]

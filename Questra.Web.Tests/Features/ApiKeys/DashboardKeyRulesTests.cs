@@ -109,6 +109,27 @@ public abstract class DashboardKeyRulesTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task TheActiveFilter_LeavesOutRevokedAndExpiredKeys_ButKeepsARolledKeyInItsGrace()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var caller = new Caller(owner, "127.0.0.1");
+        var (working, _) = await Data.KeyAsync(org, owner, name: "Working");
+        var (revoked, _) = await Data.KeyAsync(org, owner, name: "Revoked");
+        var (expiring, _) = await Data.KeyAsync(org, owner, name: "Expiring", expiresAt: factory.Clock.GetUtcNow().AddMinutes(5));
+        var (rolled, _) = await Data.KeyAsync(org, owner, name: "Rolled");
+        Assert.True((await Data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.RevokeAsync(org, caller, revoked))).Succeeded);
+        var roll = await Data.WithService<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(org, caller, rolled, new RollOptions(1)));
+        Assert.True(roll.Succeeded, roll.Error?.Message);
+        factory.Clock.Advance(TimeSpan.FromMinutes(6));
+
+        var active = await Data.WithService<ApiKeyService, ServiceResult<Page<ApiKey>>>(s => s.ListAsync(org, caller, new ApiKeyQuery(ActiveOnly: true)));
+        var all = await Data.WithService<ApiKeyService, ServiceResult<Page<ApiKey>>>(s => s.ListAsync(org, caller, new ApiKeyQuery()));
+
+        Assert.Equal(new[] { working, rolled, roll.Value!.Key.Id }.Order(), active.Value!.Items.Select(k => k.Id).Order());
+        Assert.Equal(5, all.Value!.Total);
+    }
+
+    [Fact]
     public void UsageLines_MarkRequestsAnsweredWithAnError()
     {
         Assert.Equal("GET /api/surveys/{id}", UsageRecorder.EndpointLabel("GET", "/api/surveys/{id}", 200));

@@ -105,6 +105,11 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
             var term = query.Search.Trim().ToLowerInvariant();
             keys = keys.Where(k => k.Name.ToLower().Contains(term) || k.Prefix.ToLower().Contains(term));
         }
+        if (query.ActiveOnly)
+        {
+            var now = clock.GetUtcNow();
+            keys = keys.Where(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now));
+        }
         if (caller.Key is { } grant)
         {
             // A key lists only the keys inside its own reach.
