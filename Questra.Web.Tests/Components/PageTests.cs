@@ -210,6 +210,27 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
     }
 
     [Fact]
+    public async Task KeyDetailPage_NamesTheKeysParent_AndItsReplacement()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (parent, secret) = await factory.Data.KeyAsync(org, owner, scopes: ["surveys:read", "api_keys:read", "api_keys:write"], name: "Deploy bot");
+        var minted = await factory.ApiClient(secret, org).PostAsync("/api/api-keys",
+            new StringContent("""{"name":"CI job","scopes":["surveys:read"]}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, minted.StatusCode);
+        var child = System.Text.Json.JsonDocument.Parse(await minted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        var rolled = await factory.Data.WithService<ApiKeyService, Questra.Web.Features.Common.ServiceResult<CreatedApiKey>>(s =>
+            s.RollAsync(org, new Questra.Web.Features.Common.Caller(owner, "127.0.0.1"), parent, new RollOptions(1)));
+        Assert.True(rolled.Succeeded, rolled.Error?.Message);
+        UseApp(factory, owner);
+
+        var childPage = Render<ApiKeyDetailPage>(p => p.Add(d => d.Id, child));
+        childPage.WaitForAssertion(() => Assert.Contains("Deploy bot (", childPage.Find("[data-testid=api-key-parent]").TextContent));
+        var parentPage = Render<ApiKeyDetailPage>(p => p.Add(d => d.Id, parent));
+        parentPage.WaitForAssertion(() => Assert.Contains("Deploy bot (", parentPage.Find("[data-testid=api-key-replacement]").TextContent));
+        Assert.Equal($"/settings/api-keys/{rolled.Value!.Key.Id}", parentPage.Find("[data-testid=api-key-replacement] a").GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task KeyDetailPage_CountsRefusalsByClass_AndListsTheRecentFailuresWithTheirReasons()
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();

@@ -284,7 +284,8 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await steps.LogInWithCodeAsync(page, email, sharedKey);
 
         await BrowserSteps.GotoInteractiveAsync(page, $"/settings/api-keys/{childId}");
-        await Expect(page.GetByTestId("api-key-parent")).ToContainTextAsync(parentId);
+        await Expect(page.GetByTestId("api-key-parent")).ToContainTextAsync("Deploy bot");
+        await Expect(page.GetByTestId("api-key-parent").GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", $"/settings/api-keys/{parentId}");
         await BrowserHost.ScreenshotAsync(page, "40-child-key-detail");
 
         await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
