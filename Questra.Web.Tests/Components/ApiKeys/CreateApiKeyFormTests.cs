@@ -111,6 +111,25 @@ public class CreateApiKeyFormTests : DashboardTestContext
     }
 
     [Fact]
+    public void ACustomDate_MeansTheEndOfThatDayInUtc_AndTheFormSaysTheExactExpiryBeforeCreating()
+    {
+        var cut = RenderForm();
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Contains($"{Now.AddDays(90).ToString("yyyy-MM-dd HH:mm:ss", inv)} UTC", cut.Find("[data-testid=expiry-preview]").TextContent);
+        cut.Find("[data-testid=api-key-name]").Input("Quarter end");
+        Choose(cut, "expiry-choice", 2);
+        var day = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(10);
+        cut.Find("[data-testid=expiry-date]").Change(day.ToString("yyyy-MM-dd", inv));
+
+        var preview = cut.Find("[data-testid=expiry-preview]").TextContent;
+        Assert.Contains($"{day.ToString("yyyy-MM-dd", inv)} 23:59:59 UTC", preview);
+        Assert.Contains("the end of that day in UTC", preview);
+        cut.Find("[data-testid=api-key-create-submit]").Click();
+
+        Assert.Equal(new DateTimeOffset(day.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero), Assert.Single(submitted).ExpiresAt);
+    }
+
+    [Fact]
     public void ThirtyDays_ExpiresThirtyDaysFromNow()
     {
         var cut = RenderForm();
