@@ -28,7 +28,14 @@ public class DocsAndHealthTests(QuestraFactory factory) : IClassFixture<QuestraF
         var health = await client.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
-        Assert.Contains("<title>Questra API</title>", await docs.Content.ReadAsStringAsync());
+        var html = await docs.Content.ReadAsStringAsync();
+        Assert.Contains("<title>Questra API</title>", html);
+        Assert.Contains("<html lang=\"en\">", html);
+        Assert.Contains("<main id=\"redoc-container\"", html);
+        Assert.Contains("<a href=\"/\">", html);
+        // Nothing from elsewhere: no web fonts or scripts from a third party.
+        Assert.DoesNotContain("src=\"http", html);
+        Assert.DoesNotContain("href=\"http", html);
         Assert.Contains("Redoc.init(\"/api/openapi/v1.json\"", script);
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
     }

@@ -121,6 +121,22 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
             await Expect(page.Locator(".side-nav a.active")).ToHaveTextAsync("Surveys");
         }
 
+        // The API reference: our page around ReDoc, with a way back, and nothing fetched from elsewhere (ReDoc asks
+        // for its attribution logo on its own CDN; the Content-Security-Policy stops that before it leaves).
+        var origin = page.Url[..page.Url.IndexOf('/', 8)];
+        var external = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (!response.Url.StartsWith(origin, StringComparison.Ordinal) && !response.Url.StartsWith("data:", StringComparison.Ordinal)
+                && !response.Url.StartsWith("blob:", StringComparison.Ordinal)) external.Add(response.Url);
+        };
+        await page.GotoAsync("/api/docs/");
+        await Expect(page.Locator("#redoc-container h1").First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "← Questra dashboard" })).ToHaveAttributeAsync("href", "/");
+        Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
+        await CheckScreenAsync(page, width, "api-docs");
+        Assert.Empty(external);
+
         // Account pages render without a live connection, in the same frame.
         await page.GotoAsync("/Account/Manage/TwoFactorAuthentication");
         await Expect(page.GetByTestId("2fa-status")).ToContainTextAsync("Two-factor authentication is on.");

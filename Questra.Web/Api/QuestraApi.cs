@@ -85,13 +85,18 @@ public static class QuestraApi
             return next(context);
         });
 
-    /// <summary>The ReDoc page at <c>/api/docs</c>; goes before routing so the API's key check does not claim it.</summary>
+    /// <summary>
+    /// The ReDoc page at <c>/api/docs</c>; goes before routing so the API's key check does not claim it. Our own page
+    /// around ReDoc (<c>Api/Docs/index.html</c>): in English, with landmarks and a link back, fetching nothing from
+    /// elsewhere (the package's page loads web fonts from a third party).
+    /// </summary>
     public static IApplicationBuilder UseQuestraApiDocs(this IApplicationBuilder app) =>
         app.UseReDoc(o =>
         {
             o.RoutePrefix = "api/docs";
             o.SpecUrl = "/api/openapi/v1.json";
             o.DocumentTitle = "Questra API";
+            o.IndexStream = () => typeof(QuestraApi).Assembly.GetManifestResourceStream("Questra.Web.Api.Docs.index.html")!;
         });
 
     /// <summary>
