@@ -13,6 +13,39 @@ public sealed class DashboardFlowTests(BrowserHost host) : IClassFixture<Browser
     private TestData Data => new(host.Factory.Services);
 
     [BrowserFact]
+    public async Task ARename_ShowsEverywhereAtOnce_AndTheAccountMenuClosesAsMenusDo()
+    {
+        var (_, email, sharedKey, _) = await steps.EnrolledOwnerAsync("rename");
+        var page = await host.NewPageAsync();
+        await steps.LogInWithCodeAsync(page, email, sharedKey);
+        await BrowserSteps.GotoInteractiveAsync(page, "/settings");
+
+        await page.GetByTestId("rename-org").ClickAsync();
+        await page.GetByTestId("org-name-input").FillAsync("Northwind Research");
+        await page.GetByTestId("org-name-save").ClickAsync();
+
+        // The layout around the page follows without a reload: the switcher and the bar above.
+        await Expect(page.GetByTestId("org-name")).ToHaveTextAsync("Northwind Research");
+        await Expect(page.Locator(".org-name")).ToHaveTextAsync("Northwind Research");
+        await Expect(page.Locator(".appbar-org")).ToHaveTextAsync("Northwind Research");
+
+        // The account menu: Escape closes it and gives the focus back; so does a click elsewhere or following a link.
+        var menu = page.GetByTestId("account-menu");
+        await menu.Locator("summary").ClickAsync();
+        await Expect(menu).ToHaveAttributeAsync("open", "");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(menu).Not.ToHaveAttributeAsync("open", "");
+        await Expect(menu.Locator("summary")).ToBeFocusedAsync();
+        await menu.Locator("summary").ClickAsync();
+        await page.Locator("h1").ClickAsync();
+        await Expect(menu).Not.ToHaveAttributeAsync("open", "");
+        await menu.Locator("summary").ClickAsync();
+        await menu.GetByRole(AriaRole.Link, new() { Name = "API Keys" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/settings/api-keys$"));
+        await Expect(menu).Not.ToHaveAttributeAsync("open", "");
+    }
+
+    [BrowserFact]
     public async Task SecretLostWithThePage_IsMarked_AndOneClickMakesANewSecret()
     {
         var (_, email, sharedKey, orgId) = await steps.EnrolledOwnerAsync("lost");

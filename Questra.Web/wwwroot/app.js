@@ -50,3 +50,23 @@ document.addEventListener("click", async event => {
     const status = document.querySelector(`[data-copy-status="${id}"]`);
     if (status) status.textContent = ok ? "Copied." : "Could not copy; select the codes and copy them by hand.";
 });
+
+// Menus built on <details data-menu> (the account menu) close as menus do: on Escape (focus back on the summary),
+// on a click outside, and when a link inside is followed (Blazor's enhanced navigation keeps the page).
+function closeMenus(except) {
+    document.querySelectorAll("details[data-menu][open]").forEach(menu => {
+        if (menu !== except) menu.removeAttribute("open");
+    });
+}
+document.addEventListener("keydown", event => {
+    if (event.key !== "Escape") return;
+    const open = document.querySelector("details[data-menu][open]");
+    if (!open) return;
+    open.removeAttribute("open");
+    open.querySelector("summary")?.focus();
+});
+document.addEventListener("click", event => {
+    const menu = event.target.closest("details[data-menu]");
+    closeMenus(menu);
+    if (menu && event.target.closest("a[href]")) menu.removeAttribute("open");
+});

@@ -21,10 +21,29 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Scoped
 {
     private OrgContext? cached;
 
+    /// <summary>
+    /// Raised when a fresh read finds the organization, role, plan or the list of organizations changed (a rename on
+    /// the settings page, an accepted invitation), so the layout around the page shows the same as the page.
+    /// </summary>
+    public event Action<OrgContext?>? Changed;
+
     /// <summary>The context, or null when the user is signed out or belongs to no organization.</summary>
     public async Task<OrgContext?> GetAsync(bool refresh = false)
     {
         if (cached is not null && !refresh) return cached;
+        var before = cached;
+        var after = await ReadAsync();
+        if (before is not null && Shown(before) != Shown(after)) Changed?.Invoke(after);
+        return after;
+    }
+
+    // What the layout shows of a context.
+    private static string Shown(OrgContext? c) => c is null ? "" :
+        $"{c.OrganizationId}|{c.Organization.Name}|{c.Organization.Plan}|{c.Role}|" +
+        string.Join(',', c.Memberships.Select(m => $"{m.OrganizationId}:{m.Organization?.Name}:{m.Role}"));
+
+    private async Task<OrgContext?> ReadAsync()
+    {
         var principal = (await auth.GetAuthenticationStateAsync()).User;
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is null) return cached = null;
