@@ -136,6 +136,34 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
     }
 
     [Fact]
+    public async Task SettingsPage_DisablesTheOnlyOwnersControls_WithTheReason_AndSavesThePolicyAsItIsChosen()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var admin = await factory.Data.UserAsync();
+        await factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
+        UseApp(factory, owner);
+
+        var cut = Render<SettingsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=member-row]").Count));
+        var ownerRow = cut.FindAll("[data-testid=member-row]").Single(r => r.QuerySelector("[data-testid=last-owner]") is not null);
+        Assert.Contains("make someone else an owner", ownerRow.TextContent);
+        Assert.True(ownerRow.QuerySelector("button[aria-label^='Remove ']")!.HasAttribute("disabled"));
+        Assert.Single(cut.FindAll("[data-testid=last-owner]"));
+
+        // No Save button: the choice is saved when made.
+        Assert.Empty(cut.FindAll("[data-testid=save-policy]"));
+        cut.FindAll("[data-testid=policy-choice] input[type=radio]")[1].Click();
+        await Eventually.HoldsAsync(async () => await factory.Data.WithDb(db => db.Organizations.Where(o => o.Id == org).Select(o => o.ApiKeyCreation).SingleAsync())
+            == ApiKeyCreationPolicy.AllMembers, "the policy was saved when chosen", seconds: 10);
+
+        // With a second owner, neither is the only one.
+        await factory.Data.SetRoleAsync(org, admin, OrgRole.Owner);
+        var again = Render<SettingsPage>();
+        again.WaitForAssertion(() => Assert.Equal(2, again.FindAll("[data-testid=member-row]").Count));
+        Assert.Empty(again.FindAll("[data-testid=last-owner]"));
+    }
+
+    [Fact]
     public async Task SurveysPage_ShowsTheEmptyState_ThenTheSurveysWithTheirCounts()
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();
