@@ -48,7 +48,8 @@ document.addEventListener("click", async event => {
     const text = Array.from(source.children).map(child => child.textContent.trim()).join("\n");
     const ok = await window.questra.copy(text);
     const status = document.querySelector(`[data-copy-status="${id}"]`);
-    if (status) status.textContent = ok ? "Copied." : "Could not copy; select the codes and copy them by hand.";
+    const what = button.getAttribute("data-copy-what") || "the codes";
+    if (status) status.textContent = ok ? "Copied." : `Could not copy; select ${what} and copy by hand.`;
 });
 
 // Menus built on <details data-menu> (the account menu) close as menus do: on Escape (focus back on the summary),

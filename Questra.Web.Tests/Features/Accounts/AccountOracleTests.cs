@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
 using System.Diagnostics;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -65,6 +67,28 @@ public class AccountOracleTests(QuestraFactory factory) : IClassFixture<QuestraF
         Assert.Contains("/Account/Lockout", right.Headers.Location?.OriginalString ?? "");
         Assert.Equal(10, await factory.Data.WithService<UserManager<ApplicationUser>, int>(async users =>
             await users.CountRecoveryCodesAsync((await users.FindByIdAsync(id))!))); // nothing was spent while locked
+    }
+
+    [Fact]
+    public async Task SigningInWithARecoveryCode_SaysHowManyAreLeft_AndIsAudited()
+    {
+        var (id, email, _) = await factory.Data.EnrolledUserAsync();
+        var org = await factory.Data.OrgAsync();
+        await factory.Data.AddMemberAsync(org, id, Questra.Web.Features.Organizations.OrgRole.Owner);
+        var codes = await factory.Data.WithService<UserManager<ApplicationUser>, List<string>>(async users =>
+            (await users.GenerateNewTwoFactorRecoveryCodesAsync((await users.FindByIdAsync(id))!, 10))!.ToList());
+        var browser = FormClient.For(factory);
+        await browser.LogInAsync(email, TestData.Password);
+
+        var signedIn = await browser.PostFormAsync("/Account/LoginWithRecoveryCode", "login-with-recovery-code", new() { ["Input.RecoveryCode"] = codes[3] });
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Contains("/Account/Manage/TwoFactorAuthentication", signedIn.Headers.Location!.OriginalString);
+        var page = await browser.Http.GetStringAsync(signedIn.Headers.Location.OriginalString);
+        Assert.Contains("9 recovery codes left", page);
+        var audit = await factory.Data.WithDb(db => db.AuditEvents.SingleAsync(e => e.OrganizationId == org && e.Type == "mfa.recovery_code_used"));
+        Assert.Equal(id, audit.ActorUserId);
+        Assert.Contains("\"codes_left\":9", audit.Details);
     }
 
     [Fact]

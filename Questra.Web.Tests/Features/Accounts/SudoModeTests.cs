@@ -87,6 +87,23 @@ public class SudoModeTests(QuestraFactory factory) : IClassFixture<QuestraFactor
     }
 
     [Fact]
+    public async Task TheEnrolmentPage_OffersToCopyTheKey_AndAnOtpauthLinkForThisPhone()
+    {
+        var id = await factory.Data.UserAsync(mfa: false);
+        var client = FormClient.For(factory);
+        await client.LogInAsync(await factory.Data.EmailOfAsync(id), TestData.Password);
+
+        var page = System.Net.WebUtility.HtmlDecode(await client.Http.GetStringAsync("/Account/Manage/EnableAuthenticator"));
+
+        var key = System.Text.RegularExpressions.Regex.Match(page, "data-testid=\"authenticator-key\">([^<]+)<").Groups[1].Value;
+        Assert.NotEmpty(key);
+        Assert.Contains("data-copy-from=\"authenticator-key-text\"", page);
+        var link = System.Text.RegularExpressions.Regex.Match(page, "href=\"(otpauth://totp/[^\"]+)\" data-testid=\"authenticator-link\"").Groups[1].Value;
+        Assert.StartsWith("otpauth://totp/Questra:", link);
+        Assert.Contains("secret=" + key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant(), link, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task AStolenSession_CannotEnrolItsOwnPhone_WithoutThePassword()
     {
         var id = await factory.Data.UserAsync(mfa: false);

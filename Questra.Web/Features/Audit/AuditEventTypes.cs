@@ -9,6 +9,7 @@ public static class AuditEventTypes
     public const string ApiKeyRenamed = "api_key.renamed";
     public const string MfaEnabled = "mfa.enabled";
     public const string MfaDisabled = "mfa.disabled";
+    public const string MfaRecoveryCodeUsed = "mfa.recovery_code_used";
     public const string OrgSettingsChanged = "org.settings_changed";
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberAdded = "member.added";
@@ -29,7 +30,7 @@ public static class AuditEventTypes
 
     public static readonly IReadOnlyList<string> All =
     [
-        ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, ApiKeyRenamed, MfaEnabled, MfaDisabled,
+        ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, ApiKeyRenamed, MfaEnabled, MfaDisabled, MfaRecoveryCodeUsed,
         OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved, OrgPlanChanged, UserConfirmed,
         MemberInvited, InvitationDeclined, InvitationRevoked, InvitationResent,
         SurveyCreated, SurveyUpdated, SurveyPublished, SurveyClosed, SurveyReopened, SurveyDeleted, SurveyResponsesViewed,

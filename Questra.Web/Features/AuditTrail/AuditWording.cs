@@ -20,6 +20,7 @@ public static class AuditWording
         AuditEventTypes.ApiKeyRenamed => "renamed API key",
         AuditEventTypes.MfaEnabled => "turned on two-factor authentication",
         AuditEventTypes.MfaDisabled => "turned off two-factor authentication",
+        AuditEventTypes.MfaRecoveryCodeUsed => "signed in with a recovery code",
         AuditEventTypes.OrgSettingsChanged => "changed a setting of",
         AuditEventTypes.MemberRoleChanged => "changed the role of",
         AuditEventTypes.MemberAdded => "added member",
@@ -46,7 +47,7 @@ public static class AuditWording
     /// <summary>What it was done to: its name where it still exists, else the address or name the details kept, else its id; null when the actor acted on themselves.</summary>
     public static string? Target(AuditEntry e)
     {
-        if (e.TargetId is null || (e.TargetId == e.ActorUserId && e.Type is AuditEventTypes.MfaEnabled or AuditEventTypes.MfaDisabled)) return null;
+        if (e.TargetId is null || (e.TargetId == e.ActorUserId && e.Type is AuditEventTypes.MfaEnabled or AuditEventTypes.MfaDisabled or AuditEventTypes.MfaRecoveryCodeUsed)) return null;
         return e.TargetLabel ?? Detail(e.Details, "email") ?? Detail(e.Details, "name") ?? Detail(e.Details, "title") ?? e.TargetId;
     }
 

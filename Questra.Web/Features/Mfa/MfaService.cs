@@ -83,17 +83,25 @@ public sealed class MfaService(UserManager<ApplicationUser> users, IUserStore<Ap
         await notices.SendAccountChangedAsync(user.Email, Email.AccountChange.AuthenticatorReset);
     }
 
+    /// <summary>After a sign-in with a recovery code: audits it (with how many are left) and returns that number.</summary>
+    public async Task<int> RecoveryCodeUsedAsync(ApplicationUser user, string? ip)
+    {
+        var left = await users.CountRecoveryCodesAsync(user);
+        await AuditAsync(user, AuditEventTypes.MfaRecoveryCodeUsed, ip, new { codes_left = left });
+        return left;
+    }
+
     public async Task<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(ApplicationUser user) =>
         (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
 
     // 2FA belongs to the user, so the event goes to the log of every organization the user is in.
-    private async Task AuditAsync(ApplicationUser user, string type, string? ip)
+    private async Task AuditAsync(ApplicationUser user, string type, string? ip, object? details = null)
     {
         var orgs = await db.Memberships.Where(m => m.UserId == user.Id).Select(m => m.OrganizationId).ToListAsync();
         var now = clock.GetUtcNow();
         foreach (var org in orgs)
         {
-            db.AddAuditEvent(org, new Caller(user.Id, ip), type, user.Id, now);
+            db.AddAuditEvent(org, new Caller(user.Id, ip), type, user.Id, now, details);
         }
         await db.SaveChangesAsync();
     }
