@@ -72,6 +72,8 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await Expect(row).ToHaveCountAsync(1);
         await Expect(row).ToContainTextAsync("Production API Key");
         await Expect(row).ToContainTextAsync("Never");
+        // After Done the focus is on the new key's row, not back on Create.
+        await Expect(row.GetByTestId("api-key-name-link")).ToBeFocusedAsync();
         await BrowserHost.ScreenshotAsync(page, "10-api-keys-list");
 
         await page.GotoAsync("/settings");
@@ -137,7 +139,9 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await page.GetByRole(AriaRole.Link, new() { Name = "log in with a recovery code" }).ClickAsync();
         await page.GetByLabel("Recovery Code").FillAsync(recovery[0]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Surveys" })).ToBeVisibleAsync();
+        // Signed in, on the page where new codes are made, told how many are left.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Manage/TwoFactorAuthentication"));
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("You signed in with a recovery code: 9 recovery codes left");
 
         // The same recovery code a second time is refused.
         var second = await host.NewPageAsync();
@@ -237,7 +241,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await page.GetByTestId("api-key-search").FillAsync(newSecret[..12]);
         await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(1);
         await page.GetByTestId("api-key-search").FillAsync("no such key");
-        await Expect(page.GetByText("No keys match your search.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("No keys match.")).ToBeVisibleAsync();
 
         var newClient = host.ApiClient(newSecret, orgId);
         for (var i = 0; i < 4; i++) await newClient.GetAsync("/api/surveys");

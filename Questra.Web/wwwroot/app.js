@@ -18,6 +18,22 @@ window.questra = {
         }
         return held > 0;
     },
+    // Puts the focus on the element matching the selector once it is on the page, and keeps it there for a few frames
+    // (a closing dialog gives the focus back to the button that opened it).
+    focusWhenShown: async function (selector) {
+        let held = 0;
+        for (let frame = 0; frame < 120 && held < 20; frame++) {
+            const target = document.querySelector(selector);
+            if (target && document.activeElement === target) {
+                held++;
+            } else if (target) {
+                held = 0;
+                target.focus();
+            }
+            await new Promise(resolve => requestAnimationFrame(resolve));
+        }
+        return held > 0;
+    },
     // Copies text to the clipboard; falls back to a selection for pages not served over HTTPS.
     copy: async function (text) {
         try {

@@ -139,8 +139,12 @@ public sealed class ApiKeyActions(
     // The secret lives only in this call and the dialog's content: the fragment below captures it (and must keep it
     // for as long as the dialog may render again); once Done closes the dialog, nothing refers to it any more.
     // The key stays marked "secret may not have been saved" until Done is pressed.
+    /// <summary>The key whose secret was shown last (created, rolled): the list puts the focus on its row after Done.</summary>
+    public string? ShownKeyId { get; private set; }
+
     private async Task ShowSecretOnceAsync(CreatedApiKey created)
     {
+        ShownKeyId = created.Key.Id;
         var (keyId, name, secret) = (created.Key.Id, created.Key.Name, created.Secret);
         var tryPath = ApiKeyCreatedDialog.TryPath(created.Key.Scopes, created.Key.SurveyIds);
         IDialogReference? dialog = null;
