@@ -154,6 +154,10 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
             var box = await button.BoundingBoxAsync();
             Assert.NotNull(box);
             Assert.True(box.X >= 0 && box.X + box.Width <= width, $"action {i} at x={box.X}..{box.X + box.Width} is outside the {width} px viewport");
+            // On a phone each is a target a finger can hit (WCAG 2.5.5: 44 px).
+            if (width < 800) Assert.True(box.Width >= 44 && box.Height >= 44, $"action {i} is {box.Width}×{box.Height} px on a phone");
+            // Named for its key, so a screen reader's list of buttons says which key each acts on.
+            Assert.Matches("^(Roll|Revoke|Delete) .+", await button.GetAttributeAsync("aria-label") ?? "");
         }
         await Expect(page.GetByTestId("rolled-to")).ToContainTextAsync("works until");
 
