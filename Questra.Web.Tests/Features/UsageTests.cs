@@ -97,6 +97,22 @@ public abstract class UsageTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task AFailuresReason_KeepsNothingTheRequestSent()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (id, secret) = await factory.Data.KeyAsync(org, owner, scopes: ["surveys:read", "api_keys:read", "api_keys:write"]);
+        var body = new StringContent("{\"name\":\"x\",\"sk_live_pasted_by_mistake\":1}", System.Text.Encoding.UTF8, "application/json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await factory.ApiClient(secret, org).PostAsync("/api/api-keys", body)).StatusCode);
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+
+        var failure = await factory.Data.WithDb(db => db.ApiKeyFailures.SingleAsync(f => f.ApiKeyId == id));
+        Assert.Equal(400, failure.Status);
+        Assert.StartsWith("The request body is not valid for this endpoint:", failure.Reason);
+        Assert.DoesNotContain("sk_live_pasted", failure.Reason);
+    }
+
+    [Fact]
     public async Task RateLimitRefusals_AreCountedToo()
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();

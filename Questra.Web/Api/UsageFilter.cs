@@ -10,7 +10,7 @@ namespace Questra.Web.Api;
 /// (a missing <c>X-Org-Id</c>, a lacking scope, the rate limit, not found), and remembers the recent failures with
 /// the reason the answer gave. The first filter of the API, so it sees every answer the others give.
 /// </summary>
-public sealed class UsageFilter(UsageRecorder usage) : IEndpointFilter
+public sealed partial class UsageFilter(UsageRecorder usage) : IEndpointFilter
 {
     // Each route's three labels, made once rather than per request. Keyed by endpoint, of which there are a fixed
     // few; an endpoint that takes any method (the fallback) is labelled per request.
@@ -75,11 +75,15 @@ public sealed class UsageFilter(UsageRecorder usage) : IEndpointFilter
         _ => null,
     };
 
-    // What the problem body told the caller: its detail, else its title. The API's own words, never the request's.
+    // What the problem body told the caller: its detail, else its title. The API's own words, never the request's:
+    // a body's JSON path (" at '$.name'"), which names what the caller sent, is left out.
     private static string ReasonOf(object? result) => result switch
     {
         INestedHttpResult nested => ReasonOf(nested.Result),
-        IValueHttpResult { Value: ProblemDetails problem } => problem.Detail ?? problem.Title ?? "Refused.",
+        IValueHttpResult { Value: ProblemDetails problem } => BodyPath().Replace(problem.Detail ?? problem.Title ?? "Refused.", ""),
         _ => "Refused.",
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(" at '[^']*'")]
+    private static partial System.Text.RegularExpressions.Regex BodyPath();
 }
