@@ -19,18 +19,31 @@ window.questra = {
         return held > 0;
     },
     // Puts the focus on the element matching the selector once it is on the page, and keeps it there for a few frames
-    // (a closing dialog gives the focus back to the button that opened it).
+    // against a closing dialog that gives the focus back to the button that opened it. Stops as soon as the person
+    // acts (a key, a pointer) or the focus goes to a field, so it never takes the focus from someone typing.
     focusWhenShown: async function (selector) {
+        let stopped = false;
+        const stop = () => { stopped = true; };
+        const onFocus = event => { if (event.target.matches("input, textarea, select, [contenteditable]")) stopped = true; };
+        document.addEventListener("keydown", stop, true);
+        document.addEventListener("pointerdown", stop, true);
+        document.addEventListener("focusin", onFocus, true);
         let held = 0;
-        for (let frame = 0; frame < 120 && held < 20; frame++) {
-            const target = document.querySelector(selector);
-            if (target && document.activeElement === target) {
-                held++;
-            } else if (target) {
-                held = 0;
-                target.focus();
+        try {
+            for (let frame = 0; frame < 120 && held < 20 && !stopped; frame++) {
+                const target = document.querySelector(selector);
+                if (target && document.activeElement === target) {
+                    held++;
+                } else if (target) {
+                    held = 0;
+                    target.focus();
+                }
+                await new Promise(resolve => requestAnimationFrame(resolve));
             }
-            await new Promise(resolve => requestAnimationFrame(resolve));
+        } finally {
+            document.removeEventListener("keydown", stop, true);
+            document.removeEventListener("pointerdown", stop, true);
+            document.removeEventListener("focusin", onFocus, true);
         }
         return held > 0;
     },
