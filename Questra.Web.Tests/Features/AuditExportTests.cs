@@ -101,7 +101,15 @@ public abstract class AuditExportTests(QuestraFactory factory)
         Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
         Assert.Contains("/Account/Login", anonymous.Headers.Location?.OriginalString);
     }
+}
 
+public sealed class AuditExportTestsOnSqlite(QuestraFactory factory) : AuditExportTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class AuditExportTestsOnPostgres(PostgresFactory factory) : AuditExportTests(factory), IClassFixture<PostgresFactory>;
+
+/// <summary>An audit event in words: no database needed.</summary>
+public sealed class AuditWordingTests
+{
     [Fact]
     public void Wording_SaysWhatHappened_InWords()
     {
@@ -126,7 +134,3 @@ public abstract class AuditExportTests(QuestraFactory factory)
             AuditDetails.Describe("{\"setting\":\"api_key_creation\",\"from\":\"OwnersAndAdmins\",\"to\":\"AllMembers\"}"));
     }
 }
-
-public sealed class AuditExportTestsOnSqlite(QuestraFactory factory) : AuditExportTests(factory), IClassFixture<QuestraFactory>;
-
-public sealed class AuditExportTestsOnPostgres(PostgresFactory factory) : AuditExportTests(factory), IClassFixture<PostgresFactory>;

@@ -155,6 +155,23 @@ public abstract class UsageTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task FailuresOfAKeyDeletedBeforeTheFlush_AreNotWritten()
+    {
+        // The chain: a refused request waits in memory, the key is deleted, then the flush runs.
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (id, secret) = await factory.Data.KeyAsync(org, owner);
+        var (otherId, otherSecret) = await factory.Data.KeyAsync(org, owner);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.ApiClient(secret, org).GetAsync("/api/surveys/sv_none")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.ApiClient(otherSecret, org).GetAsync("/api/surveys/sv_none")).StatusCode);
+        Assert.True((await factory.Data.WithService<ApiKeyService, ServiceResult<bool>>(s => s.DeleteAsync(org, new Caller(owner, "127.0.0.1"), id))).Succeeded);
+
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+
+        Assert.Equal(0, await factory.Data.WithDb(db => db.ApiKeyFailures.CountAsync(f => f.ApiKeyId == id)));
+        Assert.Equal(1, await factory.Data.WithDb(db => db.ApiKeyFailures.CountAsync(f => f.ApiKeyId == otherId)));
+    }
+
+    [Fact]
     public async Task DeletingAKey_DeletesItsFailures()
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();

@@ -27,6 +27,24 @@ public abstract class MembershipServiceTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task TheMemberList_MarksTheLastOwner_AsTheRuleSeesThem()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var other = await Data.UserAsync();
+        await Data.AddMemberAsync(org, other, OrgRole.Admin);
+        var caller = new Caller(owner, null);
+
+        var alone = (await Members(m => m.ListAsync(org, caller))).Value!;
+        Assert.Equal([owner], alone.Where(m => m.IsLastOwner).Select(m => m.UserId));
+
+        Assert.True((await Members(m => m.ChangeRoleAsync(org, caller, other, OrgRole.Owner))).Succeeded);
+        var two = (await Members(m => m.ListAsync(org, caller))).Value!;
+        Assert.DoesNotContain(two, m => m.IsLastOwner);
+        // Now the rule lets the first owner go, as the list said.
+        Assert.True((await Members(m => m.ChangeRoleAsync(org, caller, owner, OrgRole.Admin))).Succeeded);
+    }
+
+    [Fact]
     public async Task Admin_CannotMakeOwners_NorChangeAnOwner_ButManagesMembers()
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();

@@ -185,13 +185,18 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
         }
     }
 
-    // Adds the failures, then keeps only each key's newest few.
+    // Adds the failures of keys that still exist (one deleted since its request took its failures with it), then keeps
+    // only each key's newest few.
     private static async Task WriteFailuresAsync(QuestraDbContext db, List<ApiKeyFailure> failures, CancellationToken ct)
     {
         if (failures.Count == 0) return;
-        db.ApiKeyFailures.AddRange(failures.OrderBy(f => f.OccurredAt));
+        var ids = failures.Select(f => f.ApiKeyId).Distinct().ToList();
+        var existing = (await db.ApiKeys.Where(k => ids.Contains(k.Id)).Select(k => k.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var kept = failures.Where(f => existing.Contains(f.ApiKeyId)).OrderBy(f => f.OccurredAt).ToList();
+        if (kept.Count == 0) return;
+        db.ApiKeyFailures.AddRange(kept);
         await db.SaveChangesAsync(ct);
-        foreach (var keyId in failures.Select(f => f.ApiKeyId).Distinct().Order(StringComparer.Ordinal))
+        foreach (var keyId in existing.Order(StringComparer.Ordinal))
         {
             var oldestKept = await db.ApiKeyFailures.Where(f => f.ApiKeyId == keyId).OrderByDescending(f => f.Id)
                 .Skip(FailuresKeptPerKey - 1).Select(f => (long?)f.Id).FirstOrDefaultAsync(ct);

@@ -15,7 +15,7 @@ public sealed class AuditLog(QuestraDbContext db)
     public async Task<ServiceResult<Page<AuditEntry>>> QueryAsync(string organizationId, string userId, AuditFilter filter, int page, int pageSize, CancellationToken ct = default)
     {
         var (events, error) = await FilteredAsync(organizationId, userId, filter, ct);
-        if (error is not null) return error;
+        if (events is null) return error!;
         var total = await events.CountAsync(ct);
         var items = await Project(events.OrderByDescending(e => e.Id).Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
         return new Page<AuditEntry>(items, page, pageSize, total);
@@ -25,24 +25,25 @@ public sealed class AuditLog(QuestraDbContext db)
     public async Task<ServiceResult<AuditExport>> ExportAsync(string organizationId, string userId, AuditFilter filter, CancellationToken ct = default)
     {
         var (events, error) = await FilteredAsync(organizationId, userId, filter, ct);
-        if (error is not null) return error;
+        if (events is null) return error!;
         return new AuditExport(Project(events.OrderByDescending(e => e.Id).Take(MaxExportRows)).AsAsyncEnumerable());
     }
 
-    private async Task<(IQueryable<AuditEvent> Events, ServiceError? Error)> FilteredAsync(string organizationId, string userId, AuditFilter filter, CancellationToken ct)
+    // The events the filter selects, or why there are none to show (not a member, not allowed, a backwards range).
+    private async Task<(IQueryable<AuditEvent>? Events, ServiceError? Error)> FilteredAsync(string organizationId, string userId, AuditFilter filter, CancellationToken ct)
     {
         var role = await db.RoleOfAsync(organizationId, userId, ct);
         if (role is null)
         {
-            return (db.AuditEvents.Take(0), ServiceError.NotAMember);
+            return (null, ServiceError.NotAMember);
         }
         if (role is not (OrgRole.Owner or OrgRole.Admin))
         {
-            return (db.AuditEvents.Take(0), ServiceError.Forbidden("Only owners and admins can read the organization's audit log."));
+            return (null, ServiceError.Forbidden("Only owners and admins can read the organization's audit log."));
         }
         if (filter.From > filter.To)
         {
-            return (db.AuditEvents.Take(0), ServiceError.Field("from", "The first day of the range is after its last day."));
+            return (null, ServiceError.Field("from", "The first day of the range is after its last day."));
         }
         var events = Events(organizationId);
         if (!string.IsNullOrWhiteSpace(filter.KeyId))

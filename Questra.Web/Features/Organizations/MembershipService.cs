@@ -4,7 +4,8 @@ using Questra.Web.Features.Audit;
 
 namespace Questra.Web.Features.Organizations;
 
-public sealed record MemberView(string UserId, string Email, OrgRole Role, DateTimeOffset JoinedAt);
+/// <summary>A member as the settings page lists them; <see cref="IsLastOwner"/>: the rule below forbids demoting or removing them.</summary>
+public sealed record MemberView(string UserId, string Email, OrgRole Role, DateTimeOffset JoinedAt, bool IsLastOwner = false);
 
 /// <summary>
 /// Organization settings and members. Owners and admins manage them; only owners make or unmake owners; the
@@ -18,7 +19,11 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, I
         var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         if (role is null) return ServiceError.NotAMember;
         if (role is not (OrgRole.Owner or OrgRole.Admin)) return ServiceError.Forbidden("Only owners and admins can see the members.");
-        return await MembersAsync(organizationId, ct);
+        var members = await MembersAsync(organizationId, ct);
+        // The same rule ChangeRoleAsync and RemoveAsync enforce, said up front.
+        return members.Count(m => m.Role == OrgRole.Owner) == 1
+            ? members.Select(m => m.Role == OrgRole.Owner ? m with { IsLastOwner = true } : m).ToList()
+            : members;
     }
 
     private async Task<List<MemberView>> MembersAsync(string organizationId, CancellationToken ct) =>
