@@ -140,6 +140,16 @@ public partial class NewcomerJourneyTests
             await Screenshot("revoked");
             Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/surveys")).StatusCode);
 
+            // The audit log says it in words, and its CSV export is a file the browser downloads.
+            await BrowserSteps.GotoInteractiveAsync(page, "/settings/audit");
+            await Expect(page.GetByTestId("audit-sentence").First).ToContainTextAsync($"{email} revoked API key");
+            await Screenshot("audit-log");
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("audit-export").ClickAsync());
+            var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+            Assert.StartsWith("\"occurred_at_utc\",\"what_happened\"", csv.TrimStart('\uFEFF'));
+            Assert.Contains($"{email} revoked API key", csv);
+            Assert.DoesNotContain(secret, csv);
+
             // Sign out, and back in with the password and the authenticator's next code.
             await page.GetByTestId("account-menu").Locator("summary").ClickAsync();
             await page.GetByTestId("account-menu").GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
