@@ -28,13 +28,19 @@ public sealed class BrowserSteps(BrowserHost host)
     public static async Task RegisterAndConfirmAsync(IPage page, string email)
     {
         await page.GotoAsync("/Account/Register");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm Password").FillAsync(Password);
-        await BrowserHost.ScreenshotAsync(page, "01-register");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await SubmitRegistrationAsync(page, email, beforeSending: () => BrowserHost.ScreenshotAsync(page, "01-register"));
         await page.GetByText("Click here to confirm your account").ClickAsync();
         await Expect(page.GetByText("Thank you for confirming your email")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Fills the registration form on the page with the address and a password (the tests' own by default), and sends it.</summary>
+    public static async Task SubmitRegistrationAsync(IPage page, string email, string password = Password, Func<Task>? beforeSending = null)
+    {
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByLabel("Confirm Password").FillAsync(password);
+        if (beforeSending is not null) await beforeSending();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
     }
 
     public static async Task LogInAsync(IPage page, string email, string password = Password)

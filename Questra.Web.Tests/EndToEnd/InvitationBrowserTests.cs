@@ -79,10 +79,7 @@ public sealed class InvitationBrowserTests(DevMailBrowserHost host) : IClassFixt
         var page = await host.NewPageAsync();
         await page.GotoAsync(await JoinLinkAsync(page, newcomer, organization));
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Register"));
-        await page.GetByLabel("Email").FillAsync(newcomer);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await BrowserSteps.SubmitRegistrationAsync(page, newcomer, Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Register confirmation" })).ToBeVisibleAsync();
 
         // Confirming from the mail leads on to sign-in, and sign-in to the invitation.

@@ -43,10 +43,7 @@ public class MailOffJourneyTests
         {
             // Registering: no confirmation mail is promised; the operator's command is named.
             await page.GotoAsync("/Account/Register");
-            await page.GetByLabel("Email").FillAsync(email);
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-            await page.GetByLabel("Confirm Password").FillAsync(Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+            await BrowserSteps.SubmitRegistrationAsync(page, email, Password);
             await Expect(page.GetByTestId("mail-off")).ToContainTextAsync("does not send email");
             await Expect(page.GetByTestId("mail-off")).ToContainTextAsync($"admin confirm-user {email}");
             await Expect(page.GetByText("We sent")).ToHaveCountAsync(0);

@@ -69,10 +69,7 @@ public partial class NewcomerJourneyTests
         {
             // Register, then confirm from the mail that was sent.
             await page.GotoAsync("/Account/Register");
-            await page.GetByLabel("Email").FillAsync(email);
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-            await page.GetByLabel("Confirm Password").FillAsync(Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+            await BrowserSteps.SubmitRegistrationAsync(page, email, Password);
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Register confirmation" })).ToBeVisibleAsync();
             await Screenshot("registered");
             await page.GotoAsync(await ConfirmationLinkAsync(page, smtp, email, production));
