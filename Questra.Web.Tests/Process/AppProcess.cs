@@ -12,6 +12,9 @@ public sealed class AppProcess : IDisposable
 {
     private readonly System.Diagnostics.Process process;
     public string BaseUrl { get; }
+
+    /// <summary>The app's process id (the <c>dotnet</c> host runs the app in its own process).</summary>
+    public int Id => process.Id;
     private System.Collections.Concurrent.ConcurrentQueue<string> Output { get; init; } = new();
 
     private AppProcess(System.Diagnostics.Process process, string baseUrl)
@@ -223,6 +226,14 @@ public sealed class AppProcess : IDisposable
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"The app did not print '{text}' within {timeout.TotalSeconds} s.");
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Sends a POSIX signal (STOP, CONT, TERM, KILL…) to a process, as an operator's <c>kill</c> would.</summary>
+    public static async Task SignalAsync(int processId, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {processId} failed with {kill.ExitCode}");
     }
 
     /// <summary>SIGTERM, as a service manager stops it: the app shuts down gracefully (final usage flush included).</summary>

@@ -15,7 +15,7 @@ namespace Questra.Web.Tests.Process;
 /// honours; a sign-in from one is good on the other; usage counted by both adds up.
 /// </summary>
 [Collection(AppProcessCollection.Name)]
-public sealed partial class ScaleOutTests : IAsyncLifetime
+public sealed partial class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Password = "Scale-out-9-horses";
     private readonly PostgresTestDatabase database = PostgresTestDatabase.Create();
@@ -92,6 +92,61 @@ public sealed partial class ScaleOutTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync("/api/surveys")).StatusCode);
         using var onA = Api(a, secret);
         Assert.Equal(HttpStatusCode.Unauthorized, (await onA.GetAsync("/api/surveys")).StatusCode);
+    }
+
+    /// <summary>
+    /// The commonest network failure: B's listening connection stalls without closing (here its PostgreSQL backend
+    /// is paused with SIGSTOP, as a NAT that silently drops a connection would leave it). A's notice queues unseen;
+    /// B must stop trusting its cache on its own, within the channel lease, and listen again on a new connection.
+    /// </summary>
+    [Fact]
+    public async Task KeyRevokedThroughA_IsRefusedByB_WithinTwoSeconds_WhenBsChannelStalls()
+    {
+        using var onB = Api(b, secret);
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync("/api/surveys")).StatusCode); // cached on B now
+        var listener = await ListenerBackendAsync(b);
+
+        await AppProcess.SignalAsync(listener, "STOP");
+        try
+        {
+            using var adminOnA = Api(a, adminSecret);
+            Assert.Equal(HttpStatusCode.OK, (await adminOnA.PostAsync($"/api/api-keys/{keyId}/revoke", null)).StatusCode);
+            var sinceRevoke = Stopwatch.StartNew();
+            var accepted = 0;
+            HttpStatusCode status;
+            while ((status = (await onB.GetAsync("/api/surveys")).StatusCode) == HttpStatusCode.OK && sinceRevoke.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                accepted++;
+                await Task.Delay(10);
+            }
+            var refusedAfter = sinceRevoke.Elapsed;
+            output.WriteLine($"stalled channel: revoked key accepted {accepted} times on B, refused {refusedAfter.TotalMilliseconds:F0} ms after the revoke");
+
+            Assert.Equal(HttpStatusCode.Unauthorized, status);
+            Assert.True(refusedAfter < TimeSpan.FromSeconds(2),
+                $"B accepted the revoked key {accepted} times, until {refusedAfter.TotalMilliseconds:F0} ms after the revoke returned");
+            // B notices the dead channel, says so once, and listens again on a new connection while the old backend is still paused.
+            await b.WaitForOutputAsync("Lost the key-change channel", TimeSpan.FromSeconds(10));
+            await Eventually.HoldsAsync(() => Task.FromResult(Regex.Count(b.OutputText, "Listening for API key changes") >= 2),
+                "B listens again on a new connection", seconds: 15);
+            Assert.NotEqual(listener, await ListenerBackendAsync(b));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync("/api/surveys")).StatusCode);
+        }
+        finally
+        {
+            await AppProcess.SignalAsync(listener, "CONT");
+        }
+    }
+
+    /// <summary>The PostgreSQL backend process that serves an instance's LISTEN connection (found by its application name).</summary>
+    private async Task<int> ListenerBackendAsync(AppProcess app)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var find = new Npgsql.NpgsqlCommand(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND backend_type = 'client backend' ORDER BY backend_start DESC LIMIT 1", connection);
+        find.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Questra.Web.Data.ChannelDataSource.ApplicationName(app.Id) });
+        return (int)(await find.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No listener backend for process {app.Id}"));
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public static class DataExtensions
             }
             var dataSource = builder.Build();
             services.AddSingleton(dataSource);
+            services.AddSingleton(new ChannelDataSource(ChannelDataSource.Build(connectionString)));
             services.AddSingleton(_ => PreparedReads.ForPostgres(dataSource));
             return services.AddPooledContext(o => o.UseNpgsql(dataSource));
         }

@@ -8,6 +8,9 @@ namespace Questra.Web.Features.ApiKeys;
 /// Bounded in size and short-lived. Any change that could narrow a key (revoke, delete, roll, its owner's role or
 /// membership) clears it before the change is reported done, and a lookup that raced with such a change is not
 /// stored — so revocation still bites on the very next request. Expiry is checked on every hit.
+/// <para>With several instances a cached key is served only while the channel that carries other instances'
+/// changes is proven alive: <see cref="ApiKeyCacheSync"/> renews a short lease with every answered ping, and when
+/// a ping stalls the lease lapses and every key is read from the database again.</para>
 /// </summary>
 public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options, TimeProvider clock) : IDisposable
 {
@@ -15,6 +18,8 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options, TimeProvider cl
     private volatile MemoryCache entries = NewCache(options.Value);
     private long generation;
     private bool suspended;
+    // Environment.TickCount64 until which cached keys may be served; without other instances, for ever.
+    private long trustedUntil = long.MaxValue;
 
     private static MemoryCache NewCache(ApiKeyOptions o) => new(new MemoryCacheOptions { SizeLimit = o.CacheSize });
 
@@ -24,6 +29,7 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options, TimeProvider cl
     public AuthenticatedKey? Find(string hashKey, out DateTimeOffset? expiresAt)
     {
         expiresAt = null;
+        if (Environment.TickCount64 >= Volatile.Read(ref trustedUntil)) return null; // we may have missed a change
         // The lifetime is read off the app's clock (the memory cache's own expiry only frees the memory).
         if (entries.TryGetValue(hashKey, out CachedKey? cached) && cached is not null && clock.GetUtcNow() < cached.Until)
         {
@@ -38,7 +44,7 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options, TimeProvider cl
         lock (gate)
         {
             if (readAtGeneration != generation) return; // a change landed while we were reading: our copy may be stale
-            if (suspended) return; // changes made elsewhere would not reach us
+            if (suspended || Environment.TickCount64 >= trustedUntil) return; // changes made elsewhere would not reach us
             var lifetime = TimeSpan.FromSeconds(options.Value.CacheSeconds);
             entries.Set(hashKey, new CachedKey(key, expiresAt, clock.GetUtcNow() + lifetime), new MemoryCacheEntryOptions
             {
@@ -56,6 +62,29 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options, TimeProvider cl
 
     /// <summary>Caching again, from empty (whatever changed meanwhile is not in it).</summary>
     public void Resume() => Reset(suspend: false);
+
+    /// <summary>
+    /// Serve cached keys until <paramref name="lease"/> after <paramref name="provenAt"/> (an
+    /// <see cref="Environment.TickCount64"/> taken before the channel proved alive: every change announced before
+    /// then has reached us). A lease that had lapsed starts again from an empty cache.
+    /// </summary>
+    public void Renew(long provenAt, TimeSpan lease)
+    {
+        lock (gate)
+        {
+            if (Environment.TickCount64 >= trustedUntil) Reset(suspend: null);
+            trustedUntil = provenAt + (long)lease.TotalMilliseconds;
+        }
+    }
+
+    /// <summary>
+    /// From now on cached keys are served only under a lease (<see cref="Renew"/>); until the first one, none.
+    /// For instances that share the database with others.
+    /// </summary>
+    public void RequireLease()
+    {
+        lock (gate) trustedUntil = 0;
+    }
 
     private void Reset(bool? suspend)
     {

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Questra.Web.Data;
 
 namespace Questra.Web.Features.ApiKeys;
 
@@ -8,6 +10,11 @@ namespace Questra.Web.Features.ApiKeys;
 /// each instance <c>LISTEN</c>s and clears its own cache when told. While an instance is not listening (starting,
 /// or its connection dropped) its cache stores nothing, so it can never serve a key another instance revoked;
 /// the cache's short lifetime remains the last safety net.
+/// <para>A connection can also stall without closing (a NAT or firewall silently drops it, the server process
+/// hangs): notices would queue unseen. So the listener pings every <see cref="ApiKeyOptions.ChannelCheckMilliseconds"/>
+/// and each answer renews the cache's lease for three such periods; a ping that does not answer within two
+/// periods drops the connection and a new one is opened. The cache stops serving when the lease lapses, whatever
+/// the connection is doing.</para>
 /// </summary>
 public sealed partial class ApiKeyCacheSync : BackgroundService
 {
@@ -15,16 +22,25 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
 
     private readonly ApiKeyCache cache;
     private readonly NpgsqlDataSource? dataSource;
+    private readonly NpgsqlDataSource? channelSource;
     private readonly ILogger<ApiKeyCacheSync> logger;
+    private readonly TimeSpan checkEvery;
     private readonly string instanceId = Guid.NewGuid().ToString("N");
+    private bool listening = true; // so the first failure to start listening is said
 
     /// <summary>An <see cref="NpgsqlDataSource"/> is registered only when the app runs on PostgreSQL.</summary>
-    public ApiKeyCacheSync(ApiKeyCache cache, IServiceProvider services, ILogger<ApiKeyCacheSync> logger)
+    public ApiKeyCacheSync(ApiKeyCache cache, IServiceProvider services, IOptions<ApiKeyOptions> options, ILogger<ApiKeyCacheSync> logger)
     {
         this.cache = cache;
         this.logger = logger;
+        checkEvery = TimeSpan.FromMilliseconds(options.Value.ChannelCheckMilliseconds);
         dataSource = services.GetService<NpgsqlDataSource>();
-        if (dataSource is not null) cache.Suspend(); // until this instance hears the others
+        channelSource = services.GetService<ChannelDataSource>()?.Source;
+        if (dataSource is not null)
+        {
+            cache.Suspend(); // until this instance hears the others
+            cache.RequireLease();
+        }
     }
 
     /// <summary>Called after a change that could narrow a key (revoke, delete, roll, role or membership change) is saved.</summary>
@@ -49,12 +65,12 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (dataSource is null) return;
+        if (channelSource is null) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ListenAsync(dataSource, stoppingToken);
+                await ListenAsync(channelSource, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -63,7 +79,10 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
             catch (Exception ex)
             {
                 cache.Suspend();
-                ChannelLost(logger, ex);
+                // Said once per outage, without a stack: it is an expected condition, retried every second.
+                if (listening) ChannelLost(logger, ex.GetType().Name, ex.Message);
+                else StillNoChannel(logger, ex.GetType().Name, ex.Message);
+                listening = false;
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
@@ -85,29 +104,47 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
             cache.Invalidate();
             ClearedByAnotherInstance(logger);
         };
+        var listenedAt = Environment.TickCount64;
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(ct);
         }
         // Anything announced while we were not listening is unknown: start from an empty cache.
         cache.Resume();
+        cache.Renew(listenedAt, Lease);
+        listening = true;
         Listening(logger);
         await using var ping = new NpgsqlCommand("SELECT 1", connection);
         while (true)
         {
-            // Wake up now and then to prove the connection is alive; a dead one throws and we reconnect.
-            if (!await connection.WaitAsync(TimeSpan.FromSeconds(15), ct))
+            // Notices arrive while we wait; then a ping proves that everything announced before it was sent has
+            // reached us. A ping that does not answer in time throws (its connection dropped) and we reconnect.
+            await connection.WaitAsync(checkEvery, ct);
+            var sentAt = Environment.TickCount64;
+            using var answerWithin = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            answerWithin.CancelAfter(2 * checkEvery);
+            try
             {
-                await ping.ExecuteScalarAsync(ct);
+                await ping.ExecuteScalarAsync(answerWithin.Token);
             }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The key-change channel did not answer a ping within {2 * checkEvery.TotalMilliseconds:F0} ms.");
+            }
+            cache.Renew(sentAt, Lease);
         }
     }
+
+    private TimeSpan Lease => 3 * checkEvery;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not tell other instances that API keys changed; their cached keys lapse within the cache lifetime.")]
     private static partial void NotifyFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the key-change channel; API keys are read from the database until it is back.")]
-    private static partial void ChannelLost(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the key-change channel ({Error}: {Reason}); API keys are read from the database until it is back.")]
+    private static partial void ChannelLost(ILogger logger, string error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Key-change channel still unavailable ({Error}: {Reason}); retrying.")]
+    private static partial void StillNoChannel(ILogger logger, string error, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Another instance changed API keys; cleared the cached keys.")]
     private static partial void ClearedByAnotherInstance(ILogger logger);

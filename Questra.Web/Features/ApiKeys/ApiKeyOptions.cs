@@ -18,6 +18,14 @@ public sealed class ApiKeyOptions
     [Range(1, 300)]
     public int CacheSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// With several instances (PostgreSQL): how often the channel that carries other instances' key changes is
+    /// proven alive. Cached keys are served for three of these after the last proof, so a stalled channel stops
+    /// the cache within that time (1.5 s by default).
+    /// </summary>
+    [Range(100, 5_000)]
+    public int ChannelCheckMilliseconds { get; set; } = 500;
+
     /// <summary>Requests one key may make per minute.</summary>
     [Range(1, 100_000_000)]
     public int RequestsPerMinutePerKey { get; set; } = 600;
