@@ -14,6 +14,10 @@ public static partial class ApiResults
     public static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: detail);
     public static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(statusCode: 404, title: "Not Found", detail: detail);
 
+    /// <summary>429 with the <c>type</c> the other problems carry (ASP.NET Core names none for this status).</summary>
+    public static ProblemHttpResult TooManyRequests(string detail) =>
+        TypedResults.Problem(statusCode: 429, title: "Too Many Requests", detail: detail, type: "https://tools.ietf.org/html/rfc6585#section-4");
+
     /// <summary>A problem with per-field errors (<c>errors: { field: [messages] }</c>).</summary>
     public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors, string detail, int status) =>
         TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = status, Title = "Invalid input", Detail = detail });
@@ -68,7 +72,16 @@ public static partial class ApiResults
         {
             return (null, TypedResults.Problem(statusCode: 415, title: "Unsupported Media Type", detail: "Send the body as JSON with 'Content-Type: application/json'."));
         }
-        var body = await ReadLimitedAsync(request);
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await ReadLimitedAsync(request);
+        }
+        catch (SlowBodyException)
+        {
+            return (null, TypedResults.Problem(statusCode: 408, title: "Request Timeout",
+                detail: "The request body arrived too slowly; send it at once and try again."));
+        }
         if (body is null)
         {
             return (null, TypedResults.Problem(statusCode: 413, title: "Payload Too Large",
@@ -104,6 +117,10 @@ public static partial class ApiResults
         {
             return null;
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            throw new SlowBodyException(ex); // answered 408 by ReadJsonAsync, not a 500 with a stack
+        }
         return total == buffer.Length && total > (request.ContentLength ?? QuestraApi.MaxBodyBytes) ? null : buffer.AsMemory(0, total);
     }
 
@@ -118,3 +135,6 @@ public static partial class ApiResults
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.IgnoreCase)]
     private static partial Regex IsoWithZone();
 }
+
+/// <summary>The client sent its body slower than Kestrel's minimum data rate.</summary>
+internal sealed class SlowBodyException(Exception inner) : Exception("The request body arrived too slowly.", inner);

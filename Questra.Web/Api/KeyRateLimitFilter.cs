@@ -18,8 +18,8 @@ public sealed class KeyRateLimitFilter(KeyRateLimiter rateLimiter) : IEndpointFi
         if (!rate.Allowed)
         {
             http.Response.Headers.RetryAfter = reset;
-            return TypedResults.Problem(statusCode: 429, title: "Too Many Requests",
-                detail: $"This API key made more than {rate.Limit} requests in a minute; retry after {reset} s.");
+            return ApiResults.TooManyRequests(
+                $"This API key made more than {rate.Limit} requests in a minute; retry after {reset} s.");
         }
         return await next(context);
     }

@@ -27,9 +27,11 @@ public sealed partial class UsageFilter(UsageRecorder usage) : IEndpointFilter
         {
             result = await next(context);
         }
-        catch (Exception) when (!http.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
         {
-            Count(http, key, 500, ServerFailureReason);
+            // Answered by the error handling further out: 503 for an unreachable database, 500 for anything else.
+            if (DatabaseOutage.IsCause(ex)) Count(http, key, 503, DatabaseOutage.ApiDetail);
+            else Count(http, key, 500, ServerFailureReason);
             throw;
         }
         var status = StatusOf(result) ?? 200;

@@ -23,17 +23,23 @@ public static class DataExtensions
         var connectionString = configuration.GetConnectionString("Questra")
             ?? throw new InvalidOperationException("Connection string 'ConnectionStrings:Questra' is not configured.");
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddSingleton<DatabaseOutage>();
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         var provider = configuration.Read<DatabaseOptions>(DatabaseOptions.Section).ProviderKind;
         if (provider == DatabaseProvider.PostgreSQL)
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             // Statements used often are prepared once per pooled connection, unless the connection string says
             // otherwise (e.g. "Max Auto Prepare=0" behind a pooler in transaction mode, which cannot keep them).
-            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
             if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
             {
                 builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             }
+            // Fail fast when the server is down or frozen: a request waits a few seconds, not 15 s to connect and
+            // 30 s per command, and then answers 503 (DatabaseOutage). Each can be set in the connection string.
+            if (!Given(given, "Timeout")) builder.ConnectionStringBuilder.Timeout = ConnectSeconds;
+            if (!Given(given, "Command Timeout", "CommandTimeout")) builder.ConnectionStringBuilder.CommandTimeout = CommandSeconds;
+            if (!Given(given, "Cancellation Timeout", "CancellationTimeout")) builder.ConnectionStringBuilder.CancellationTimeout = -1; // a timed-out command drops its connection at once: a frozen server never confirms a cancel
             var dataSource = builder.Build();
             services.AddSingleton(dataSource);
             services.AddSingleton(new ChannelDataSource(ChannelDataSource.Build(connectionString)));
@@ -42,6 +48,9 @@ public static class DataExtensions
         }
 
         var sqlite = new SqliteConnectionStringBuilder(connectionString);
+        // How long a write waits for a lock another connection or process holds before it gives up (SQLite's busy
+        // timeout; 30 s by default) — then the request answers 503.
+        if (!Given(given, "Default Timeout", "DefaultTimeout", "Command Timeout")) sqlite.DefaultTimeout = CommandSeconds;
         if (sqlite.DataSource is { Length: > 0 } file && file != ":memory:" && !Path.IsPathRooted(file) && sqlite.Mode != SqliteOpenMode.Memory)
         {
             sqlite.DataSource = Path.Combine(env.ContentRootPath, file);
@@ -54,6 +63,15 @@ public static class DataExtensions
         return services.AddPooledContext(o => o.UseSqlite(sqlite.ToString()));
     }
 
+    /// <summary>Seconds to open a connection to PostgreSQL on the request path, unless the connection string says otherwise.</summary>
+    public const int ConnectSeconds = 3;
+
+    /// <summary>Seconds a command (or a wait for SQLite's write lock) may take on the request path, unless the connection string says otherwise.</summary>
+    public const int CommandSeconds = 5;
+
+    private static bool Given(System.Data.Common.DbConnectionStringBuilder given, params string[] keywords) =>
+        keywords.Any(given.ContainsKey);
+
     /// <summary>
     /// Contexts come from a pool (their options built once, their state reset when given back), one per scope as
     /// before; <see cref="IDbContextFactory{TContext}"/> gives one for work that may not need it, such as the key
@@ -61,7 +79,17 @@ public static class DataExtensions
     /// </summary>
     private static IServiceCollection AddPooledContext(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
     {
-        services.AddPooledDbContextFactory<QuestraDbContext>(configure);
+        services.AddPooledDbContextFactory<QuestraDbContext>(o =>
+        {
+            configure(o);
+            // A failed command is logged once, by whoever handles its exception (an outage as one summarised
+            // warning, a bug as an error with its stack); EF Core's own error lines would repeat each of them.
+            o.ConfigureWarnings(w => w.Log(
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.ConnectionError, LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+        });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<QuestraDbContext>>().CreateDbContext());
         return services;
     }
@@ -74,6 +102,7 @@ public static class DataExtensions
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10)); // a migration may rewrite a large table
         await db.Database.MigrateAsync();
         if (db.Database.IsSqlite())
         {

@@ -25,12 +25,20 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var token = ReadToken(out var malformed);
         blockedFor = throttle.RetryAfter(client);
         if (blockedFor is not null)
         {
+            // Only failures are throttled: a key this instance checked a moment ago still gets through (one broken
+            // script behind a shared address must not lock out its neighbours); anything else is not looked up.
+            if (token is not null && keys.FindKnownGood(token) is { } known)
+            {
+                blockedFor = null;
+                return Success(known);
+            }
             return AuthenticateResult.Fail(TooManyFailures);
         }
-        var result = await AuthenticateKeyAsync();
+        var result = token is null ? AuthenticateResult.Fail(malformed!) : await AuthenticateKeyAsync(token);
         if (result.Failure is not null && throttle.RecordFailure(client) is { } wait)
         {
             blockedFor = wait; // over the limit with this failure (a client of its own, or one of a flood counted together)
@@ -41,33 +49,44 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private const string TooManyFailures = "Too many failed authentications from this client; wait before trying again.";
 
-    private async Task<AuthenticateResult> AuthenticateKeyAsync()
+    /// <summary>The key after <c>Bearer</c>, or null with what is wrong with the header.</summary>
+    private string? ReadToken(out string? problem)
     {
+        problem = null;
         var headers = Request.Headers.Authorization;
         if (headers.Count == 0)
         {
-            return AuthenticateResult.Fail("No Authorization header. Send 'Authorization: Bearer <your API key>'.");
+            problem = "No Authorization header. Send 'Authorization: Bearer <your API key>'.";
+            return null;
         }
         if (headers.Count > 1)
         {
-            return AuthenticateResult.Fail("Send exactly one Authorization header.");
+            problem = "Send exactly one Authorization header.";
+            return null;
         }
         var value = headers[0] ?? "";
         const string bearer = "Bearer ";
         if (!value.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
         {
-            return AuthenticateResult.Fail("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <your API key>'.");
+            problem = "The Authorization header must use the Bearer scheme: 'Authorization: Bearer <your API key>'.";
+            return null;
         }
         var token = value[bearer.Length..].Trim();
         if (token.Length == 0)
         {
-            return AuthenticateResult.Fail("The Authorization header has no API key after 'Bearer'.");
+            problem = "The Authorization header has no API key after 'Bearer'.";
+            return null;
         }
         if (token.Length > MaxTokenLength)
         {
-            return AuthenticateResult.Fail($"The API key is malformed: it must be {ApiKeySecret.Length} characters.");
+            problem = $"The API key is malformed: it must be {ApiKeySecret.Length} characters.";
+            return null;
         }
+        return token;
+    }
 
+    private async Task<AuthenticateResult> AuthenticateKeyAsync(string token)
+    {
         var result = await keys.AuthenticateAsync(token, Context.RequestAborted);
         if (result.Key is not { } key)
         {
@@ -91,7 +110,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (blockedFor is { } wait)
         {
             Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await Results.Problem(statusCode: 429, title: "Too Many Requests", detail: TooManyFailures).ExecuteAsync(Context);
+            await Api.ApiResults.TooManyRequests(TooManyFailures).ExecuteAsync(Context);
             return;
         }
         Response.StatusCode = StatusCodes.Status401Unauthorized;

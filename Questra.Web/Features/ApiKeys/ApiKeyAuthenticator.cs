@@ -81,6 +81,17 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         return KeyAuthentication.Success(key);
     }
 
+    /// <summary>
+    /// The key if this instance checked it a moment ago and it is still good (cached, unexpired); null otherwise,
+    /// without any database work. Lets known-good keys through for a client that is being throttled for failures.
+    /// </summary>
+    public AuthenticatedKey? FindKnownGood(string secret)
+    {
+        if (ApiKeySecret.CheckFormat(secret) != SecretFormat.Valid) return null;
+        var cached = cache.Find(Convert.ToBase64String(ApiKeySecret.Hash(secret)), out var expiresAt);
+        return cached is not null && (expiresAt is null || expiresAt > clock.GetUtcNow()) ? cached : null;
+    }
+
     private static KeyAuthentication Expired(DateTimeOffset at) =>
         KeyAuthentication.Fail($"This API key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.");
 

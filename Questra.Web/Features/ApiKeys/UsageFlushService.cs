@@ -5,6 +5,9 @@ namespace Questra.Web.Features.ApiKeys;
 /// <summary>Flushes <see cref="UsageRecorder"/> on a timer, and once more when the app stops.</summary>
 public sealed class UsageFlushService(UsageRecorder recorder, IOptions<UsageOptions> options, TimeProvider clock, ILogger<UsageFlushService> logger) : BackgroundService
 {
+    // Counts that cannot be written stay in memory and go with the next flush.
+    private readonly OutageNotice outage = new(logger, "Writing API key usage counts");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FlushSeconds), clock);
@@ -32,10 +35,11 @@ public sealed class UsageFlushService(UsageRecorder recorder, IOptions<UsageOpti
         try
         {
             await recorder.FlushAsync(ct);
+            outage.Succeeded();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "Writing API key usage counts failed; they will be retried with the next flush.");
+            outage.Failed(ex);
         }
     }
 }

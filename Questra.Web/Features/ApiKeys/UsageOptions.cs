@@ -4,7 +4,7 @@ public sealed class UsageOptions
 {
     public const string Section = "Usage";
 
-    /// <summary>How often counted key use is written to the database.</summary>
+    /// <summary>How often counted key use is written to the database: what a hard kill (SIGKILL, power cut) can lose at most. A graceful stop writes everything.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 60)]
-    public int FlushSeconds { get; set; } = 30;
+    public int FlushSeconds { get; set; } = 5;
 }

@@ -25,12 +25,14 @@ public sealed class OutboxDelivery(IServiceScopeFactory scopes, IMailTransport t
             return; // no mail server to deliver to: in Development mail waits in the outbox for /dev/mail
         }
         var poll = TimeSpan.FromMilliseconds(options.Value.Outbox.PollMilliseconds);
+        var outage = new OutageNotice(logger, "Outbox delivery");
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 while (await DeliverBatchAsync(stoppingToken) == BatchSize) { }
                 await PruneAsync(stoppingToken);
+                outage.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -38,7 +40,7 @@ public sealed class OutboxDelivery(IServiceScopeFactory scopes, IMailTransport t
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Outbox delivery failed; trying again shortly.");
+                outage.Failed(ex);
             }
             try
             {
