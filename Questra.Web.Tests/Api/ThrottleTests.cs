@@ -49,6 +49,34 @@ public class ThrottleTests(ThrottledFactory factory) : IClassFixture<ThrottledFa
         factory.Clock.Advance(TimeSpan.FromSeconds(61));
         Assert.Equal(HttpStatusCode.OK, (await Get(valid, org, attacker)).StatusCode);
     }
+
+    /// <summary>
+    /// One broken script behind a shared address (a NAT, an office) must not lock out its neighbours: only failures
+    /// are throttled, and a key this instance checked a moment ago still gets through — without any lookup for
+    /// keys it does not know, so guessing stays throttled.
+    /// </summary>
+    [Fact]
+    public async Task ClientOverItsFailureLimit_AKnownGoodKeyStillGetsThrough_UnknownKeysStayThrottled()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (_, neighbour) = await factory.Data.KeyAsync(org, owner, name: "neighbour");
+        var (_, unseen) = await factory.Data.KeyAsync(org, owner, name: "not used yet");
+        var office = "203.0.113.80";
+        Assert.Equal(HttpStatusCode.OK, (await Get(neighbour, org, office)).StatusCode); // known good from now on
+
+        for (var i = 0; i < 20; i++) await Get(ApiKeySecret.Generate(), org, office); // the broken script
+        var guess = await Get(ApiKeySecret.Generate(), org, office);
+        var knownGood = await Get(neighbour, org, office);
+        var notYetKnown = await Get(unseen, org, office);
+
+        await Problem.AssertAsync(guess, HttpStatusCode.TooManyRequests);
+        using (var body = System.Text.Json.JsonDocument.Parse(await guess.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", body.RootElement.GetProperty("type").GetString());
+        }
+        Assert.Equal(HttpStatusCode.OK, knownGood.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, notYetKnown.StatusCode);
+    }
 }
 
 public sealed class ThrottledBehindProxyFactory : QuestraFactory
