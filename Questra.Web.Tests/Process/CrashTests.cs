@@ -98,4 +98,91 @@ public class CrashTests
             DatabaseFiles.Delete(path);
         }
     }
+
+    [Fact]
+    public async Task KilledMidBurst_EachRequestSentAgainWithItsIdempotencyKey_EndsWithExactlyOneKey()
+    {
+        var path = DatabaseFiles.NewPath("crash-idem");
+        try
+        {
+            string org, secret;
+            using (var seed = QuestraFactory.OnDatabase(path))
+            {
+                (org, var owner) = await seed.Data.OrgWithOwnerAsync();
+                (_, secret) = await seed.Data.KeyAsync(org, owner, name: "admin");
+            }
+            SqliteConnection.ClearAllPools();
+
+            static HttpRequestMessage Create(string name) => new(HttpMethod.Post, "/api/api-keys")
+            {
+                Content = JsonContent.Create(new { name }),
+                Headers = { { "Idempotency-Key", name.Replace(' ', '_') } },
+            };
+            var answered = new ConcurrentDictionary<string, string>(); // request → id of the key its 201 named
+            var sent = new ConcurrentBag<string>();
+            using (var app = await AppProcess.StartAsync(path))
+            {
+                using var client = Client(app.BaseUrl, secret, org);
+                var workers = Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+                {
+                    for (var i = 0; i < 500; i++)
+                    {
+                        var name = $"idem {w}-{i}";
+                        sent.Add(name);
+                        try
+                        {
+                            var response = await client.SendAsync(Create(name));
+                            if (response.StatusCode == HttpStatusCode.Created)
+                            {
+                                answered[name] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+                            }
+                        }
+                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                        {
+                            return; // the server is gone: this request's answer was lost
+                        }
+                    }
+                })).ToList();
+                while (answered.Count < 60 && workers.Any(t => !t.IsCompleted)) await Task.Delay(5);
+                app.Kill();
+                await Task.WhenAll(workers);
+            }
+            Assert.True(answered.Count >= 60, $"only {answered.Count} keys were answered before the kill");
+            var unanswered = sent.Where(n => !answered.ContainsKey(n)).ToList();
+            Assert.NotEmpty(unanswered); // the kill caught requests in flight
+
+            using (var again = await AppProcess.StartAsync(path))
+            {
+                using var client = Client(again.BaseUrl, secret, org);
+                foreach (var name in sent)
+                {
+                    var response = await client.SendAsync(Create(name));
+                    var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                    if (answered.TryGetValue(name, out var id))
+                    {
+                        // Answered before the kill: the repeat names that key, and no secret.
+                        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+                        Assert.Equal(id, body.GetProperty("key_id").GetString());
+                    }
+                    else
+                    {
+                        // Lost on the way: made now (201), or made before the kill and named now (409) — never twice.
+                        Assert.Contains(response.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict });
+                    }
+                    Assert.Equal(response.StatusCode == HttpStatusCode.Created, body.TryGetProperty("secret", out _));
+                }
+                again.Kill();
+            }
+            SqliteConnection.ClearAllPools();
+
+            await using var db = new Questra.Web.Data.QuestraDbContext(
+                new DbContextOptionsBuilder<Questra.Web.Data.QuestraDbContext>().UseSqlite($"Data Source={path}").Options);
+            var names = await db.ApiKeys.Where(k => k.Name.StartsWith("idem ")).Select(k => k.Name).ToListAsync();
+            Assert.Equal(sent.Order(), names.Order()); // one key per request, none missing, none twice
+        }
+        finally
+        {
+            DatabaseFiles.Delete(path);
+        }
+    }
 }

@@ -14,11 +14,11 @@ public static class ApiKeysEndpoints
         group.MapGet("/{id}", Get).RequireScope(ApiScopes.ApiKeysRead)
             .WithName("GetApiKey").WithSummary("One key.");
         group.MapPost("/", Create).RequireScope(ApiScopes.ApiKeysWrite)
-            .WithName("CreateApiKey").WithSummary("Creates a key within the calling key's own rights; the secret is in this response only.");
+            .WithName("CreateApiKey").WithSummary("Creates a key within the calling key's own rights; the secret is in this response only. Send an Idempotency-Key to make a retry safe: a repeat within 24 h makes no second key and answers 409 naming the first one's key.");
         group.MapPost("/{id}/revoke", Revoke).RequireScope(ApiScopes.ApiKeysWrite)
             .WithName("RevokeApiKey").WithSummary("Disables a key, and every key made from it, for good, from the next request on.");
         group.MapPost("/{id}/roll", Roll).RequireScope(ApiScopes.ApiKeysWrite)
-            .WithName("RollApiKey").WithSummary("Replaces a key of the calling key's owner (same expiry); the old one works until the grace period ends.");
+            .WithName("RollApiKey").WithSummary("Replaces a key of the calling key's owner (same expiry); the old one works until the grace period ends. Idempotency-Key as for creation.");
         group.MapDelete("/{id}", Delete).RequireScope(ApiScopes.ApiKeysWrite)
             .WithName("DeleteApiKey").WithSummary("Removes a key and revokes every key made from it, from the next request on.");
     }
@@ -62,8 +62,16 @@ public static class ApiKeysEndpoints
             }
             expiresAt = parsed;
         }
+        if (!Idempotency.TryRead(request, "create", body, out var idempotent, out var badHeader))
+        {
+            return badHeader!;
+        }
+        if (idempotent is not null && await keys.EarlierRequestAsync(call.OrganizationId, call.Caller, idempotent, ct) is { } earlier)
+        {
+            return Idempotency.Replayed(earlier, request.HttpContext.Response);
+        }
         var result = await keys.CreateAsync(call.OrganizationId, call.Caller,
-            new ApiKeyInput(body.Name, expiresAt, body.Scopes, body.SurveyIds), ct);
+            new ApiKeyInput(body.Name, expiresAt, body.Scopes, body.SurveyIds), idempotent, ct);
         if (!result.Succeeded)
         {
             return ApiResults.From(result.Error!);
@@ -86,7 +94,16 @@ public static class ApiKeysEndpoints
         {
             return error;
         }
-        var result = await keys.RollAsync(call.OrganizationId, call.Caller, id, new RollOptions(body!.GracePeriodHours ?? 24), ct);
+        var grace = body!.GracePeriodHours ?? 24;
+        if (!Idempotency.TryRead(request, $"roll {id}", new RollApiKeyRequest(grace), out var idempotent, out var badHeader))
+        {
+            return badHeader!;
+        }
+        if (idempotent is not null && await keys.EarlierRequestAsync(call.OrganizationId, call.Caller, idempotent, ct) is { } earlier)
+        {
+            return Idempotency.Replayed(earlier, request.HttpContext.Response);
+        }
+        var result = await keys.RollAsync(call.OrganizationId, call.Caller, id, new RollOptions(grace), idempotent, ct);
         if (!result.Succeeded)
         {
             return ApiResults.From(result.Error!);

@@ -13,6 +13,14 @@ public enum DatabaseProvider
 
 public static class DataExtensions
 {
+    /// <summary>Whether a save failed because a row with the same unique key exists (a concurrent insert won).</summary>
+    public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
+    {
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 1555 or 2067, // SQLITE_CONSTRAINT_PRIMARYKEY, _UNIQUE
+        _ => false,
+    };
+
     /// <summary>
     /// The database named by <c>Database:Provider</c> (<c>Sqlite</c>, the default, or <c>PostgreSQL</c>) at
     /// <c>ConnectionStrings:Questra</c>. A relative SQLite file path is taken from the content root, and its

@@ -36,19 +36,20 @@ public abstract class DashboardKeyRulesTests(QuestraFactory factory)
     }
 
     [Fact]
-    public async Task AKeyMadeInTheDashboard_IsMarkedUntilItsOwnerConfirms_AKeyMadeThroughTheApiIsNot()
+    public async Task AKeyMadeInTheDashboard_IsMarkedUntilItsOwnerConfirms_AKeyMadeThroughTheApiToo()
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();
         var admin = await Data.UserAsync();
         await Data.AddMemberAsync(org, admin, OrgRole.Admin);
-        var (key, secret) = await Data.KeyAsync(org, owner);
-        var child = await Problem.JsonAsync(await factory.ApiClient(secret, org).PostAsync("/api/api-keys",
+        var (key, _) = await Data.KeyAsync(org, owner);
+        var (_, parent) = await Data.KeyAsync(org, owner);
+        var child = await Problem.JsonAsync(await factory.ApiClient(parent, org).PostAsync("/api/api-keys",
             new StringContent("""{"name":"child"}""", System.Text.Encoding.UTF8, "application/json")), System.Net.HttpStatusCode.Created);
         var childId = child.GetProperty("id").GetString()!;
         Task<bool> Marked(string id) => Data.WithDb(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.SecretUnconfirmed).SingleAsync());
 
         Assert.True(await Marked(key));
-        Assert.False(await Marked(childId));
+        Assert.True(await Marked(childId)); // its 201 may have been lost on the way (IdempotencyTests: until its first use)
         Assert.False(child.TryGetProperty("secret_unconfirmed", out _));
 
         // Only the owner's Done clears it: an admin who sees the key cannot.

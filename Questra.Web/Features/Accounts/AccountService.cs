@@ -63,6 +63,7 @@ public sealed class AccountService(QuestraDbContext db, UserManager<ApplicationU
             await db.SaveChangesAsync(ct);
             await db.ApiKeyUsage.Where(u => u.OrganizationId == org).ExecuteDeleteAsync(ct);
             await db.ApiKeyFailures.Where(f => f.OrganizationId == org).ExecuteDeleteAsync(ct);
+            await db.IdempotencyRecords.Where(r => r.OrganizationId == org).ExecuteDeleteAsync(ct);
             await db.AuditEvents.Where(e => e.OrganizationId == org).ExecuteDeleteAsync(ct);
             await db.Users.Where(u => u.SelectedOrganizationId == org).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, (string?)null), ct);
             await db.Organizations.Where(o => o.Id == org).ExecuteDeleteAsync(ct); // memberships, surveys, keys go with it

@@ -14,7 +14,7 @@ public sealed partial class ApiKeyService
     /// replacement. Only the owner may roll a key: the new secret acts as the owner. Through a key, the expiry never
     /// moves; in the dashboard the owner may pick a new one, within the parent key's.
     /// </summary>
-    public async Task<ServiceResult<CreatedApiKey>> RollAsync(string organizationId, Caller caller, string keyId, RollOptions options, CancellationToken ct = default)
+    public async Task<ServiceResult<CreatedApiKey>> RollAsync(string organizationId, Caller caller, string keyId, RollOptions options, IdempotentRequest? idempotency = null, CancellationToken ct = default)
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
         if (!found.Succeeded) return found.Error!;
@@ -80,7 +80,7 @@ public sealed partial class ApiKeyService
         }
 
         var created = NewKey(organizationId, old.CreatedByUserId, old.Name, old.Scopes, old.SurveyIds, now, expires, old.ParentKeyId);
-        created.Key.SecretUnconfirmed = caller.Key is null;
+        created.Key.SecretUnconfirmed = true; // until Done in the dashboard, or the first use
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ApiKeys.Add(created.Key);
         old.ReplacedByKeyId = created.Key.Id;
@@ -97,7 +97,8 @@ public sealed partial class ApiKeyService
             new { replaced_by = created.Key.Id, grace_period_hours = options.GraceHours });
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key, rolledFrom: old.Id));
         await notices.RolledAsync(old, created.Key, caller, ct);
-        if (await SaveUnlessGoneAsync(old.Id, ct) is { } gone) return gone;
+        await RememberAsync(organizationId, caller, idempotency, created.Key, now, ct);
+        if (await SaveUnlessGoneAsync(old.Id, ct, idempotency) is { } gone) return gone;
         // The old key's children now hang off the replacement (they keep working after the grace period), and
         // none of them may outlive it.
         await db.ApiKeys.Where(k => k.OrganizationId == organizationId && k.ParentKeyId == old.Id)

@@ -23,7 +23,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
     public const int MaxGraceHours = 168;
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3660);
 
-    public async Task<ServiceResult<CreatedApiKey>> CreateAsync(string organizationId, Caller caller, ApiKeyInput input, CancellationToken ct = default)
+    public async Task<ServiceResult<CreatedApiKey>> CreateAsync(string organizationId, Caller caller, ApiKeyInput input, IdempotentRequest? idempotency = null, CancellationToken ct = default)
     {
         var (eligibility, role) = await EligibilityAsync(organizationId, caller.UserId, ct);
         if (!eligibility.Allowed)
@@ -61,7 +61,8 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         }
 
         var created = NewKey(organizationId, caller.UserId, name!, scopes, surveyIds, now, expiresAt, caller.Key?.KeyId);
-        created.Key.SecretUnconfirmed = caller.Key is null; // the dashboard shows it in a dialog that may be lost
+        // Until Done in the dashboard's dialog, or the key's first use: the one showing may have been lost.
+        created.Key.SecretUnconfirmed = true;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (caller.Key is { } parent)
         {
@@ -83,7 +84,8 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         db.ApiKeys.Add(created.Key);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key));
         await notices.CreatedAsync(created.Key, caller, ct);
-        await db.SaveChangesAsync(ct);
+        await RememberAsync(organizationId, caller, idempotency, created.Key, now, ct);
+        if (await SaveRememberingAsync(idempotency, ct) is { } race) return race;
         await tx.CommitAsync(ct);
         return created;
     }
@@ -194,7 +196,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
     /// is saved (one transaction) and the caller hears that the key is gone, as if it had come second; if another
     /// request revoked or rolled it in between, the caller hears that and may try again.
     /// </summary>
-    private async Task<ServiceError?> SaveUnlessGoneAsync(string keyId, CancellationToken ct)
+    private async Task<ServiceError?> SaveUnlessGoneAsync(string keyId, CancellationToken ct, IdempotentRequest? idempotency = null)
     {
         try
         {
@@ -203,6 +205,11 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         }
         catch (DbUpdateException ex)
         {
+            if (IsIdempotencyRace(ex, idempotency))
+            {
+                db.ChangeTracker.Clear();
+                return IdempotencyRace;
+            }
             db.ChangeTracker.Clear();
             if (!await db.ApiKeys.AnyAsync(k => k.Id == keyId, ct))
             {

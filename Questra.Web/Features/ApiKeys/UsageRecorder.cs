@@ -175,7 +175,7 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
             var last = group.Max(b => b.Last);
             await db.ApiKeys
                 .Where(k => k.Id == group.Key && (k.LastUsedAt == null || k.LastUsedAt < last))
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, last), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, last).SetProperty(k => k.SecretUnconfirmed, false), ct); // used: its secret was saved
         }
         await WriteFailuresAsync(db, failures, ct);
         await tx.CommitAsync(ct);
