@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Questra.Web;
 using Questra.Web.Api;
 using Questra.Web.Components;
@@ -10,54 +11,71 @@ using Questra.Web.Features.AuditTrail;
 using Questra.Web.Features.Email;
 using Questra.Web.Features.Operators;
 
-var builder = WebApplication.CreateBuilder(AdminCommands.HostArgs(args));
-if (AdminCommands.IsAdmin(args))
+try
 {
-    builder.UseAdminCommandLogging();
+    return await RunAsync(args);
+}
+catch (Exception e) when (e is not HostAbortedException) // that one is a test host taking over after Build
+{
+    // A fault at start (unwritable folder, locked or full database, bad setting) ends with one line and exit code 1.
+    return StartupFailure.Report(e, Console.Error);
 }
 
-builder.Services.AddQuestraDashboard();
-builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
-builder.Services.AddQuestraIdentity();
-builder.Services.AddQuestraFeatures();
-builder.Services.AddQuestraEmail(builder.Environment);
-builder.Services.AddQuestraApi(builder.Configuration, builder.Environment);
-builder.Services.AddQuestraReverseProxy(builder.Configuration);
-builder.Services.AddHealthChecks();
-if (builder.Environment.IsDevelopment())
+static async Task<int> RunAsync(string[] args)
 {
-    builder.Services.AddDatabaseDeveloperPageExceptionFilter();
+    var builder = WebApplication.CreateBuilder(AdminCommands.HostArgs(args));
+    if (AdminCommands.IsAdmin(args))
+    {
+        builder.UseAdminCommandLogging();
+    }
+
+    builder.Services.AddQuestraDashboard();
+    builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
+    builder.Services.AddQuestraIdentity();
+    builder.Services.AddQuestraFeatures();
+    builder.Services.AddQuestraEmail(builder.Environment);
+    builder.Services.AddQuestraApi(builder.Configuration, builder.Environment);
+    builder.Services.AddQuestraReverseProxy(builder.Configuration);
+    builder.Services.AddHealthChecks();
+    if (builder.Environment.IsDevelopment())
+    {
+        builder.Services.AddDatabaseDeveloperPageExceptionFilter();
+    }
+
+    var app = builder.Build();
+
+    if (!AdminCommands.IsAdmin(args))
+    {
+        app.Services.GetRequiredService<IStartupValidator>().Validate(); // every setting checked before the database is touched
+    }
+    await app.MigrateQuestraDatabaseAsync();
+    if (AdminCommands.IsAdmin(args))
+    {
+        return await AdminCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
+    }
+    app.UseQuestraReverseProxy(app.Configuration);
+    app.UseApiNoStore();
+    app.UseQuestraErrorHandling();
+    app.UseQuestraSecurityHeaders();
+    app.UseQuestraApiDocs();
+    app.UseRouting();
+    app.UseCors();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseAntiforgery();
+    app.UseSudoGate();
+    app.MapStaticAssets();
+    app.MapHealthChecks("/healthz");
+    app.MapQuestraApi();
+    app.MapPublicSurveyForm();
+    app.MapDevMail();
+    app.MapAuditExport();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP says 'none'
+    app.MapAdditionalIdentityEndpoints();
+
+    await app.RunAsync();
+    return 0;
 }
-
-var app = builder.Build();
-
-await app.MigrateQuestraDatabaseAsync();
-if (AdminCommands.IsAdmin(args))
-{
-    return await AdminCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
-}
-app.UseQuestraReverseProxy(app.Configuration);
-app.UseApiNoStore();
-app.UseQuestraErrorHandling();
-app.UseQuestraSecurityHeaders();
-app.UseQuestraApiDocs();
-app.UseRouting();
-app.UseCors();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseAntiforgery();
-app.UseSudoGate();
-app.MapStaticAssets();
-app.MapHealthChecks("/healthz");
-app.MapQuestraApi();
-app.MapPublicSurveyForm();
-app.MapDevMail();
-app.MapAuditExport();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP says 'none'
-app.MapAdditionalIdentityEndpoints();
-
-await app.RunAsync();
-return 0;
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -102,6 +102,34 @@ public sealed class SqliteFaultTests(Xunit.Abstractions.ITestOutputHelper output
         foreach (var id in created) Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/api/api-keys/{id}")).StatusCode);
         Assert.DoesNotContain("   at ", app.OutputText, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheWriteAheadLog_IsTruncatedByThePeriodicCheckpoint_SoFreedSpaceStaysFree()
+    {
+        using var disk = SmallDisk.Mount(megabytes: 16);
+        var path = Path.Combine(disk.Folder, "questra.db");
+        using var database = new SqliteTestDatabase(path, deleteOnDispose: false);
+        var (org, secret) = await SeedAsync(path);
+        using var app = await AppProcess.StartAsync(database, ("Database:SqliteCheckpointSeconds", "1"));
+        using var client = Client(app, secret, org);
+        var wal = new FileInfo(path + "-wal");
+
+        long grown = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/api-keys", new { name = $"wal {i}" })).StatusCode);
+            wal.Refresh();
+            if (wal.Exists) grown = Math.Max(grown, wal.Length);
+        }
+        output.WriteLine($"write-ahead log grew to {grown / 1024} KB");
+        Assert.True(grown > 64 * 1024, $"the log grew to {grown} bytes only");
+
+        await Eventually.HoldsAsync(() =>
+        {
+            wal.Refresh();
+            return Task.FromResult(wal.Exists && wal.Length == 0);
+        }, "the write-ahead log truncated to zero bytes", seconds: 15);
+    }
 }
 
 /// <summary>A small tmpfs of the test's own (needs root, as in CI), to fill up without touching the machine's disks.</summary>
@@ -111,11 +139,11 @@ internal sealed class SmallDisk : IDisposable
 
     private SmallDisk(string folder) => Folder = folder;
 
-    public static SmallDisk Mount(int megabytes)
+    public static SmallDisk Mount(int megabytes, bool readOnly = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"questra-small-disk-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m", "tmpfs", folder);
+        Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m{(readOnly ? ",ro" : "")}", "tmpfs", folder);
         return new SmallDisk(folder);
     }
 

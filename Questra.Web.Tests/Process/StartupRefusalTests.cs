@@ -15,7 +15,8 @@ public class StartupRefusalTests
     {
         var (code, printed) = await AppProcess.FailedStartAsync((key, value));
 
-        Assert.NotEqual(0, code);
+        Assert.Equal(1, code); // one line, not an unhandled exception (134)
+        Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
         Assert.Contains(expected, printed);
     }
 
@@ -24,7 +25,8 @@ public class StartupRefusalTests
     {
         var (code, printed) = await AppProcess.FailedStartAsync(("Email:Enabled", "true"));
 
-        Assert.NotEqual(0, code);
+        Assert.Equal(1, code); // one line, not an unhandled exception (134)
+        Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
         Assert.Contains("Email:Smtp:Host", printed);
         Assert.Contains("Email:Enabled=false", printed);
     }
@@ -34,7 +36,8 @@ public class StartupRefusalTests
     {
         var (code, printed) = await AppProcess.FailedStartAsync(("Email:Enabled", "true"), ("Email:Smtp:Host", "mail.example.test"));
 
-        Assert.NotEqual(0, code);
+        Assert.Equal(1, code); // one line, not an unhandled exception (134)
+        Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
         Assert.Contains("Email:From", printed);
     }
 
@@ -64,7 +67,8 @@ public class StartupRefusalTests
             return;
         }
         var (code, printed) = await AppProcess.FailedStartAsync([.. settings]);
-        Assert.NotEqual(0, code);
+        Assert.Equal(1, code); // one line, not an unhandled exception (134)
+        Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
         Assert.Contains("Email:PublicBaseUrl", printed);
     }
 

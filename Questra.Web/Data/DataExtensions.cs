@@ -30,7 +30,7 @@ public static class DataExtensions
     {
         var connectionString = configuration.GetConnectionString("Questra")
             ?? throw new InvalidOperationException("Connection string 'ConnectionStrings:Questra' is not configured.");
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DatabaseOutage>();
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         var provider = configuration.Read<DatabaseOptions>(DatabaseOptions.Section).ProviderKind;
@@ -65,9 +65,18 @@ public static class DataExtensions
         }
         if (Path.GetDirectoryName(sqlite.DataSource) is { Length: > 0 } folder)
         {
-            Directory.CreateDirectory(folder);
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StartupException(
+                    $"the folder for the database file, {folder}, cannot be created ({e.Message.Trim().TrimEnd('.')}). Create it and give the user running Questra write access, or point ConnectionStrings:Questra at a writable place.", e);
+            }
         }
         services.AddSingleton(_ => PreparedReads.ForSqlite(sqlite.ToString()));
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<SqliteCheckpoints>(sp, sqlite.ToString()));
         return services.AddPooledContext(o => o.UseSqlite(sqlite.ToString()));
     }
 
@@ -95,8 +104,11 @@ public static class DataExtensions
             o.ConfigureWarnings(w => w.Log(
                 (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug),
                 (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.ConnectionError, LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.TransactionError, LogLevel.Debug),
                 (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.QueryIterationFailed, LogLevel.Debug),
-                (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+                (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                // The schema is kept as SQL scripts, without a model snapshot (Schema/ScriptMigration): nothing to say.
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.ModelSnapshotNotFound, LogLevel.Debug)));
         });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<QuestraDbContext>>().CreateDbContext());
         return services;
@@ -110,20 +122,31 @@ public static class DataExtensions
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
-        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10)); // a migration may rewrite a large table
-        await db.Database.MigrateAsync();
-        if (db.Database.IsSqlite())
+        var provider = db.Database.IsNpgsql() ? DatabaseProvider.PostgreSQL : DatabaseProvider.Sqlite;
+        var connectionString = db.Database.GetConnectionString()!;
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Questra.Web.Data");
+        var wait = TimeSpan.FromSeconds(app.Configuration.Read<DatabaseOptions>(DatabaseOptions.Section).StartupWaitSeconds);
+        await DatabaseStartup.WaitUntilUsableAsync(provider, connectionString, wait, logger);
+        try
         {
-            // WAL lets readers go on while a writer commits; the setting is stored in the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10)); // a migration may rewrite a large table
+            await db.Database.MigrateAsync();
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                // WAL lets readers go on while a writer commits; the setting is stored in the file.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
+        }
+        catch (Exception e) when (DatabaseStartup.Explain(e, provider, connectionString) is { } explained)
+        {
+            throw explained;
         }
         // Authenticator keys that earlier versions stored in clear are encrypted now, before anyone can sign in.
         var migrated = await Features.Mfa.QuestraUserStore.ProtectPlaintextKeysAsync(db,
             scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>());
         if (migrated > 0)
         {
-            scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Questra.Web.Data")
-                .LogInformation("Encrypted {Count} authenticator key(s) stored in clear by an earlier version.", migrated);
+            logger.LogInformation("Encrypted {Count} authenticator key(s) stored in clear by an earlier version.", migrated);
         }
     }
 }
