@@ -17,6 +17,7 @@ using Questra.Web.Features.Mfa;
 //   verify <db> <outdir>        after a graceful stop: how many of the used keys have last_used_at
 //   checkcost <db> <outdir> <blocks> <calls>  what the key check itself costs per request, in-process
 //   throttle [rounds]           the failed-authentication throttle's cost per refused request, 0 to 100,000 clients
+//   circuits <baseUrl> <outdir> <pid> <tabs>  server memory per open dashboard tab, and after the tabs close (Chromium)
 return args switch
 {
     ["generate", var db, var outDir] => await Generate(db, outDir, small: false),
@@ -26,12 +27,13 @@ return args switch
     ["checkcost", var db, var outDir, var blocks, var calls] => await CheckCost.RunAsync(db, outDir, int.Parse(blocks, CultureInfo.InvariantCulture), int.Parse(calls, CultureInfo.InvariantCulture)),
     ["throttle"] => ThrottleCost.Run(rounds: 5),
     ["throttle", var rounds] => ThrottleCost.Run(int.Parse(rounds, CultureInfo.InvariantCulture)),
+    ["circuits", var baseUrl, var outDir, var pid, var tabs] => await CircuitCost.RunAsync(baseUrl, outDir, int.Parse(pid, CultureInfo.InvariantCulture), int.Parse(tabs, CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir> | checkcost <db> <outdir> <blocks> <calls> | throttle [rounds]");
+    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir> | checkcost <db> <outdir> <blocks> <calls> | throttle [rounds] | circuits <baseUrl> <outdir> <pid> <tabs>");
     return 2;
 }
 
