@@ -60,6 +60,8 @@ public enum TabPlace
 /// <summary>Per tab: takes its place in <see cref="TabCounts"/> when the circuit opens, gives it back when it closes.</summary>
 internal sealed class TabCapHandler(AuthenticationStateProvider auth, TabCounts counts, TabAllowance allowance) : CircuitHandler
 {
+    private const string Anonymous = "(signed out)";
+
     private string? counted;
 
     public override int Order => -100; // before the handlers that do work for the tab
@@ -67,7 +69,8 @@ internal sealed class TabCapHandler(AuthenticationStateProvider auth, TabCounts 
     public override async Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
     {
         var user = (await auth.GetAuthenticationStateAsync()).User;
-        if (user.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId) return;
+        // Signed-out circuits (a not-found page) share one allowance: a script without a cookie is bounded too.
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? Anonymous;
         var place = counts.TryOpen(userId);
         if (place == TabPlace.None)
         {

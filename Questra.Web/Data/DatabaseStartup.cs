@@ -38,9 +38,10 @@ public static partial class DatabaseStartup
             }
             return null;
         }
+        // Only reaching the server and logging in have a known remedy; a failing migration script is a bug, with its stack.
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is NpgsqlException npgsql) return new StartupException(PostgresFault(npgsql, connectionString), exception);
+            if (e is NpgsqlException npgsql && IsConnectionFault(npgsql)) return new StartupException(PostgresFault(npgsql, connectionString), exception);
         }
         return null;
     }
@@ -154,7 +155,11 @@ public static partial class DatabaseStartup
         };
     }
 
-    private static string Server(NpgsqlConnectionStringBuilder builder) => $"{builder.Host}:{builder.Port}";
+    private static bool IsConnectionFault(NpgsqlException e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification or PostgresErrorCodes.InvalidCatalogName }
+        || (e is not PostgresException && (e.IsTransient || e.InnerException is System.Net.Sockets.SocketException or TimeoutException));
+
+        private static string Server(NpgsqlConnectionStringBuilder builder) => $"{builder.Host}:{builder.Port}";
 
     private static string Reason(Exception e) => (e is NpgsqlException { InnerException: { } inner } ? inner : e).Message.Trim().TrimEnd('.');
 

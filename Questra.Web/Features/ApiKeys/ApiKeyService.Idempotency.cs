@@ -28,13 +28,14 @@ public sealed partial class ApiKeyService
     }
 
     /// <summary>
-    /// Adds the record of this request to the transaction that makes <paramref name="made"/>, and forgets records
-    /// past the window. Nothing to do for dashboard requests or requests without the header.
+    /// The first write of the transaction that makes <paramref name="made"/>: the record of this request, saved at
+    /// once so that a concurrent repeat waits on its primary key and fails cleanly before writing anything else (a
+    /// 409). Records of the calling key past the window are forgotten first, outside the transaction. Nothing to do
+    /// for dashboard requests or requests without the header.
     /// </summary>
-    private async Task RememberAsync(string organizationId, Caller caller, IdempotentRequest? request, ApiKey made, DateTimeOffset now, CancellationToken ct)
+    private async Task<ServiceError?> RememberFirstAsync(string organizationId, Caller caller, IdempotentRequest? request, ApiKey made, DateTimeOffset now, CancellationToken ct)
     {
-        if (request is null || caller.Key is not { } grant) return;
-        await db.IdempotencyRecords.Where(r => r.CreatedAt <= now - IdempotentRequest.Window).ExecuteDeleteAsync(ct);
+        if (request is null || caller.Key is not { } grant) return null;
         db.IdempotencyRecords.Add(new IdempotencyRecord
         {
             CallerKeyId = grant.KeyId,
@@ -44,26 +45,26 @@ public sealed partial class ApiKeyService
             ResultKeyId = made.Id,
             CreatedAt = now,
         });
-    }
-
-    private static readonly ServiceError IdempotencyRace = new(ErrorKind.Conflict,
-        "Another request with this Idempotency-Key was being carried out at the same time; nothing was made by this one. Send it again to learn what the other one made.");
-
-    /// <summary>Saves the transaction's changes; a concurrent request with the same idempotency key that won is a 409.</summary>
-    private async Task<ServiceError?> SaveRememberingAsync(IdempotentRequest? request, CancellationToken ct)
-    {
         try
         {
             await db.SaveChangesAsync(ct);
             return null;
         }
-        catch (DbUpdateException e) when (IsIdempotencyRace(e, request))
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             db.ChangeTracker.Clear();
             return IdempotencyRace;
         }
     }
 
-    private bool IsIdempotencyRace(DbUpdateException e, IdempotentRequest? request) =>
-        request is not null && e.IsUniqueViolation() && db.ChangeTracker.Entries<IdempotencyRecord>().Any(r => r.State == EntityState.Added);
+    /// <summary>Forgets the calling key's records past the window (its own rows: no contention with other keys).</summary>
+    private async Task ForgetExpiredAsync(Caller caller, IdempotentRequest? request, DateTimeOffset now, CancellationToken ct)
+    {
+        if (request is null || caller.Key is not { } grant) return;
+        var cutoff = now - IdempotentRequest.Window;
+        await db.IdempotencyRecords.Where(r => r.CallerKeyId == grant.KeyId && r.CreatedAt <= cutoff).ExecuteDeleteAsync(ct);
+    }
+
+    private static readonly ServiceError IdempotencyRace = new(ErrorKind.Conflict,
+        "Another request with this Idempotency-Key was being carried out at the same time; nothing was made by this one. Send it again to learn what the other one made.");
 }

@@ -81,7 +81,9 @@ public sealed partial class ApiKeyService
 
         var created = NewKey(organizationId, old.CreatedByUserId, old.Name, old.Scopes, old.SurveyIds, now, expires, old.ParentKeyId);
         created.Key.SecretUnconfirmed = true; // until Done in the dashboard, or the first use
+        await ForgetExpiredAsync(caller, idempotency, now, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await RememberFirstAsync(organizationId, caller, idempotency, created.Key, now, ct) is { } race) return race;
         db.ApiKeys.Add(created.Key);
         old.ReplacedByKeyId = created.Key.Id;
         if (options.GraceHours == 0)
@@ -97,8 +99,7 @@ public sealed partial class ApiKeyService
             new { replaced_by = created.Key.Id, grace_period_hours = options.GraceHours });
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key, rolledFrom: old.Id));
         await notices.RolledAsync(old, created.Key, caller, ct);
-        await RememberAsync(organizationId, caller, idempotency, created.Key, now, ct);
-        if (await SaveUnlessGoneAsync(old.Id, ct, idempotency) is { } gone) return gone;
+        if (await SaveUnlessGoneAsync(old.Id, ct) is { } gone) return gone;
         // The old key's children now hang off the replacement (they keep working after the grace period), and
         // none of them may outlive it.
         await db.ApiKeys.Where(k => k.OrganizationId == organizationId && k.ParentKeyId == old.Id)

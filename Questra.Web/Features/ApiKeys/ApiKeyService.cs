@@ -63,6 +63,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         var created = NewKey(organizationId, caller.UserId, name!, scopes, surveyIds, now, expiresAt, caller.Key?.KeyId);
         // Until Done in the dashboard's dialog, or the key's first use: the one showing may have been lost.
         created.Key.SecretUnconfirmed = true;
+        await ForgetExpiredAsync(caller, idempotency, now, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (caller.Key is { } parent)
         {
@@ -81,11 +82,11 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
                 created.Key.ExpiresAt = current;
             }
         }
+        if (await RememberFirstAsync(organizationId, caller, idempotency, created.Key, now, ct) is { } race) return race;
         db.ApiKeys.Add(created.Key);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key));
         await notices.CreatedAsync(created.Key, caller, ct);
-        await RememberAsync(organizationId, caller, idempotency, created.Key, now, ct);
-        if (await SaveRememberingAsync(idempotency, ct) is { } race) return race;
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return created;
     }
@@ -196,7 +197,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
     /// is saved (one transaction) and the caller hears that the key is gone, as if it had come second; if another
     /// request revoked or rolled it in between, the caller hears that and may try again.
     /// </summary>
-    private async Task<ServiceError?> SaveUnlessGoneAsync(string keyId, CancellationToken ct, IdempotentRequest? idempotency = null)
+    private async Task<ServiceError?> SaveUnlessGoneAsync(string keyId, CancellationToken ct)
     {
         try
         {
@@ -205,11 +206,6 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         }
         catch (DbUpdateException ex)
         {
-            if (IsIdempotencyRace(ex, idempotency))
-            {
-                db.ChangeTracker.Clear();
-                return IdempotencyRace;
-            }
             db.ChangeTracker.Clear();
             if (!await db.ApiKeys.AnyAsync(k => k.Id == keyId, ct))
             {
