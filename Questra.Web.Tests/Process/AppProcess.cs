@@ -213,6 +213,22 @@ public sealed class AppProcess : IDisposable
         return start;
     }
 
+    /// <summary>
+    /// An organization with its owner and a Full Access key named "admin" in the SQLite file at
+    /// <paramref name="databasePath"/>, written before the app starts on it (the file's pools cleared afterwards).
+    /// </summary>
+    public static async Task<(string Org, string Secret)> SeedAdminKeyAsync(string databasePath)
+    {
+        string org, secret;
+        using (var seed = QuestraFactory.OnDatabase(databasePath))
+        {
+            (org, var owner) = await seed.Data.OrgWithOwnerAsync();
+            (_, secret) = await seed.Data.KeyAsync(org, owner, name: "admin");
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return (org, secret);
+    }
+
     /// <summary>Everything the app printed so far.</summary>
     public string OutputText => string.Join('\n', Output);
 

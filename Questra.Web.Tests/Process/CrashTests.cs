@@ -26,13 +26,7 @@ public class CrashTests
         var path = DatabaseFiles.NewPath("crash");
         try
         {
-            string org, secret;
-            using (var seed = QuestraFactory.OnDatabase(path))
-            {
-                (org, var owner) = await seed.Data.OrgWithOwnerAsync();
-                (_, secret) = await seed.Data.KeyAsync(org, owner, name: "admin");
-            }
-            SqliteConnection.ClearAllPools();
+            var (org, secret) = await AppProcess.SeedAdminKeyAsync(path);
 
             var created = new ConcurrentBag<(string Id, string Secret)>();
             using (var app = await AppProcess.StartAsync(path))
@@ -105,13 +99,7 @@ public class CrashTests
         var path = DatabaseFiles.NewPath("crash-idem");
         try
         {
-            string org, secret;
-            using (var seed = QuestraFactory.OnDatabase(path))
-            {
-                (org, var owner) = await seed.Data.OrgWithOwnerAsync();
-                (_, secret) = await seed.Data.KeyAsync(org, owner, name: "admin");
-            }
-            SqliteConnection.ClearAllPools();
+            var (org, secret) = await AppProcess.SeedAdminKeyAsync(path);
 
             static HttpRequestMessage Create(string name) => new(HttpMethod.Post, "/api/api-keys")
             {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Process;
@@ -18,13 +17,7 @@ public sealed class SlowBodyTests
     {
         var path = DatabaseFiles.NewPath("slow-body");
         using var database = new SqliteTestDatabase(path, deleteOnDispose: true);
-        string org, secret;
-        using (var seed = QuestraFactory.OnDatabase(path))
-        {
-            (org, var owner) = await seed.Data.OrgWithOwnerAsync();
-            (_, secret) = await seed.Data.KeyAsync(org, owner, name: "admin");
-        }
-        SqliteConnection.ClearAllPools();
+        var (org, secret) = await AppProcess.SeedAdminKeyAsync(path);
         using var app = await AppProcess.StartAsync(database);
         var uri = new Uri(app.BaseUrl);
 

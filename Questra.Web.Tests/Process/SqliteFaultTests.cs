@@ -23,21 +23,12 @@ public sealed class SqliteFaultTests(Xunit.Abstractions.ITestOutputHelper output
         return client;
     }
 
-    private static async Task<(string Org, string Secret)> SeedAsync(string path)
-    {
-        using var seed = QuestraFactory.OnDatabase(path);
-        var (org, owner) = await seed.Data.OrgWithOwnerAsync();
-        var (_, secret) = await seed.Data.KeyAsync(org, owner, name: "admin");
-        SqliteConnection.ClearAllPools();
-        return (org, secret);
-    }
-
     [Fact]
     public async Task DatabaseLockedByAnotherProcess_WritesAnswer503AfterTheBusyTimeout_ReadsGoOn_AndWritesResumeWhenReleased()
     {
         var path = DatabaseFiles.NewPath("locked");
         using var database = new SqliteTestDatabase(path, deleteOnDispose: true);
-        var (org, secret) = await SeedAsync(path);
+        var (org, secret) = await AppProcess.SeedAdminKeyAsync(path);
         using var app = await AppProcess.StartAsync(database);
         using var client = Client(app, secret, org);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/surveys")).StatusCode);
@@ -73,7 +64,7 @@ public sealed class SqliteFaultTests(Xunit.Abstractions.ITestOutputHelper output
         using var disk = SmallDisk.Mount(megabytes: 16);
         var path = Path.Combine(disk.Folder, "questra.db");
         using var database = new SqliteTestDatabase(path, deleteOnDispose: false);
-        var (org, secret) = await SeedAsync(path);
+        var (org, secret) = await AppProcess.SeedAdminKeyAsync(path);
         using var app = await AppProcess.StartAsync(database);
         using var client = Client(app, secret, org);
 
@@ -109,7 +100,7 @@ public sealed class SqliteFaultTests(Xunit.Abstractions.ITestOutputHelper output
         using var disk = SmallDisk.Mount(megabytes: 16);
         var path = Path.Combine(disk.Folder, "questra.db");
         using var database = new SqliteTestDatabase(path, deleteOnDispose: false);
-        var (org, secret) = await SeedAsync(path);
+        var (org, secret) = await AppProcess.SeedAdminKeyAsync(path);
         using var app = await AppProcess.StartAsync(database, ("Database:SqliteCheckpointSeconds", "1"));
         using var client = Client(app, secret, org);
         var wal = new FileInfo(path + "-wal");
