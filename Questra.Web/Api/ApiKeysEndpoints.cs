@@ -62,13 +62,10 @@ public static class ApiKeysEndpoints
             }
             expiresAt = parsed;
         }
-        if (!Idempotency.TryRead(request, "create", body, out var idempotent, out var badHeader))
+        var (idempotent, instead) = await Idempotency.CheckAsync(request, "create", body, call, keys, ct);
+        if (instead is not null)
         {
-            return badHeader!;
-        }
-        if (idempotent is not null && await keys.EarlierRequestAsync(call.OrganizationId, call.Caller, idempotent, ct) is { } earlier)
-        {
-            return Idempotency.Replayed(earlier, request.HttpContext.Response);
+            return instead;
         }
         var result = await keys.CreateAsync(call.OrganizationId, call.Caller,
             new ApiKeyInput(body.Name, expiresAt, body.Scopes, body.SurveyIds), idempotent, ct);
@@ -95,13 +92,10 @@ public static class ApiKeysEndpoints
             return error;
         }
         var grace = body!.GracePeriodHours ?? 24;
-        if (!Idempotency.TryRead(request, $"roll {id}", new RollApiKeyRequest(grace), out var idempotent, out var badHeader))
+        var (idempotent, instead) = await Idempotency.CheckAsync(request, $"roll {id}", new RollApiKeyRequest(grace), call, keys, ct);
+        if (instead is not null)
         {
-            return badHeader!;
-        }
-        if (idempotent is not null && await keys.EarlierRequestAsync(call.OrganizationId, call.Caller, idempotent, ct) is { } earlier)
-        {
-            return Idempotency.Replayed(earlier, request.HttpContext.Response);
+            return instead;
         }
         var result = await keys.RollAsync(call.OrganizationId, call.Caller, id, new RollOptions(grace), idempotent, ct);
         if (!result.Succeeded)

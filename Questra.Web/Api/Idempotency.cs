@@ -19,7 +19,7 @@ public static class Idempotency
     /// The header with the fingerprint of <paramref name="operation"/> on <paramref name="body"/>; null without the
     /// header. Anything but one value of 1–255 visible ASCII characters is a 400.
     /// </summary>
-    public static bool TryRead<T>(HttpRequest request, string operation, T body, out IdempotentRequest? idempotent, out ProblemHttpResult? error)
+    private static bool TryRead<T>(HttpRequest request, string operation, T body, out IdempotentRequest? idempotent, out ProblemHttpResult? error)
     {
         idempotent = null;
         error = null;
@@ -37,10 +37,26 @@ public static class Idempotency
     }
 
     /// <summary>
+    /// Reads the header for <paramref name="operation"/> on <paramref name="body"/> and asks the key service whether
+    /// the calling key sent it before: the request to remember (null without the header), or the answer to give
+    /// instead of carrying it out (a 400 for a malformed header, the 409/422 of <see cref="Replayed"/>).
+    /// </summary>
+    public static async Task<(IdempotentRequest? Request, ProblemHttpResult? Answer)> CheckAsync<T>(
+        HttpRequest request, string operation, T body, ApiCall call, ApiKeyService keys, CancellationToken ct)
+    {
+        if (!TryRead(request, operation, body, out var idempotent, out var badHeader)) return (null, badHeader);
+        if (idempotent is not null && await keys.EarlierRequestAsync(call.OrganizationId, call.Caller, idempotent, ct) is { } earlier)
+        {
+            return (null, Replayed(earlier, request.HttpContext.Response));
+        }
+        return (idempotent, null);
+    }
+
+    /// <summary>
     /// The answer to a request sent again: 409 naming the key the first one made (its secret cannot be shown twice),
     /// or 422 when the idempotency key came with another request.
     /// </summary>
-    public static ProblemHttpResult Replayed(EarlierRequest earlier, HttpResponse response)
+    private static ProblemHttpResult Replayed(EarlierRequest earlier, HttpResponse response)
     {
         var at = earlier.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         if (!earlier.SameRequest)
