@@ -179,6 +179,35 @@ public abstract class IdempotencyTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task ARepeatFromAKeyRevokedSince_OrWhoseOwnerLeft_IsRefused_AndTheChildFollowsItsParent()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var admin = await Data.UserAsync();
+        await Data.AddMemberAsync(org, admin, Questra.Web.Features.Organizations.OrgRole.Admin);
+        var (parentId, parent) = await Data.KeyAsync(org, admin);
+        var (_, other) = await Data.KeyAsync(org, admin);
+        var (_, ownerKey) = await Data.KeyAsync(org, owner);
+        var child = await Problem.JsonAsync(
+            await factory.ApiClient(parent, org).SendAsync(Post("/api/api-keys", """{"name":"chain-child"}""", "chain")), HttpStatusCode.Created);
+        await Problem.JsonAsync(
+            await factory.ApiClient(other, org).SendAsync(Post("/api/api-keys", """{"name":"chain-other"}""", "chain")), HttpStatusCode.Created);
+
+        // The parent is revoked: its repeat is not authenticated, makes nothing, and its child stopped with it.
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(ownerKey, org).PostAsync($"/api/api-keys/{parentId}/revoke", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await factory.ApiClient(parent, org).SendAsync(Post("/api/api-keys", """{"name":"chain-child"}""", "chain"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ApiClient(child.GetProperty("secret").GetString(), org).GetAsync("/api/surveys")).StatusCode);
+
+        // The owner of the other key leaves the organization: its repeat is refused too.
+        await Data.RemoveMemberAsync(org, admin);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await factory.ApiClient(other, org).SendAsync(Post("/api/api-keys", """{"name":"chain-other"}""", "chain"))).StatusCode);
+
+        Assert.Equal(1, await KeysNamedAsync(org, "chain-child"));
+        Assert.Equal(1, await KeysNamedAsync(org, "chain-other"));
+    }
+
+    [Fact]
     public async Task AKeyMadeThroughTheApi_SaysItsSecretMayBeLost_UntilItsFirstUse()
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();
