@@ -96,7 +96,11 @@ internal static class CircuitCost
             var live = page.GetByTestId("circuit-ready");
             var refused = page.GetByTestId("too-many-tabs");
             await live.Or(refused).First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
-            if (await refused.CountAsync() > 0) notice++;
+            if (await refused.CountAsync() > 0)
+            {
+                // The first notice as a person sees it (the published app, Chromium, the real clock).
+                if (notice++ == 0) await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "questra-too-many-tabs.png") });
+            }
             else working++;
         }
         return (working, notice);
