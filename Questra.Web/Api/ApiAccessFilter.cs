@@ -8,11 +8,12 @@ namespace Questra.Web.Api;
 public sealed record RequiredScope(ApiScopes Scope);
 
 /// <summary>
-/// The checks after authentication, in rule 9's order: <c>X-Org-Id</c> (400 missing or malformed, 403 another
+/// The checks after authentication, in rule 9's order: the key's allowed addresses (403, naming where the request
+/// came from, never the list), <c>X-Org-Id</c> (400 missing or malformed, 403 another
 /// org), then the route's scope (403). Rate limiting (<see cref="KeyRateLimitFilter"/>) comes next; resource checks
 /// (404/403) follow in the handlers.
 /// </summary>
-public sealed class ApiAccessFilter : IEndpointFilter
+public sealed class ApiAccessFilter(UsageRecorder usage) : IEndpointFilter
 {
     public const string OrgHeader = "X-Org-Id";
 
@@ -20,6 +21,15 @@ public sealed class ApiAccessFilter : IEndpointFilter
     {
         var http = context.HttpContext;
         var key = http.Features.GetRequiredFeature<AuthenticatedKey>();
+
+        // First the key's address rules (its own list, its ancestors', the organization's), then everything else.
+        var client = http.Connection.RemoteIpAddress;
+        if (!key.AllowsAddress(client))
+        {
+            usage.RecordRefusedAddress(key, client);
+            return ApiResults.Forbidden($"This API key may not be used from {Shown(client)}: the address is outside the key's allowed addresses or the organization's.");
+        }
+        usage.RecordAddress(key, client);
 
         var values = http.Request.Headers[OrgHeader];
         if (values.Count == 0 || string.IsNullOrWhiteSpace(values[0]))
@@ -47,6 +57,9 @@ public sealed class ApiAccessFilter : IEndpointFilter
 
         return await next(context);
     }
+
+    private static string Shown(System.Net.IPAddress? address) =>
+        address is null ? "an unknown address" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 }
 
 public static class ApiRouteExtensions

@@ -20,7 +20,7 @@ public sealed class ApiCall(AuthenticatedKey key, IPAddress? clientAddress)
     public SurveyViewer Viewer => new(key.OrganizationId, key.OwnerUserId, key.OwnerRole, key.SurveyIds);
 
     /// <summary>The key's owner acting through this key, within what the key itself was granted (for key management).</summary>
-    public Caller Caller => new(key.OwnerUserId, clientAddress?.ToString(), new KeyGrant(key.KeyId, key.Scopes, key.SurveyIds, key.ExpiresAt));
+    public Caller Caller => new(key.OwnerUserId, clientAddress?.ToString(), new KeyGrant(key.KeyId, key.Scopes, key.SurveyIds, key.ExpiresAt, key.Rules?.LineageLists));
 
     public static ValueTask<ApiCall?> BindAsync(HttpContext http) =>
         ValueTask.FromResult<ApiCall?>(new ApiCall(http.Features.GetRequiredFeature<AuthenticatedKey>(), http.Connection.RemoteIpAddress));

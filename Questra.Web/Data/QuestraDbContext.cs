@@ -23,6 +23,7 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     public DbSet<ApiKeyUsage> ApiKeyUsage => Set<ApiKeyUsage>();
     public DbSet<ApiKeyFailure> ApiKeyFailures => Set<ApiKeyFailure>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<ApiKeyAddress> ApiKeyAddresses => Set<ApiKeyAddress>();
     public DbSet<Features.Email.OutboxMessage> OutboxMessages => Set<Features.Email.OutboxMessage>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
 

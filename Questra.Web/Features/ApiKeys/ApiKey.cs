@@ -19,6 +19,12 @@ public sealed class ApiKey
     /// <summary>Space-separated survey ids the key is restricted to; null means every survey.</summary>
     public string? SurveyRestriction { get; init; }
 
+    /// <summary>
+    /// The addresses the key may be used from (<see cref="AddressList"/>'s stored form); null: from anywhere its parent
+    /// key and the organization's policy allow.
+    /// </summary>
+    public string? AllowedIps { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
@@ -40,6 +46,8 @@ public sealed class ApiKey
     public string? ReplacedByKeyId { get; set; }
 
     public IReadOnlyList<string>? SurveyIds => SurveyIdList.Parse(SurveyRestriction);
+
+    public AddressList AllowedAddresses => AddressList.FromStored(AllowedIps);
 
     public bool IsRevoked => RevokedAt is not null;
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } e && e <= now;

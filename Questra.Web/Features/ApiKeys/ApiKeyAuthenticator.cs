@@ -13,14 +13,19 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
 {
     /// <summary>A stored key as the check needs it, with its owner's role in its organization now (null: not a member).</summary>
     internal sealed record KeyRow(string Id, string OrganizationId, string CreatedByUserId, ApiScopes Scopes, string? SurveyRestriction,
-        DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, byte[] SecretHash, OrgRole? Role);
+        DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, byte[] SecretHash, OrgRole? Role,
+        DateTimeOffset CreatedAt, string? AllowedIps, string? ParentKeyId, string? OrgAllowedIps, int? MaxLifetimeDays, bool MustExpire);
 
     // Compiled once: translating the LINQ on every cache miss cost as much as running it.
     private static readonly CompiledPerModel<Func<QuestraDbContext, byte[], CancellationToken, Task<KeyRow?>>> FindByHashQuery = new(() => EF.CompileAsyncQuery(
         (QuestraDbContext db, byte[] hash, CancellationToken ct) => db.ApiKeys.AsNoTracking()
             .Where(k => k.SecretHash == hash)
             .Select(k => new KeyRow(k.Id, k.OrganizationId, k.CreatedByUserId, k.Scopes, k.SurveyRestriction, k.ExpiresAt, k.RevokedAt, k.SecretHash,
-                db.Memberships.Where(m => m.OrganizationId == k.OrganizationId && m.UserId == k.CreatedByUserId).Select(m => (OrgRole?)m.Role).FirstOrDefault()))
+                db.Memberships.Where(m => m.OrganizationId == k.OrganizationId && m.UserId == k.CreatedByUserId).Select(m => (OrgRole?)m.Role).FirstOrDefault(),
+                k.CreatedAt, k.AllowedIps, k.ParentKeyId,
+                db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.AllowedIps).FirstOrDefault(),
+                db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.MaxKeyLifetimeDays).FirstOrDefault(),
+                db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.KeysMustExpire).FirstOrDefault()))
             .FirstOrDefault()));
 
     private static readonly CompiledPerModel<Func<QuestraDbContext, byte[], CancellationToken, Task<bool>>> WasDeletedQuery = new(() => EF.CompileAsyncQuery(
@@ -50,7 +55,10 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         var hashKey = Convert.ToBase64String(hash);
         if (cache.Find(hashKey, out var cachedExpiry) is { } cached)
         {
-            return cachedExpiry is { } at && at <= clock.GetUtcNow() ? Expired(at) : KeyAuthentication.Success(cached);
+            var now = clock.GetUtcNow();
+            return cachedExpiry is { } at && at <= now ? Expired(at)
+                : cached.BlockedReasonAt(now) is { } blocked ? KeyAuthentication.Fail(blocked)
+                : KeyAuthentication.Success(cached);
         }
         var generation = cache.Generation;
         // A context only on a cache miss: a cached key, and a key refused before this point, never build one.
@@ -76,9 +84,9 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
             return KeyAuthentication.Fail("This API key's owner is no longer a member of its organization.");
         }
         var key = new AuthenticatedKey(row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes,
-            SurveyIdList.Parse(row.SurveyRestriction), row.ExpiresAt);
+            SurveyIdList.Parse(row.SurveyRestriction), row.ExpiresAt, await RulesAsync(db, row, ct));
         cache.Store(hashKey, key, row.ExpiresAt, generation);
-        return KeyAuthentication.Success(key);
+        return key.BlockedReasonAt(clock.GetUtcNow()) is { } reason ? KeyAuthentication.Fail(reason) : KeyAuthentication.Success(key);
     }
 
     /// <summary>
@@ -89,7 +97,40 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
     {
         if (ApiKeySecret.CheckFormat(secret) != SecretFormat.Valid) return null;
         var cached = cache.Find(Convert.ToBase64String(ApiKeySecret.Hash(secret)), out var expiresAt);
-        return cached is not null && (expiresAt is null || expiresAt > clock.GetUtcNow()) ? cached : null;
+        var now = clock.GetUtcNow();
+        return cached is not null && (expiresAt is null || expiresAt > now) && cached.BlockedReasonAt(now) is null ? cached : null;
+    }
+
+    // Deeper than any real tree; a loop in the stored parents (which nothing makes) cannot hang the check.
+    private const int MaxLineageDepth = 64;
+
+    /// <summary>
+    /// The address lists and lifetime rule a key is checked against on every request, read and parsed once per cache
+    /// entry: its own list, each ancestor's (a child never reaches further than the key that made it, even if that
+    /// key's list was narrowed after the child was made), and the organization's. Null when none applies.
+    /// </summary>
+    private static async Task<KeyRules?> RulesAsync(QuestraDbContext db, KeyRow row, CancellationToken ct)
+    {
+        var lists = new List<AddressList>();
+        void Add(string? stored)
+        {
+            var list = AddressList.FromStored(stored);
+            if (!list.IsEmpty) lists.Add(list);
+        }
+        Add(row.AllowedIps);
+        var parentId = row.ParentKeyId;
+        for (var depth = 0; parentId is not null && depth < MaxLineageDepth; depth++)
+        {
+            var parent = await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentId).Select(k => new { k.AllowedIps, k.ParentKeyId }).FirstOrDefaultAsync(ct);
+            if (parent is null) break;
+            Add(parent.AllowedIps);
+            parentId = parent.ParentKeyId;
+        }
+        var policy = new KeyLifetimePolicy(row.MaxLifetimeDays, row.MustExpire);
+        var blockedAt = policy.BlockedAt(row.CreatedAt, row.ExpiresAt);
+        var orgList = AddressList.FromStored(row.OrgAllowedIps);
+        if (lists.Count == 0 && orgList.IsEmpty && blockedAt is null) return null;
+        return new KeyRules(lists, orgList, blockedAt, blockedAt is null ? null : policy.BlockedReason(row.CreatedAt));
     }
 
     private static KeyAuthentication Expired(DateTimeOffset at) =>

@@ -6,6 +6,9 @@ namespace Questra.Web.Features.ApiKeys;
 
 public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 {
+    /// <summary>Room for <see cref="AddressList.MaxEntries"/> of the longest entries ("ffff:…:ffff/128") and their spaces.</summary>
+    public const int AddressListColumnLength = AddressList.MaxEntries * 44;
+
     public void Configure(EntityTypeBuilder<ApiKey> builder)
     {
         builder.Property(k => k.Id).HasMaxLength(Ids.MaxLength);
@@ -22,6 +25,8 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.RevokedAt).IsConcurrencyToken();
         builder.Property(k => k.ReplacedByKeyId).IsConcurrencyToken();
         builder.Ignore(k => k.SurveyIds);
+        builder.Property(k => k.AllowedIps).HasMaxLength(AddressListColumnLength);
+        builder.Ignore(k => k.AllowedAddresses);
         builder.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

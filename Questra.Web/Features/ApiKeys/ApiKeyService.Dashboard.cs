@@ -27,7 +27,7 @@ public sealed partial class ApiKeyService
         var errors = new Dictionary<string, string[]>();
         if (ValidateName(newName, errors) is not { } name)
         {
-            return new ServiceError(ErrorKind.Validation, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+            return Invalid(errors);
         }
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
         if (!found.Succeeded) return found.Error!;

@@ -21,7 +21,8 @@ public sealed partial class ApiKeyService
             return ServiceError.NotAMember;
         }
         var key = await keys.FirstOrDefaultAsync(k => k.Id == keyId && k.OrganizationId == organizationId, ct);
-        if (key is null || (caller.Key is { } grant && !IsWithin(key, grant)))
+        if (key is null || (caller.Key is { } grant && (!IsWithin(key, grant)
+            || (grant.IsAddressRestricted && !IsWithinAddresses(await LineageListsAsync(key.Id, ct), grant)))))
         {
             return ServiceError.NotFound("No API key with that id exists in this organization.");
         }

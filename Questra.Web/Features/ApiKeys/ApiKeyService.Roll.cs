@@ -63,7 +63,7 @@ public sealed partial class ApiKeyService
             }
             if (errors.Count > 0)
             {
-                return new ServiceError(ErrorKind.Validation, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+                return Invalid(errors);
             }
             expires = change.ExpiresAt;
         }
@@ -79,7 +79,14 @@ public sealed partial class ApiKeyService
             }
         }
 
+        if ((await PolicyOfAsync(organizationId, ct)).Lifetime.CheckNewExpiry(expires, now) is { } tooLong)
+        {
+            return ServiceError.Field("expires_at", caller.Key is null ? tooLong
+                : $"{tooLong} Rolling through the API keeps the key's expiry; roll it in the dashboard, where a new expiry can be chosen.");
+        }
+
         var created = NewKey(organizationId, old.CreatedByUserId, old.Name, old.Scopes, old.SurveyIds, now, expires, old.ParentKeyId);
+        created.Key.AllowedIps = old.AllowedIps; // the replacement may be used from where the old key could
         created.Key.SecretUnconfirmed = true; // until Done in the dashboard, or the first use
         await ForgetExpiredAsync(caller, idempotency, now, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

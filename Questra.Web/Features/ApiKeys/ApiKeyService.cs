@@ -25,7 +25,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
 
     public async Task<ServiceResult<CreatedApiKey>> CreateAsync(string organizationId, Caller caller, ApiKeyInput input, IdempotentRequest? idempotency = null, CancellationToken ct = default)
     {
-        var (eligibility, role) = await EligibilityAsync(organizationId, caller.UserId, ct);
+        var (eligibility, role, policy) = await EligibilityAsync(organizationId, caller.UserId, ct);
         if (!eligibility.Allowed)
         {
             return ServiceError.Forbidden(eligibility.Message);
@@ -51,18 +51,26 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         {
             errors["expires_at"] = [$"A key cannot create a key that outlives it: expires_at must be no later than {limit:yyyy-MM-ddTHH:mm:ssZ}, the calling key's expiry (leave it out to use that)."];
         }
+        if (!errors.ContainsKey("expires_at") && policy.Lifetime.CheckNewExpiry(expiresAt, now) is { } tooLong)
+        {
+            errors["expires_at"] = [tooLong];
+        }
         if (input.SurveyIds is not null)
         {
             await ValidateSurveysAsync(new SurveyViewer(organizationId, caller.UserId, role!.Value, caller.Key?.SurveyIds), input.SurveyIds, errors, ct);
         }
+        var addresses = ParseAddresses(input.AllowedIps ?? [], errors) ?? AddressList.Empty;
+        CheckAgainstCaller(addresses, caller.Key, emptyInherits: true, errors);
+        CheckAgainstOrganization(addresses, policy.AllowedAddresses, errors);
         if (errors.Count > 0)
         {
-            return new ServiceError(ErrorKind.Validation, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+            return Invalid(errors);
         }
 
         var created = NewKey(organizationId, caller.UserId, name!, scopes, surveyIds, now, expiresAt, caller.Key?.KeyId);
         // Until Done in the dashboard's dialog, or the key's first use: the one showing may have been lost.
         created.Key.SecretUnconfirmed = true;
+        created.Key.AllowedIps = addresses.Format();
         await ForgetExpiredAsync(caller, idempotency, now, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (caller.Key is { } parent)
@@ -98,6 +106,14 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         {
             return ServiceError.NotAMember;
         }
+        if (query.Flags is { Count: > 0 } flags)
+        {
+            var rows = await HygieneAsync(organizationId, caller, ct);
+            if (!rows.Succeeded) return rows.Error!;
+            var matching = rows.Value!.Where(r => flags.All(r.Flags.Contains)).Select(r => r.Key)
+                .OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
+            return new Page<ApiKey>(matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(), query.Page, query.PageSize, matching.Count);
+        }
         var keys = db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId);
         if (role == OrgRole.Member)
         {
@@ -118,11 +134,13 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
             // A key lists only the keys inside its own reach.
             var outside = (int)~grant.Scopes;
             keys = keys.Where(k => ((int)k.Scopes & outside) == 0);
-            if (grant.SurveyIds is not null)
+            if (grant.SurveyIds is not null || grant.IsAddressRestricted)
             {
-                // The survey subset test needs the parsed lists: page in memory over the (few) restricted keys.
-                var restricted = (await keys.Where(k => k.SurveyRestriction != null).OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
-                    .ToListAsync(ct)).Where(k => IsWithin(k, grant)).ToList();
+                // The survey and address subset tests need the parsed lists: page in memory over the (few) candidates.
+                var candidates = grant.SurveyIds is null ? keys : keys.Where(k => k.SurveyRestriction != null);
+                var lineage = grant.IsAddressRestricted ? await LineageMapAsync(organizationId, ct) : null;
+                var restricted = (await candidates.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
+                    .ToListAsync(ct)).Where(k => IsWithin(k, grant) && (lineage is null || IsWithinAddresses(lineage.ListsOf(k.Id), grant))).ToList();
                 return new Page<ApiKey>(restricted.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(),
                     query.Page, query.PageSize, restricted.Count);
             }
@@ -187,6 +205,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         await db.SaveChangesAsync(ct);
         await db.ApiKeyUsage.Where(u => u.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
         await db.ApiKeyFailures.Where(f => f.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
+        await db.ApiKeyAddresses.Where(a => a.ApiKeyId == key.Id).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
         await cacheSync.KeysChangedAsync();
         return true;

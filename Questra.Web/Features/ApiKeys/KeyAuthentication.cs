@@ -1,11 +1,40 @@
+using System.Net;
 using Questra.Web.Features.Organizations;
 
 namespace Questra.Web.Features.ApiKeys;
 
-/// <summary>A key that authenticated, with its owner's role as of this request and its own expiry (null: never).</summary>
+/// <summary>
+/// A key that authenticated, with its owner's role as of this request, its own expiry (null: never) and the rules
+/// its organization's policy and its lineage add (null: none).
+/// </summary>
 public sealed record AuthenticatedKey(
     string KeyId, string OrganizationId, string OwnerUserId, OrgRole OwnerRole, ApiScopes Scopes, IReadOnlyList<string>? SurveyIds,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt, KeyRules? Rules = null)
+{
+    /// <summary>Whether a request from <paramref name="address"/> may use the key: its own list, every ancestor's and the organization's all allow it.</summary>
+    public bool AllowsAddress(IPAddress? address) => Rules is null || Rules.Allows(address);
+
+    /// <summary>Why the organization's policy stops the key now; null while it may be used.</summary>
+    public string? BlockedReasonAt(DateTimeOffset now) => Rules?.BlockedAt is { } at && at <= now ? Rules.BlockedReason : null;
+}
+
+/// <summary>
+/// What a key's check adds beyond the key itself, worked out once per cache entry: the address lists a request must
+/// satisfy — the key's own and each ancestor's (<see cref="LineageLists"/>: a child never reaches further than the
+/// key that made it) and the organization's, every one — and when the organization's lifetime rule blocks the key.
+/// </summary>
+public sealed record KeyRules(IReadOnlyList<AddressList> LineageLists, AddressList OrgList, DateTimeOffset? BlockedAt, string? BlockedReason)
+{
+    public bool Allows(IPAddress? address)
+    {
+        if (!OrgList.Allows(address)) return false;
+        foreach (var list in LineageLists)
+        {
+            if (!list.Allows(address)) return false;
+        }
+        return true;
+    }
+}
 
 /// <summary>A key that authenticated, or the reason (for the 401's detail) why the presented one did not.</summary>
 public sealed record KeyAuthentication(AuthenticatedKey? Key, string? Message)

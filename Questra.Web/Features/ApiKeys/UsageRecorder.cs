@@ -136,6 +136,16 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
         {
             flushing.Release();
         }
+        // Learned and refused addresses in a transaction of their own: the counts above are written either way.
+        await flushing.WaitAsync(ct);
+        try
+        {
+            await FlushAddressesAsync(ct);
+        }
+        finally
+        {
+            flushing.Release();
+        }
     }
 
     private async Task WriteAsync(List<(Bucket Bucket, long Count, DateTimeOffset Last)> batch, List<ApiKeyFailure> failures, CancellationToken ct)

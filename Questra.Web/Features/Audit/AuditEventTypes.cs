@@ -7,6 +7,9 @@ public static class AuditEventTypes
     public const string ApiKeyRolled = "api_key.rolled";
     public const string ApiKeyDeleted = "api_key.deleted";
     public const string ApiKeyRenamed = "api_key.renamed";
+    public const string ApiKeyAddressesChanged = "api_key.addresses_changed";
+    public const string ApiKeyAddressRefused = "api_key.address_refused";
+    public const string OrgKeyPolicyChanged = "org.key_policy_changed";
     public const string MfaEnabled = "mfa.enabled";
     public const string MfaDisabled = "mfa.disabled";
     public const string MfaRecoveryCodeUsed = "mfa.recovery_code_used";
@@ -30,7 +33,7 @@ public static class AuditEventTypes
 
     public static readonly IReadOnlyList<string> All =
     [
-        ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, ApiKeyRenamed, MfaEnabled, MfaDisabled, MfaRecoveryCodeUsed,
+        ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, ApiKeyRenamed, ApiKeyAddressesChanged, ApiKeyAddressRefused, OrgKeyPolicyChanged, MfaEnabled, MfaDisabled, MfaRecoveryCodeUsed,
         OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved, OrgPlanChanged, UserConfirmed,
         MemberInvited, InvitationDeclined, InvitationRevoked, InvitationResent,
         SurveyCreated, SurveyUpdated, SurveyPublished, SurveyClosed, SurveyReopened, SurveyDeleted, SurveyResponsesViewed,

@@ -13,6 +13,11 @@ public static class AuditRecording
         DateTimeOffset at, object? details = null) =>
         Add(db, organizationId, type, targetId, at, details, caller.UserId, caller.ApiKeyId, caller.Ip);
 
+    /// <summary>An event a key caused by itself, outside any change it asked for (a refused address): acted by the key, for its owner.</summary>
+    public static void AddKeyEvent(this QuestraDbContext db, string organizationId, string keyId, string ownerUserId, string? ip, string type,
+        DateTimeOffset at, object? details) =>
+        Add(db, organizationId, type, keyId, at, details, ownerUserId, keyId, ip);
+
     /// <summary>An event by the operator's command line: no user account, no address.</summary>
     public static void AddOperatorEvent(this QuestraDbContext db, string organizationId, string type, string targetId, DateTimeOffset at, object? details) =>
         Add(db, organizationId, type, targetId, at, details, userId: null, apiKeyId: null, ip: null);

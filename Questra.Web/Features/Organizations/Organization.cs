@@ -20,6 +20,17 @@ public sealed class Organization
     public bool NotifyAdminsOfNewKeys { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Addresses every key of the organization must be used from (as well as its own list); null: anywhere.</summary>
+    public string? AllowedIps { get; set; }
+
+    /// <summary>How many days a key may live, from its creation; null: as long as its creator chooses.</summary>
+    public int? MaxKeyLifetimeDays { get; set; }
+
+    /// <summary>Keys must have an expiry ("Never" is refused); implied by <see cref="MaxKeyLifetimeDays"/>.</summary>
+    public bool KeysMustExpire { get; set; }
+
+    public Questra.Web.Features.ApiKeys.KeyLifetimePolicy KeyLifetime => new(MaxKeyLifetimeDays, KeysMustExpire);
+
     public bool IsPaid => Plan != Plan.Free;
 }
 

@@ -12,5 +12,7 @@ public sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organiz
     {
         builder.Property(o => o.Id).HasMaxLength(Ids.MaxLength);
         builder.Property(o => o.Name).HasMaxLength(NameColumnLength);
+        builder.Property(o => o.AllowedIps).HasMaxLength(Questra.Web.Features.ApiKeys.ApiKeyConfiguration.AddressListColumnLength);
+        builder.Ignore(o => o.KeyLifetime);
     }
 }
