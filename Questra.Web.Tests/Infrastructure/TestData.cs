@@ -171,10 +171,11 @@ public sealed class TestData(IServiceProvider services)
 
     /// <summary>Creates a key as the dashboard would (signed-in user), returning its id and secret.</summary>
     public async Task<(string Id, string Secret)> KeyAsync(
-        string orgId, string userId, string[]? scopes = null, string[]? surveyIds = null, DateTimeOffset? expiresAt = null, string name = "Test key")
+        string orgId, string userId, string[]? scopes = null, string[]? surveyIds = null, DateTimeOffset? expiresAt = null, string name = "Test key",
+        string[]? allowedIps = null)
     {
         var result = await WithService<ApiKeyService, ServiceResult<CreatedApiKey>>(s =>
-            s.CreateAsync(orgId, new Caller(userId, "127.0.0.1"), new ApiKeyInput(name, expiresAt, scopes, surveyIds)));
+            s.CreateAsync(orgId, new Caller(userId, "127.0.0.1"), new ApiKeyInput(name, expiresAt, scopes, surveyIds, allowedIps)));
         Assert.True(result.Succeeded, result.Error?.Message);
         return (result.Value!.Key.Id, result.Value.Secret);
     }
@@ -182,6 +183,14 @@ public sealed class TestData(IServiceProvider services)
 
 public static class HttpClientExtensions
 {
+    /// <summary>A key client whose requests come from <paramref name="address"/> (as Kestrel would see a client there).</summary>
+    public static HttpClient ApiClientFrom(this QuestraFactory factory, string address, string? secret, string? orgId)
+    {
+        var client = factory.ApiClient(secret, orgId);
+        client.DefaultRequestHeaders.Add(QuestraFactory.ClientIpHeader, address);
+        return client;
+    }
+
     /// <summary>A client that sends the key and org headers the README tells people to send.</summary>
     public static HttpClient ApiClient(this QuestraFactory factory, string? secret, string? orgId)
     {

@@ -33,25 +33,26 @@ public sealed record ResponseMetricsDto(
 public record ApiKeyDto(
     string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, IReadOnlyList<string>? SurveyIds,
     DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, bool Expired, DateTimeOffset? LastUsedAt, string CreatedBy,
-    string? CreatedByKey)
+    string? CreatedByKey, IReadOnlyList<string> AllowedIps, bool BlockedByPolicy)
 {
-    public static ApiKeyDto From(ApiKey k, DateTimeOffset now) => new(
+    public static ApiKeyDto From(ApiKey k, DateTimeOffset now, KeyLifetimePolicy? policy = null) => new(
         k.Id, k.Name, k.Prefix, ApiScopeNames.ToNames(k.Scopes), k.SurveyIds, k.CreatedAt, k.ExpiresAt,
-        k.IsRevoked, k.IsExpiredAt(now), k.LastUsedAt, k.CreatedByUserId, k.ParentKeyId);
+        k.IsRevoked, k.IsExpiredAt(now), k.LastUsedAt, k.CreatedByUserId, k.ParentKeyId, k.AllowedAddresses.ToStrings(),
+        policy is not null && !k.IsRevoked && !k.IsExpiredAt(now) && policy.Blocks(k, now));
 }
 
 /// <summary>The only response that carries a secret: the answer to create and roll.</summary>
 public sealed record CreatedApiKeyDto(
     string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, IReadOnlyList<string>? SurveyIds,
     DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, bool Expired, DateTimeOffset? LastUsedAt, string CreatedBy,
-    string? CreatedByKey, string Secret)
-    : ApiKeyDto(Id, Name, Prefix, Scopes, SurveyIds, CreatedAt, ExpiresAt, Revoked, Expired, LastUsedAt, CreatedBy, CreatedByKey)
+    string? CreatedByKey, IReadOnlyList<string> AllowedIps, bool BlockedByPolicy, string Secret)
+    : ApiKeyDto(Id, Name, Prefix, Scopes, SurveyIds, CreatedAt, ExpiresAt, Revoked, Expired, LastUsedAt, CreatedBy, CreatedByKey, AllowedIps, BlockedByPolicy)
 {
     public static CreatedApiKeyDto From(CreatedApiKey created, DateTimeOffset now)
     {
         var k = From(created.Key, now);
         return new(k.Id, k.Name, k.Prefix, k.Scopes, k.SurveyIds, k.CreatedAt, k.ExpiresAt, k.Revoked, k.Expired, k.LastUsedAt, k.CreatedBy,
-            k.CreatedByKey, created.Secret);
+            k.CreatedByKey, k.AllowedIps, k.BlockedByPolicy, created.Secret);
     }
 
     // Records print their members; this one must never print its secret.
@@ -59,7 +60,17 @@ public sealed record CreatedApiKeyDto(
 }
 
 /// <summary>Body of <c>POST /api/api-keys</c>. <c>expires_at</c> is a string so a date without a zone can be refused.</summary>
-public sealed record CreateApiKeyRequest(string? Name, string? ExpiresAt, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? SurveyIds);
+public sealed record CreateApiKeyRequest(string? Name, string? ExpiresAt, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? SurveyIds,
+    IReadOnlyList<string>? AllowedIps = null);
+
+/// <summary>Body of <c>PUT /api/api-keys/{id}/allowed-ips</c>: the whole new list (empty: none of its own).</summary>
+public sealed record AllowedIpsRequest(IReadOnlyList<string>? AllowedIps);
+
+/// <summary>The organization's key policy, as <c>GET /api/organization/key-policy</c> answers.</summary>
+public sealed record KeyPolicyDto(IReadOnlyList<string> AllowedIps, int? MaxKeyLifetimeDays, bool KeysMustExpire)
+{
+    public static KeyPolicyDto From(OrgKeyPolicy p) => new(p.AllowedAddresses.ToStrings(), p.Lifetime.MaxDays, p.Lifetime.MustExpire);
+}
 
 public sealed record RollApiKeyRequest(int? GracePeriodHours);
 
@@ -74,4 +85,5 @@ public sealed record RollApiKeyRequest(int? GracePeriodHours);
 [JsonSerializable(typeof(PagedResponse<ApiKeyDto>))]
 [JsonSerializable(typeof(ApiKeyDto))]
 [JsonSerializable(typeof(CreatedApiKeyDto))]
+[JsonSerializable(typeof(KeyPolicyDto))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

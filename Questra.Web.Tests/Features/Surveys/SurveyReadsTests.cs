@@ -173,7 +173,11 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
             var (expected, actual, wasDeleted, compiledDeleted) = await factory.Data.WithDb(async db => (
                 await db.ApiKeys.AsNoTracking().Where(k => k.SecretHash == hash).Select(k => new ApiKeyAuthenticator.KeyRow(
                     k.Id, k.OrganizationId, k.CreatedByUserId, k.Scopes, k.SurveyRestriction, k.ExpiresAt, k.RevokedAt, k.SecretHash,
-                    db.Memberships.Where(m => m.OrganizationId == k.OrganizationId && m.UserId == k.CreatedByUserId).Select(m => (OrgRole?)m.Role).FirstOrDefault()))
+                    db.Memberships.Where(m => m.OrganizationId == k.OrganizationId && m.UserId == k.CreatedByUserId).Select(m => (OrgRole?)m.Role).FirstOrDefault(),
+                    k.CreatedAt, k.AllowedIps, k.ParentKeyId,
+                    db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.AllowedIps).FirstOrDefault(),
+                    db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.MaxKeyLifetimeDays).FirstOrDefault(),
+                    db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.KeysMustExpire).FirstOrDefault()))
                     .FirstOrDefaultAsync(),
                 await ApiKeyAuthenticator.FindByHash(db, hash, default),
                 await db.DeletedApiKeys.AnyAsync(d => d.SecretHash == hash),
@@ -215,7 +219,7 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
     private static string Describe(SurveyResponseDay d) => $"{d.SurveyId} {d.Day:O} {d.Total} {d.Completed} {d.FirstAt:O} {d.LastAt:O}";
 
     private static string Describe(ApiKeyAuthenticator.KeyRow? k) => k is null ? "none"
-        : $"{k.Id} {k.OrganizationId} {k.CreatedByUserId} {k.Scopes} {k.SurveyRestriction} {k.ExpiresAt:O} {k.RevokedAt:O} {Convert.ToHexString(k.SecretHash)} {k.Role}";
+        : $"{k.Id} {k.OrganizationId} {k.CreatedByUserId} {k.Scopes} {k.SurveyRestriction} {k.ExpiresAt:O} {k.RevokedAt:O} {Convert.ToHexString(k.SecretHash)} {k.Role} {k.CreatedAt:O} {k.AllowedIps} {k.ParentKeyId} {k.OrgAllowedIps} {k.MaxLifetimeDays} {k.MustExpire}";
 }
 
 public sealed class SurveyReadsTestsOnSqlite(QuestraFactory factory) : SurveyReadsTests(factory), IClassFixture<QuestraFactory>;
