@@ -20,10 +20,12 @@ public sealed class ApiKeyActions(
         var choices = await run.Run<SurveyAccess, ServiceResult<List<SurveyChoice>>>(s => s.ChoicesForUserAsync(organizationId, caller.UserId, 500));
         if (removed(choices.Error)) return false;
         var surveys = choices.Value!.Select(x => new CreateApiKeyForm.SurveyOption(x.Id, x.Title)).ToList();
+        var policy = await run.Run<ApiKeyService, ServiceResult<OrgKeyPolicy>>(s => s.GetPolicyAsync(organizationId, caller));
         return await FormThenSecretAsync<CreateApiKeyForm>("Create New API Key", (done, cancel) => new()
         {
             [nameof(CreateApiKeyForm.Surveys)] = surveys,
             [nameof(CreateApiKeyForm.Now)] = clock.GetUtcNow(),
+            [nameof(CreateApiKeyForm.Lifetime)] = policy.Value?.Lifetime ?? KeyLifetimePolicy.None,
             [nameof(CreateApiKeyForm.OnSubmit)] = (Func<ApiKeyInput, Task<ServiceResult<CreatedApiKey>>>)(input =>
                 run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.CreateAsync(organizationId, caller, input))),
             [nameof(CreateApiKeyForm.OnCreated)] = done,
