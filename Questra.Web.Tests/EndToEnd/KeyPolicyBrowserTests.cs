@@ -116,6 +116,7 @@ public sealed class KeyPolicyBrowserTests(BrowserHost host) : IClassFixture<Brow
         await Expect(page.GetByTestId("hygiene-row")).ToHaveCountAsync(2);
         await page.GetByTestId("select-all").ClickAsync();
         await page.GetByTestId("revoke-selected").ClickAsync();
+        await Expect(page.GetByTestId("confirm-ok")).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "93-hygiene-revoke-confirm");
         await page.GetByTestId("confirm-ok").ClickAsync();
         await Expect(page.GetByTestId("hygiene-empty")).ToBeVisibleAsync();

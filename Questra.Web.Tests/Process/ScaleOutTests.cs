@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Questra.Web.Data;
+using Questra.Web.Features.ApiKeys;
 using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Process;
@@ -92,6 +93,60 @@ public sealed partial class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync("/api/surveys")).StatusCode);
         using var onA = Api(a, secret);
         Assert.Equal(HttpStatusCode.Unauthorized, (await onA.GetAsync("/api/surveys")).StatusCode);
+    }
+
+    /// <summary>The key's allowed addresses are narrowed through A; B, which had the key cached, refuses it (403) within a second.</summary>
+    [Fact]
+    public async Task AddressListChangedThroughA_IsEnforcedByB_WithinOneSecond()
+    {
+        using var onB = Api(b, secret);
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync("/api/surveys")).StatusCode); // cached on B, from 127.0.0.1
+
+        using var adminOnA = Api(a, adminSecret);
+        var edit = await adminOnA.PutAsync($"/api/api-keys/{keyId}/allowed-ips",
+            new StringContent("""{"allowed_ips":["203.0.113.0/24"]}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+
+        var refusedAfter = await TimeUntilAsync(onB, HttpStatusCode.Forbidden);
+        Assert.True(refusedAfter < TimeSpan.FromSeconds(1), $"B still accepted the key from outside its list {refusedAfter.TotalMilliseconds:F0} ms after the change");
+    }
+
+    /// <summary>An organization lifetime rule saved by a third process (the dashboard's) stops an old key on A and B within a second.</summary>
+    [Fact]
+    public async Task LifetimePolicySavedElsewhere_BlocksAnOldKeyOnBothInstances_WithinOneSecond()
+    {
+        using var onA = Api(a, secret);
+        using var onB = Api(b, secret);
+        Assert.Equal(HttpStatusCode.OK, (await onA.GetAsync("/api/surveys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync("/api/surveys")).StatusCode);
+        using (var dashboard = QuestraFactory.OnDatabase(database))
+        {
+            var owner = await dashboard.Data.WithDb(db => db.Memberships.Where(m => m.OrganizationId == org).Select(m => m.UserId).FirstAsync());
+            await dashboard.Data.WithDb(db => db.ApiKeys.Where(k => k.Id == keyId)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.CreatedAt, DateTimeOffset.UtcNow.AddDays(-100))));
+            var saved = await dashboard.Data.WithService<ApiKeyService, ServiceResult<OrgKeyPolicy>>(s =>
+                s.SetPolicyAsync(org, new Caller(owner, "127.0.0.1"), new KeyPolicyInput([], 90, true)));
+            Assert.True(saved.Succeeded, saved.Error?.Message);
+        }
+
+        var onAAfter = await TimeUntilAsync(onA, HttpStatusCode.Unauthorized);
+        var onBAfter = await TimeUntilAsync(onB, HttpStatusCode.Unauthorized);
+        Assert.True(onAAfter < TimeSpan.FromSeconds(1) && onBAfter < TimeSpan.FromSeconds(1),
+            $"the blocked key still worked {onAAfter.TotalMilliseconds:F0} ms (A) / {onBAfter.TotalMilliseconds:F0} ms (B) after the change");
+        Assert.Contains("blocked by the organization's policy", await (await onB.GetAsync("/api/surveys")).Content.ReadAsStringAsync());
+    }
+
+    // How long until the instance answers with the expected status (10 s at most).
+    private static async Task<TimeSpan> TimeUntilAsync(HttpClient client, HttpStatusCode expected)
+    {
+        var since = Stopwatch.StartNew();
+        HttpStatusCode status;
+        while ((status = (await client.GetAsync("/api/surveys")).StatusCode) != expected && since.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+        Assert.Equal(expected, status);
+        return since.Elapsed;
     }
 
     /// <summary>
