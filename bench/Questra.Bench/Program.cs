@@ -131,6 +131,15 @@ static async Task<int> Generate(string dbPath, string outDir, bool small)
                 (int)ApiScopes.FullAccess, now.AddSeconds(-k).UtcTicks);
         }
     }
+    if (Environment.GetEnvironmentVariable("ADDRESS_LISTS") is "50")
+    {
+        // Issue 23's worst case: a 50-entry list on every key and on the organization, the address wrk calls from
+        // (127.0.0.1) matched only by the last entry, IPv4 and IPv6 entries mixed.
+        static string List(string last) => string.Join(' ', Enumerable.Range(0, 49)
+            .Select(i => i % 2 == 0 ? $"198.51.{i}.0/24" : $"2001:db8:{i:x}::/48").Append(last));
+        Exec(connection, tx, "UPDATE ApiKeys SET AllowedIps = $list", ("$list", List("127.0.0.1")));
+        Exec(connection, tx, "UPDATE Organizations SET AllowedIps = $list", ("$list", List("127.0.0.0/8")));
+    }
     await tx.CommitAsync();
 
     await File.WriteAllLinesAsync(Path.Combine(outDir, "keys.txt"), secrets);

@@ -152,4 +152,27 @@ public class CreateApiKeyFormTests : DashboardTestContext
 
         Assert.Contains("Free plan", cut.Find("[data-testid=form-error]").TextContent);
     }
+
+    [Fact]
+    public void UnderALifetimePolicy_OnlyChoicesWithinItAreOffered_AndTheAddressesGoWithTheInput()
+    {
+        var cut = Render<CreateApiKeyForm>(p => p
+            .Add(f => f.Now, Now)
+            .Add(f => f.Lifetime, new KeyLifetimePolicy(30, true))
+            .Add(f => f.OnSubmit, input => { submitted.Add(input); return Task.FromResult(answer); }));
+
+        Assert.Contains("at most 30 days", cut.Find("[data-testid=lifetime-policy-note]").TextContent);
+        var choices = cut.Find("[data-testid=expiry-choice]").TextContent;
+        Assert.Contains("30 days", choices);
+        Assert.DoesNotContain("90 days", choices);
+        Assert.DoesNotContain("Never", choices);
+
+        cut.Find("[data-testid=api-key-name]").Input("Nightly");
+        cut.Find("#api-key-allowed-ips").Change("203.0.113.7\n198.51.100.0/24, 2001:db8::/48");
+        cut.Find("[data-testid=api-key-create-submit]").Click();
+
+        var input = Assert.Single(submitted);
+        Assert.Equal(Now.AddDays(30), input.ExpiresAt);
+        Assert.Equal(["203.0.113.7", "198.51.100.0/24", "2001:db8::/48"], input.AllowedIps);
+    }
 }
