@@ -287,6 +287,24 @@ public abstract class KeyPolicyApiTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task AChildStops_WhenTheKeyThatMadeItIsBlockedByTheLifetimeRule()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var now = factory.Clock.GetUtcNow();
+        var (parentId, parent) = await Data.KeyAsync(org, owner, name: "parent", expiresAt: now.AddDays(300));
+        var child = (await Problem.JsonAsync(await factory.ApiClient(parent, org).PostAsync("/api/api-keys", Json("""{"name":"child"}""")),
+            HttpStatusCode.Created)).GetProperty("secret").GetString()!;
+        await Data.WithDb(db => db.ApiKeys.Where(k => k.Id == parentId).ExecuteUpdateAsync(s => s.SetProperty(k => k.CreatedAt, now.AddDays(-100))));
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(child, org).GetAsync("/api/surveys")).StatusCode); // cached
+
+        await SetPolicyAsync(org, owner, maxDays: 90);
+
+        // The child itself is 0 days old, but it may not outlive the key that made it.
+        var refused = await factory.ApiClient(child, org).GetAsync("/api/surveys");
+        Assert.Contains("the key that made this one", await Problem.AssertAsync(refused, HttpStatusCode.Unauthorized));
+    }
+
+    [Fact]
     public async Task MustExpire_RefusesNever_AndARollThroughTheApiThatWouldKeepNever()
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();

@@ -107,30 +107,38 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
     /// <summary>
     /// The address lists and lifetime rule a key is checked against on every request, read and parsed once per cache
     /// entry: its own list, each ancestor's (a child never reaches further than the key that made it, even if that
-    /// key's list was narrowed after the child was made), and the organization's. Null when none applies.
+    /// key's list was narrowed after the child was made), and the organization's; and the lifetime rule applied to
+    /// the key and each ancestor (a child stops when the key that made it is blocked). Null when none applies.
     /// </summary>
     private static async Task<KeyRules?> RulesAsync(QuestraDbContext db, KeyRow row, CancellationToken ct)
     {
+        var policy = new KeyLifetimePolicy(row.MaxLifetimeDays, row.MustExpire);
         var lists = new List<AddressList>();
-        void Add(string? stored)
+        DateTimeOffset? blockedAt = null;
+        string? blockedReason = null;
+        void Add(string? stored, DateTimeOffset createdAt, DateTimeOffset? expiresAt, bool ancestor)
         {
             var list = AddressList.FromStored(stored);
             if (!list.IsEmpty) lists.Add(list);
+            if (policy.BlockedAt(createdAt, expiresAt) is { } at && (blockedAt is null || at < blockedAt))
+            {
+                blockedAt = at;
+                blockedReason = policy.BlockedReason(createdAt, ofAncestor: ancestor);
+            }
         }
-        Add(row.AllowedIps);
+        Add(row.AllowedIps, row.CreatedAt, row.ExpiresAt, ancestor: false);
         var parentId = row.ParentKeyId;
         for (var depth = 0; parentId is not null && depth < MaxLineageDepth; depth++)
         {
-            var parent = await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentId).Select(k => new { k.AllowedIps, k.ParentKeyId }).FirstOrDefaultAsync(ct);
+            var parent = await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentId)
+                .Select(k => new { k.AllowedIps, k.ParentKeyId, k.CreatedAt, k.ExpiresAt }).FirstOrDefaultAsync(ct);
             if (parent is null) break;
-            Add(parent.AllowedIps);
+            Add(parent.AllowedIps, parent.CreatedAt, parent.ExpiresAt, ancestor: true);
             parentId = parent.ParentKeyId;
         }
-        var policy = new KeyLifetimePolicy(row.MaxLifetimeDays, row.MustExpire);
-        var blockedAt = policy.BlockedAt(row.CreatedAt, row.ExpiresAt);
         var orgList = AddressList.FromStored(row.OrgAllowedIps);
         if (lists.Count == 0 && orgList.IsEmpty && blockedAt is null) return null;
-        return new KeyRules(lists, orgList, blockedAt, blockedAt is null ? null : policy.BlockedReason(row.CreatedAt));
+        return new KeyRules(lists, orgList, blockedAt, blockedReason);
     }
 
     private static KeyAuthentication Expired(DateTimeOffset at) =>

@@ -30,10 +30,14 @@ public sealed record KeyLifetimePolicy(int? MaxDays, bool MustExpire)
 
     public bool Blocks(ApiKey key, DateTimeOffset now) => BlockedAt(key.CreatedAt, key.ExpiresAt) is { } at && at <= now;
 
-    /// <summary>What a blocked key's 401 says.</summary>
-    public string BlockedReason(DateTimeOffset createdAt) => MaxDays is { } days
-        ? $"This API key is blocked by the organization's policy: keys may live at most {days} days, and this one was created on {createdAt:yyyy-MM-dd}. An owner or admin can change the policy; otherwise create a new key."
-        : "This API key is blocked by the organization's policy: every key must have an expiry date, and this one never expires. An owner or admin can change the policy; otherwise create a new key.";
+    /// <summary>What a blocked key's 401 says; <paramref name="ofAncestor"/> when it is the key that made it (or one above) that breaks the rule.</summary>
+    public string BlockedReason(DateTimeOffset createdAt, bool ofAncestor = false)
+    {
+        var which = ofAncestor ? "the key that made this one (or one above it)" : "this one";
+        return MaxDays is { } days
+            ? $"This API key is blocked by the organization's policy: keys may live at most {days} days, and {which} was created on {createdAt:yyyy-MM-dd}. An owner or admin can change the policy; otherwise create a new key."
+            : $"This API key is blocked by the organization's policy: every key must have an expiry date, and {which} never expires. An owner or admin can change the policy; otherwise create a new key.";
+    }
 
     /// <summary>The error for a new or rolled key's expiry, or null when it keeps to the rule.</summary>
     public string? CheckNewExpiry(DateTimeOffset? expiresAt, DateTimeOffset now)
