@@ -191,7 +191,7 @@ public abstract class KeyPolicyApiTests(QuestraFactory factory)
     }
 
     [Fact]
-    public async Task RefusedAddresses_CountAsErrors_AndAreAuditedOncePerKeyAddressAndHour()
+    public async Task RefusedAddresses_CountAsErrors_NotAsUse_AndAreAuditedOncePerKeyAddressAndHour_WithTheHoursTotal()
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();
         var (id, secret) = await Data.KeyAsync(org, owner, allowedIps: ["192.0.2.0/24"]);
@@ -204,12 +204,104 @@ public abstract class KeyPolicyApiTests(QuestraFactory factory)
         await FlushAsync();
 
         var events = await Data.WithDb(db => db.AuditEvents.Where(e => e.TargetId == id && e.Type == AuditEventTypes.ApiKeyAddressRefused).OrderBy(e => e.Id).ToListAsync());
-        Assert.Equal(["198.51.100.66", "198.51.100.67"], events.Select(e => e.Ip));
+        Assert.Equal(["198.51.100.66", "198.51.100.67"], events.Select(e => e.Ip)); // one each, however many refusals
         Assert.Contains("\"requests\":7", events[0].Details);
         Assert.All(events, e => Assert.Equal(id, e.ActorApiKeyId));
         var usage = await Data.WithDb(db => db.ApiKeyUsage.Where(u => u.ApiKeyId == id).ToListAsync());
         Assert.Equal(11, usage.Where(u => u.Endpoint.EndsWith(UsageRecorder.ClientErrorSuffix, StringComparison.Ordinal)).Sum(u => u.Count));
         Assert.Contains("198.51.100.66", await Data.WithDb(db => db.ApiKeyFailures.Where(f => f.ApiKeyId == id).Select(f => f.Reason).FirstAsync()));
+        // Tried only from outside its list: never used, as far as the hygiene view is concerned.
+        var key = await Data.WithDb(db => db.ApiKeys.SingleAsync(k => k.Id == id));
+        Assert.Null(key.LastUsedAt);
+        Assert.True(key.SecretUnconfirmed);
+
+        // When the hour closes (here: the app stops), the address refused again since gets its total.
+        await factory.Services.GetRequiredService<UsageRecorder>().FlushClosingAsync();
+        var closing = await Data.WithDb(db => db.AuditEvents.Where(e => e.TargetId == id && e.Type == AuditEventTypes.ApiKeyAddressRefused).OrderBy(e => e.Id).Skip(2).ToListAsync());
+        var total = Assert.Single(closing);
+        Assert.Equal("198.51.100.66", total.Ip);
+        Assert.Contains("\"requests\":10", total.Details);
+        Assert.Contains("\"hour_total\":true", total.Details);
+    }
+
+    [Fact]
+    public async Task KeyChains_StopAtTenLevels_AndAStoredChainDeeperThanTheCheckWalksAllowsNoAddress()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var (rootId, secret) = await Data.KeyAsync(org, owner, allowedIps: ["10.0.0.0/8"]);
+        for (var level = 1; level < KeyLineage.MaxDepth; level++)
+        {
+            secret = (await Problem.JsonAsync(await factory.ApiClientFrom("10.1.2.3", secret, org).PostAsync("/api/api-keys",
+                Json($$"""{"name":"level {{level}}"}""")), HttpStatusCode.Created)).GetProperty("secret").GetString()!;
+        }
+        var tooDeep = await factory.ApiClientFrom("10.1.2.3", secret, org).PostAsync("/api/api-keys", Json("""{"name":"too deep"}"""));
+        Assert.Contains("levels deep", await Problem.AssertAsync(tooDeep, HttpStatusCode.Forbidden));
+        Assert.Equal(HttpStatusCode.Forbidden, (await factory.ApiClientFrom("198.51.100.7", secret, org).GetAsync("/api/surveys")).StatusCode);
+
+        // A chain longer than the checks walk (made before the limit, or by hand): its bottom key works from nowhere.
+        var parent = rootId;
+        string bottom = "";
+        await Data.WithDb(async db =>
+        {
+            for (var i = 0; i < KeyLineage.MaxWalk + 2; i++)
+            {
+                var made = ApiKeyInputRules.NewKey(org, owner, $"deep {i}", ApiScopes.DataAccess, null, factory.Clock.GetUtcNow(), null, parent);
+                db.ApiKeys.Add(made.Key);
+                (parent, bottom) = (made.Key.Id, made.Secret);
+            }
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, (await factory.ApiClientFrom("10.1.2.3", bottom, org).GetAsync("/api/surveys")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await factory.ApiClientFrom("198.51.100.7", bottom, org).GetAsync("/api/surveys")).StatusCode);
+    }
+
+    [Fact]
+    public async Task RolledOrRevokedKeys_ListsCannotBeChanged_TheReplacementCarriesIt()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var (id, secret) = await Data.KeyAsync(org, owner, allowedIps: ["192.0.2.0/24"]);
+        var (_, admin) = await Data.KeyAsync(org, owner);
+        var rolled = await Problem.JsonAsync(await factory.ApiClientFrom("192.0.2.1", secret, org).PostAsync($"/api/api-keys/{id}/roll", null), HttpStatusCode.Created);
+        var replacement = rolled.GetProperty("id").GetString()!;
+
+        var edit = await factory.ApiClient(admin, org).PutAsync($"/api/api-keys/{id}/allowed-ips", Json("""{"allowed_ips":["192.0.2.1"]}"""));
+        Assert.Contains(replacement, await Problem.AssertAsync(edit, HttpStatusCode.Conflict));
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(admin, org).PutAsync($"/api/api-keys/{replacement}/allowed-ips", Json("""{"allowed_ips":["192.0.2.1"]}"""))).StatusCode);
+    }
+
+    [Fact]
+    public async Task MembersKeys_LearnThatThereIsAnOrganizationList_NotItsEntries()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var member = await Data.UserAsync();
+        await Data.AddMemberAsync(org, member, Questra.Web.Features.Organizations.OrgRole.Member);
+        await SetPolicyAsync(org, owner, ips: ["10.20.0.0/16"]);
+        await Data.WithDb(db => db.Organizations.Where(o => o.Id == org)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.ApiKeyCreation, Questra.Web.Features.Organizations.ApiKeyCreationPolicy.AllMembers)));
+        var (_, memberKey) = await Data.KeyAsync(org, member, scopes: ["api_keys:read"]);
+        var (_, ownerKey) = await Data.KeyAsync(org, owner, scopes: ["api_keys:read"]);
+
+        var seenByMember = await Problem.JsonAsync(await factory.ApiClientFrom("10.20.1.1", memberKey, org).GetAsync("/api/organization/key-policy"));
+        var seenByOwner = await Problem.JsonAsync(await factory.ApiClientFrom("10.20.1.1", ownerKey, org).GetAsync("/api/organization/key-policy"));
+
+        Assert.Equal(JsonValueKind.Null, seenByMember.GetProperty("allowed_ips").ValueKind);
+        Assert.True(seenByMember.GetProperty("address_restricted").GetBoolean());
+        Assert.Equal(["10.20.0.0/16"], seenByOwner.GetProperty("allowed_ips").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task ABlockedKeysReason_IsToldOnlyWhereTheKeyMayBeUsed()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var (id, secret) = await Data.KeyAsync(org, owner, allowedIps: ["192.0.2.0/24"]);
+        await Data.WithDb(db => db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(s => s.SetProperty(k => k.CreatedAt, factory.Clock.GetUtcNow().AddDays(-100))));
+        await SetPolicyAsync(org, owner, maxDays: 30);
+
+        var inside = await Problem.AssertAsync(await factory.ApiClientFrom("192.0.2.9", secret, org).GetAsync("/api/surveys"), HttpStatusCode.Unauthorized);
+        var outside = await Problem.AssertAsync(await factory.ApiClientFrom("198.51.100.9", secret, org).GetAsync("/api/surveys"), HttpStatusCode.Unauthorized);
+
+        Assert.Contains("at most 30 days", inside);
+        Assert.Equal(KeyAuthentication.BlockedWithoutDetail, outside);
     }
 
     [Fact]

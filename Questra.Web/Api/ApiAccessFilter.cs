@@ -27,6 +27,7 @@ public sealed class ApiAccessFilter(UsageRecorder usage) : IEndpointFilter
         if (!key.AllowsAddress(client))
         {
             usage.RecordRefusedAddress(key, client);
+            http.Features.Set(AddressRefused.Instance); // counted as a refusal, not as use of the key
             return ApiResults.Forbidden($"This API key may not be used from {Shown(client)}: the address is outside the key's allowed addresses or the organization's.");
         }
         usage.RecordAddress(key, client);
@@ -60,6 +61,12 @@ public sealed class ApiAccessFilter(UsageRecorder usage) : IEndpointFilter
 
     private static string Shown(System.Net.IPAddress? address) =>
         address is null ? "an unknown address" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+}
+
+/// <summary>Marks a request refused for its address: the usage counts it as an error but not as the key's use.</summary>
+public sealed class AddressRefused
+{
+    public static readonly AddressRefused Instance = new();
 }
 
 public static class ApiRouteExtensions

@@ -67,9 +67,11 @@ public sealed record CreateApiKeyRequest(string? Name, string? ExpiresAt, IReadO
 public sealed record AllowedIpsRequest(IReadOnlyList<string>? AllowedIps);
 
 /// <summary>The organization's key policy, as <c>GET /api/organization/key-policy</c> answers.</summary>
-public sealed record KeyPolicyDto(IReadOnlyList<string> AllowedIps, int? MaxKeyLifetimeDays, bool KeysMustExpire)
+/// <remarks><c>allowed_ips</c> is null for a member's key (the entries are for owners and admins); <c>address_restricted</c> says whether there is a list.</remarks>
+public sealed record KeyPolicyDto(IReadOnlyList<string>? AllowedIps, bool AddressRestricted, int? MaxKeyLifetimeDays, bool KeysMustExpire)
 {
-    public static KeyPolicyDto From(OrgKeyPolicy p) => new(p.AllowedAddresses.ToStrings(), p.Lifetime.MaxDays, p.Lifetime.MustExpire);
+    public static KeyPolicyDto From(OrgKeyPolicy p) =>
+        new(p.AddressesHidden ? null : p.AllowedAddresses.ToStrings(), p.IsAddressRestricted, p.Lifetime.MaxDays, p.Lifetime.MustExpire);
 }
 
 public sealed record RollApiKeyRequest(int? GracePeriodHours);

@@ -42,7 +42,8 @@ public sealed partial class UsageFilter(UsageRecorder usage) : IEndpointFilter
     private void Count(HttpContext http, AuthenticatedKey key, int status, string? reason)
     {
         var label = Label(http, status / 100);
-        usage.Record(key, label);
+        // A request refused for its address (perhaps a leaked key tried from elsewhere) does not make the key "used".
+        usage.Record(key, label, used: http.Features.Get<AddressRefused>() is null);
         if (reason is not null) usage.RecordFailure(key, label, status, reason);
     }
 

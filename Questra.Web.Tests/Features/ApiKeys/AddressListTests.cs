@@ -59,12 +59,28 @@ public sealed class AddressListTests
     [InlineData("10.0.0.0/-1", "prefix length")]
     [InlineData("10.0.0.0/ 8", "prefix length")]
     [InlineData("::ffff:10.0.0.0/64", "IPv4-mapped")]
+    [InlineData("010.0.0.1", "not an IPv4 or IPv6")] // some parsers read a leading zero as octal: 8.0.0.1
+    [InlineData("192.168.001.010", "not an IPv4 or IPv6")]
+    [InlineData("0x0a.0.0.1", "not an IPv4 or IPv6")]
+    [InlineData("::ffff:010.0.0.1", "not an IPv4 or IPv6")]
+    [InlineData("256.0.0.1", "not an IPv4 or IPv6")]
     public void BadEntries_AreRefused_NamingTheEntry(string entry, string reason)
     {
         var error = Refusal("192.0.2.1", entry);
 
         Assert.Contains(reason, error);
         Assert.DoesNotContain("192.0.2.1", error);
+    }
+
+    [Fact]
+    public void Nothing_AllowsNoAddress_AndAStoredValueThatDoesNotParseFailsClosed()
+    {
+        Assert.False(AddressList.Nothing.Allows(IPAddress.Parse("192.0.2.1")));
+        Assert.False(AddressList.Nothing.IsEmpty);
+        Assert.False(AddressList.FromStored("not-an-address").Allows(IPAddress.Parse("192.0.2.1")));
+        Assert.True(AddressList.Nothing.IsWithin(Parse("192.0.2.1")));
+        Assert.False(Parse("192.0.2.1").IsWithin(AddressList.Nothing));
+        Assert.Equal(["0.0.0.1", "10.0.0.0/8"], Parse("0.0.0.1", "10.0.0.0/8").ToStrings());
     }
 
     [Fact]

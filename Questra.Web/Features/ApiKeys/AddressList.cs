@@ -59,23 +59,36 @@ public readonly record struct AddressRange(bool IsV4, UInt128 Network, int Prefi
 /// and normalised once (host bits cleared, IPv4-mapped IPv6 read as IPv4, duplicates and ranges inside another
 /// dropped) and stored as one space-separated string. Empty means "no restriction of its own".
 /// </summary>
-public sealed class AddressList
+public sealed partial class AddressList
 {
     public const int MaxEntries = 50;
 
     public static readonly AddressList Empty = new([]);
 
-    private readonly AddressRange[] ranges;
+    /// <summary>
+    /// Allows no address: what a check falls back to when it cannot read a list it should apply (a stored value that
+    /// does not parse, a lineage deeper than it walks). Fails closed; never stored.
+    /// </summary>
+    public static readonly AddressList Nothing = new([], nothing: true);
 
-    private AddressList(AddressRange[] ranges) => this.ranges = ranges;
+    private readonly AddressRange[] ranges;
+    private readonly bool nothing;
+
+    private AddressList(AddressRange[] ranges, bool nothing = false)
+    {
+        this.ranges = ranges;
+        this.nothing = nothing;
+    }
 
     public IReadOnlyList<AddressRange> Ranges => ranges;
 
-    public bool IsEmpty => ranges.Length == 0;
+    /// <summary>No list: every address allowed.</summary>
+    public bool IsEmpty => ranges.Length == 0 && !nothing;
 
     /// <summary>Whether a request from <paramref name="address"/> is allowed; no list allows everyone.</summary>
     public bool Allows(IPAddress? address)
     {
+        if (nothing) return false;
         if (ranges.Length == 0) return true;
         if (address is null) return false;
         var (isV4, value) = AddressRange.Read(address);
@@ -88,7 +101,7 @@ public sealed class AddressList
 
     /// <summary>Whether every address this list allows is allowed by <paramref name="wider"/> (an empty list allows none — it is "everything" only when it is the wider one).</summary>
     public bool IsWithin(AddressList wider) =>
-        wider.IsEmpty || (!IsEmpty && ranges.All(r => wider.ranges.Any(w => w.Covers(r))));
+        nothing || wider.IsEmpty || (!wider.nothing && !IsEmpty && ranges.All(r => wider.ranges.Any(w => w.Covers(r))));
 
     /// <summary>The stored form: normalised entries separated by spaces; null for an empty list.</summary>
     public string? Format() => IsEmpty ? null : string.Join(' ', ranges.Select(r => r.ToString()));
@@ -97,9 +110,12 @@ public sealed class AddressList
 
     public override string ToString() => Format() ?? "";
 
-    /// <summary>A stored list (written by <see cref="Format"/>, so valid); null or blank is the empty list.</summary>
+    /// <summary>
+    /// A stored list (written by <see cref="Format"/>, so valid); null or blank is the empty list. A value that does not
+    /// parse (which nothing writes) allows no address rather than every one.
+    /// </summary>
     public static AddressList FromStored(string? stored) =>
-        string.IsNullOrWhiteSpace(stored) ? Empty : TryParse(stored.Split(' ', StringSplitOptions.RemoveEmptyEntries), out var list, out _) ? list : Empty;
+        string.IsNullOrWhiteSpace(stored) ? Empty : TryParse(stored.Split(' ', StringSplitOptions.RemoveEmptyEntries), out var list, out _) ? list : Nothing;
 
     /// <summary>
     /// Entries as a person typed them (one per line, or separated by commas or spaces) or as an API body sent them.
@@ -141,9 +157,11 @@ public sealed class AddressList
         var shown = entry.Length > 45 ? entry[..45] + "…" : entry;
         var slash = entry.IndexOf('/', StringComparison.Ordinal);
         var addressPart = slash < 0 ? entry : entry[..slash];
-        // IPAddress.TryParse also takes "1", "1.2" and zone ids ("fe80::1%eth0"): only the usual full forms count.
+        // IPAddress.TryParse also takes "1", "1.2", zone ids ("fe80::1%eth0") and octal or hex parts ("010.0.0.1" is
+        // 8.0.0.1, "0x0a.0.0.1" is 10.0.0.1): only the usual full forms count, IPv4 as four plain decimal numbers.
+        var dotted = addressPart.Contains('.', StringComparison.Ordinal) ? addressPart[(addressPart.LastIndexOf(':') + 1)..] : null;
         if (addressPart.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(addressPart, out var address)
-            || (address.AddressFamily == AddressFamily.InterNetwork && addressPart.Count(c => c == '.') != 3))
+            || ((dotted is not null || address.AddressFamily == AddressFamily.InterNetwork) && !PlainDottedDecimal().IsMatch(dotted ?? addressPart)))
         {
             error = $"'{Printable(shown)}' is not an IPv4 or IPv6 address or CIDR range (e.g. 203.0.113.7, 203.0.113.0/24, 2001:db8::/48).";
             return false;
@@ -178,6 +196,10 @@ public sealed class AddressList
         range = AddressRange.Of(isV4, value, prefix);
         return true;
     }
+
+    // Four numbers 0-255 without leading zeros (a leading zero would make some parsers read octal).
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$")]
+    private static partial System.Text.RegularExpressions.Regex PlainDottedDecimal();
 
     private static string Printable(string value) => new(value.Where(c => !char.IsControl(c)).ToArray());
 }

@@ -88,6 +88,11 @@ public sealed class ApiKeyAuthenticationHandler(
     private async Task<AuthenticateResult> AuthenticateKeyAsync(string token)
     {
         var result = await keys.AuthenticateAsync(token, Context.RequestAborted);
+        if (result.BlockedKey is { } blocked && !blocked.AllowsAddress(Context.Connection.RemoteIpAddress))
+        {
+            // Why a key is blocked (its age, the organization's limit) is for the places it may be used from.
+            return AuthenticateResult.Fail(KeyAuthentication.BlockedWithoutDetail);
+        }
         if (result.Key is not { } key)
         {
             return AuthenticateResult.Fail(result.Message!);

@@ -57,7 +57,7 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         {
             var now = clock.GetUtcNow();
             return cachedExpiry is { } at && at <= now ? Expired(at)
-                : cached.BlockedReasonAt(now) is { } blocked ? KeyAuthentication.Fail(blocked)
+                : cached.BlockedReasonAt(now) is { } blocked ? KeyAuthentication.Blocked(cached, blocked)
                 : KeyAuthentication.Success(cached);
         }
         var generation = cache.Generation;
@@ -86,7 +86,7 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         var key = new AuthenticatedKey(row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes,
             SurveyIdList.Parse(row.SurveyRestriction), row.ExpiresAt, await RulesAsync(db, row, ct));
         cache.Store(hashKey, key, row.ExpiresAt, generation);
-        return key.BlockedReasonAt(clock.GetUtcNow()) is { } reason ? KeyAuthentication.Fail(reason) : KeyAuthentication.Success(key);
+        return key.BlockedReasonAt(clock.GetUtcNow()) is { } reason ? KeyAuthentication.Blocked(key, reason) : KeyAuthentication.Success(key);
     }
 
     /// <summary>
@@ -100,9 +100,6 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         var now = clock.GetUtcNow();
         return cached is not null && (expiresAt is null || expiresAt > now) && cached.BlockedReasonAt(now) is null ? cached : null;
     }
-
-    // Deeper than any real tree; a loop in the stored parents (which nothing makes) cannot hang the check.
-    private const int MaxLineageDepth = 64;
 
     /// <summary>
     /// The address lists and lifetime rule a key is checked against on every request, read and parsed once per cache
@@ -128,8 +125,13 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         }
         Add(row.AllowedIps, row.CreatedAt, row.ExpiresAt, ancestor: false);
         var parentId = row.ParentKeyId;
-        for (var depth = 0; parentId is not null && depth < MaxLineageDepth; depth++)
+        for (var depth = 0; parentId is not null; depth++)
         {
+            if (depth == KeyLineage.MaxWalk)
+            {
+                lists.Add(AddressList.Nothing); // ancestors left unread: their lists cannot be known, so no address is allowed
+                break;
+            }
             var parent = await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentId)
                 .Select(k => new { k.AllowedIps, k.ParentKeyId, k.CreatedAt, k.ExpiresAt }).FirstOrDefaultAsync(ct);
             if (parent is null) break;

@@ -25,7 +25,8 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.RevokedAt).IsConcurrencyToken();
         builder.Property(k => k.ReplacedByKeyId).IsConcurrencyToken();
         builder.Ignore(k => k.SurveyIds);
-        builder.Property(k => k.AllowedIps).HasMaxLength(AddressListColumnLength);
+        // A roll copies the list to the replacement: a narrowing that lands in between makes the roll fail, not the copy wide.
+        builder.Property(k => k.AllowedIps).HasMaxLength(AddressListColumnLength).IsConcurrencyToken();
         builder.Ignore(k => k.AllowedAddresses);
         builder.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -22,6 +22,15 @@ public sealed partial class ApiKeyService
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
         if (!found.Succeeded) return found.Error!;
         var key = found.Value!;
+        if (key.ReplacedByKeyId is { } replacement)
+        {
+            // The replacement carries the list now (and the children moved to it): narrowing this one would protect nothing.
+            return new ServiceError(ErrorKind.Conflict, $"This key was rolled; change the addresses of its replacement ({replacement}), which the keys it made now hang from.");
+        }
+        if (key.IsRevoked)
+        {
+            return new ServiceError(ErrorKind.Conflict, "This key is revoked; its addresses no longer matter.");
+        }
         var orgList = AddressList.FromStored(await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.AllowedIps).FirstOrDefaultAsync(ct));
         if (key.ParentKeyId is { } parentId && !list.IsEmpty && !(await LineageListsAsync(parentId, ct)).All(list.IsWithin))
         {
@@ -84,8 +93,13 @@ public sealed partial class ApiKeyService
     {
         var lists = new List<AddressList>();
         string? id = keyId;
-        for (var depth = 0; id is not null && depth < 64; depth++)
+        for (var depth = 0; id is not null; depth++)
         {
+            if (depth > KeyLineage.MaxWalk)
+            {
+                lists.Add(AddressList.Nothing); // fail closed, as the request check does
+                break;
+            }
             var row = await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(k => new { k.AllowedIps, k.ParentKeyId }).FirstOrDefaultAsync(ct);
             if (row is null) break;
             var list = AddressList.FromStored(row.AllowedIps);
@@ -117,8 +131,13 @@ internal sealed class LineageMap(Dictionary<string, (string? ParentKeyId, string
     {
         var lists = new List<AddressList>();
         string? id = keyId;
-        for (var depth = 0; id is not null && depth < 64 && keys.TryGetValue(id, out var row); depth++)
+        for (var depth = 0; id is not null && keys.TryGetValue(id, out var row); depth++)
         {
+            if (depth > KeyLineage.MaxWalk)
+            {
+                lists.Add(AddressList.Nothing); // fail closed, as the request check does
+                break;
+            }
             var list = AddressList.FromStored(row.AllowedIps);
             if (!list.IsEmpty) lists.Add(list);
             id = row.ParentKeyId;

@@ -17,10 +17,13 @@ public sealed record PolicyImpact(ApiKey Key, string Effect);
 /// </summary>
 public sealed partial class ApiKeyService
 {
+    /// <summary>The policy as the caller may see it: members (and their keys) learn the lifetime rule and whether there is an address list, not its entries.</summary>
     public async Task<ServiceResult<OrgKeyPolicy>> GetPolicyAsync(string organizationId, Caller caller, CancellationToken ct = default)
     {
-        if (await db.RoleOfAsync(organizationId, caller.UserId, ct) is null) return ServiceError.NotAMember;
-        return await PolicyOfAsync(organizationId, ct);
+        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
+        if (role is null) return ServiceError.NotAMember;
+        var policy = await PolicyOfAsync(organizationId, ct);
+        return role == OrgRole.Member ? policy.ForMember() : policy;
     }
 
     /// <summary>The working keys a policy would stop or restrict that the current one does not, with what would happen to each.</summary>

@@ -80,6 +80,10 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
                 // The calling key was revoked, deleted or expired between its authentication and now.
                 return ServiceError.Forbidden("The calling API key was revoked or expired a moment ago; it cannot create keys.");
             }
+            if (await KeyLineage.DepthBelowAsync(db, parent.KeyId, ct) >= KeyLineage.MaxDepth)
+            {
+                return ServiceError.Forbidden($"Keys made by keys may be at most {KeyLineage.MaxDepth} levels deep, and the calling key is at the limit: create this key with a key nearer the top, or in the dashboard.");
+            }
             if (live.ExpiresAt is { } current && (expiresAt is null || expiresAt > current))
             {
                 // Its expiry was brought forward (a roll's grace period) after the copy this request saw.

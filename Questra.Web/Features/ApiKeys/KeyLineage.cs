@@ -16,6 +16,15 @@ namespace Questra.Web.Features.ApiKeys;
 /// </remarks>
 public static class KeyLineage
 {
+    /// <summary>How many keys may stand above a key made through the API (a key made by a key made by … the dashboard's).</summary>
+    public const int MaxDepth = 10;
+
+    /// <summary>
+    /// How far the checks walk up a key's ancestors. Beyond <see cref="MaxDepth"/> by a margin, for trees made before
+    /// the limit; a walk that stops with ancestors left fails closed (no address allowed).
+    /// </summary>
+    public const int MaxWalk = 64;
+
     public const string ReasonAncestorRevoked = "ancestor_revoked";
     public const string ReasonAncestorDeleted = "ancestor_deleted";
     public const string ReasonOwnerRemoved = "owner_removed";
@@ -121,6 +130,19 @@ public static class KeyLineage
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, k => k.RevokedAt), ct);
         if (locked != 1) return null;
         return new LiveParent(await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentKeyId).Select(k => k.ExpiresAt).FirstAsync(ct));
+    }
+
+    /// <summary>How many keys stand above a key made by <paramref name="parentKeyId"/> (1 when the parent was made in the dashboard), up to <see cref="MaxWalk"/>.</summary>
+    public static async Task<int> DepthBelowAsync(QuestraDbContext db, string parentKeyId, CancellationToken ct)
+    {
+        var depth = 0;
+        string? id = parentKeyId;
+        while (id is not null && depth < MaxWalk)
+        {
+            depth++;
+            id = await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(k => k.ParentKeyId).FirstOrDefaultAsync(ct);
+        }
+        return depth;
     }
 }
 

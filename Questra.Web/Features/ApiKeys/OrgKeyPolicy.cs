@@ -8,4 +8,11 @@ public sealed record OrgKeyPolicy(AddressList AllowedAddresses, KeyLifetimePolic
     public static readonly OrgKeyPolicy None = new(AddressList.Empty, KeyLifetimePolicy.None);
 
     public static OrgKeyPolicy Of(Organization org) => new(AddressList.FromStored(org.AllowedIps), org.KeyLifetime);
+
+    /// <summary>Set on the copy members get: that there is a list, not what it holds (owners' and admins' business).</summary>
+    public bool AddressesHidden { get; init; }
+
+    public bool IsAddressRestricted => AddressesHidden || !AllowedAddresses.IsEmpty;
+
+    public OrgKeyPolicy ForMember() => IsAddressRestricted ? this with { AllowedAddresses = AddressList.Empty, AddressesHidden = true } : this;
 }

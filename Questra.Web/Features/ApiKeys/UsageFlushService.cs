@@ -27,14 +27,14 @@ public sealed class UsageFlushService(UsageRecorder recorder, IOptions<UsageOpti
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushLoggingErrors(CancellationToken.None);
+        await FlushLoggingErrors(CancellationToken.None, closing: true);
     }
 
-    private async Task FlushLoggingErrors(CancellationToken ct)
+    private async Task FlushLoggingErrors(CancellationToken ct, bool closing = false)
     {
         try
         {
-            await recorder.FlushAsync(ct);
+            await (closing ? recorder.FlushClosingAsync(ct) : recorder.FlushAsync(ct));
             outage.Succeeded();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -35,9 +35,9 @@ public sealed partial class UsageRecorder
         public string OrganizationId { get; } = organizationId;
         public string OwnerUserId { get; } = ownerUserId;
         public Dictionary<IPAddress, long> Counts { get; } = [];
-        public HashSet<IPAddress> Written { get; } = [];
+        /// <summary>What the events written so far said, per address (<see cref="IPAddress.None"/> for the addresses over the cap).</summary>
+        public Dictionary<IPAddress, long> Written { get; } = [];
         public long Others;
-        public bool OthersWritten;
     }
 
     private readonly ConcurrentDictionary<string, KeyAddresses> pendingAddresses = new(StringComparer.Ordinal);
@@ -116,24 +116,35 @@ public sealed partial class UsageRecorder
         }
     }
 
-    private sealed record RefusalEvent(string KeyId, long Hour, RefusalHour Entry, IPAddress? Address, long Count);
+    /// <summary>One audit event to write: the first for a key, address and hour, or the closing one with the hour's total.</summary>
+    private sealed record RefusalEvent(string KeyId, long Hour, RefusalHour Entry, IPAddress Address, long Count, long WrittenBefore, bool Final);
 
-    private List<RefusalEvent> TakeRefusals()
+    // Over the cap, the rest of a key's refused addresses that hour are counted under this one.
+    private static readonly IPAddress OtherAddresses = IPAddress.None;
+
+    /// <summary>
+    /// At most two events per key, address and hour: the first when the address is first refused, and — if more
+    /// refusals followed — one when the hour is over (or the app stops) with the hour's total.
+    /// </summary>
+    private List<RefusalEvent> TakeRefusals(bool closing)
     {
         var events = new List<RefusalEvent>();
         var currentHour = clock.GetUtcNow().UtcTicks / TimeSpan.TicksPerHour;
         foreach (var ((keyId, hour), entry) in refusals)
         {
+            var over = closing || hour < currentHour;
             lock (entry)
             {
-                foreach (var (address, count) in entry.Counts)
+                var counts = entry.Counts.ToList();
+                if (entry.Others > 0) counts.Add(new(OtherAddresses, entry.Others));
+                foreach (var (address, count) in counts)
                 {
-                    if (entry.Written.Add(address)) events.Add(new RefusalEvent(keyId, hour, entry, address, count));
-                }
-                if (entry.Others > 0 && !entry.OthersWritten)
-                {
-                    entry.OthersWritten = true;
-                    events.Add(new RefusalEvent(keyId, hour, entry, null, entry.Others));
+                    var written = entry.Written.GetValueOrDefault(address);
+                    if (written == 0 || (over && count > written))
+                    {
+                        events.Add(new RefusalEvent(keyId, hour, entry, address, count, written, Final: written > 0 || over));
+                        entry.Written[address] = count;
+                    }
                 }
             }
             // An hour that is over and written is done with; the next refusal starts a new hour.
@@ -142,23 +153,24 @@ public sealed partial class UsageRecorder
         return events;
     }
 
-    private static void Unmark(List<RefusalEvent> events)
+    private void Unmark(List<RefusalEvent> events)
     {
         foreach (var e in events)
         {
             lock (e.Entry)
             {
-                if (e.Address is { } address) e.Entry.Written.Remove(address);
-                else e.Entry.OthersWritten = false;
+                if (e.WrittenBefore == 0) e.Entry.Written.Remove(e.Address);
+                else e.Entry.Written[e.Address] = e.WrittenBefore;
             }
+            refusals.TryAdd((e.KeyId, e.Hour), e.Entry); // written next time, even if its hour is over
         }
     }
 
     /// <summary>Writes learned addresses and refusal events (the part of a flush after the usage counts).</summary>
-    private async Task FlushAddressesAsync(CancellationToken ct)
+    private async Task FlushAddressesAsync(bool closing, CancellationToken ct)
     {
         var addresses = TakeAddresses();
-        var events = TakeRefusals();
+        var events = TakeRefusals(closing);
         if (addresses.Count == 0 && events.Count == 0) return;
         try
         {
@@ -215,11 +227,9 @@ public sealed partial class UsageRecorder
         foreach (var e in events.Where(e => existing.Contains(e.KeyId)))
         {
             var hourStart = new DateTimeOffset(e.Hour * TimeSpan.TicksPerHour, TimeSpan.Zero);
-            var address = e.Address is null || e.Address.Equals(IPAddress.None) ? null : e.Address.ToString();
+            var address = e.Address.Equals(OtherAddresses) ? null : e.Address.ToString();
             db.AddKeyEvent(e.Entry.OrganizationId, e.KeyId, e.Entry.OwnerUserId, address, AuditEventTypes.ApiKeyAddressRefused, now,
-                e.Address is null
-                    ? (object)new { address = (string?)null, other_addresses = true, requests = e.Count, hour = hourStart }
-                    : new { address, other_addresses = false, requests = e.Count, hour = hourStart });
+                new { address, other_addresses = address is null, requests = e.Count, hour = hourStart, hour_total = e.Final });
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -48,12 +48,13 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
         : endpoint.EndsWith(ClientErrorSuffix, StringComparison.Ordinal) || endpoint.EndsWith(OlderErrorSuffix, StringComparison.Ordinal) ? 4
         : null;
 
-    public void Record(AuthenticatedKey key, string endpoint)
+    /// <summary>Counts a request; <paramref name="used"/> false for one that does not make the key "used" (its last use and the lost-secret mark stay).</summary>
+    public void Record(AuthenticatedKey key, string endpoint, bool used = true)
     {
         var now = clock.GetUtcNow();
         var tally = pending.GetOrAdd(new Bucket(key.KeyId, key.OrganizationId, endpoint, DateOnly.FromDateTime(now.UtcDateTime)), _ => new Tally());
         Interlocked.Increment(ref tally.Count);
-        InterlockedMax(ref tally.LastTicks, now.UtcTicks);
+        if (used) InterlockedMax(ref tally.LastTicks, now.UtcTicks);
     }
 
     /// <summary>
@@ -97,7 +98,13 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
         return taken;
     }
 
-    public async Task FlushAsync(CancellationToken ct = default)
+    /// <summary>Writes what was counted since the last flush.</summary>
+    public Task FlushAsync(CancellationToken ct = default) => FlushAsync(closing: false, ct);
+
+    /// <summary>The last flush, when the app stops: refusal counts of the running hour are written as its totals.</summary>
+    public Task FlushClosingAsync(CancellationToken ct = default) => FlushAsync(closing: true, ct);
+
+    private async Task FlushAsync(bool closing, CancellationToken ct)
     {
         await flushing.WaitAsync(ct);
         // Take each count atomically: a request counted after this point is written by the next flush.
@@ -106,6 +113,7 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
         {
             var count = Interlocked.Exchange(ref tally.Count, 0);
             if (count > 0) batch.Add((bucket, count, new DateTimeOffset(Interlocked.Read(ref tally.LastTicks), TimeSpan.Zero)));
+            // (LastTicks stays 0 — DateTimeOffset.MinValue — for a bucket of requests that were not the key's use.)
         }
         var failures = TakeFailures();
         try
@@ -140,7 +148,7 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
         await flushing.WaitAsync(ct);
         try
         {
-            await FlushAddressesAsync(ct);
+            await FlushAddressesAsync(closing, ct);
         }
         finally
         {
@@ -155,9 +163,11 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
         var postgres = db.Database.IsNpgsql();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Rows in one fixed order, so two instances flushing at once lock them in the same order (no deadlock).
-        foreach (var (bucket, count, last) in batch.OrderBy(b => b.Bucket.KeyId, StringComparer.Ordinal)
+        var flushedAt = clock.GetUtcNow();
+        foreach (var (bucket, count, lastUse) in batch.OrderBy(b => b.Bucket.KeyId, StringComparer.Ordinal)
                      .ThenBy(b => b.Bucket.Endpoint, StringComparer.Ordinal).ThenBy(b => b.Bucket.Day))
         {
+            var last = lastUse == DateTimeOffset.MinValue ? flushedAt : lastUse;
             // Add to the stored count in place (insert or increment in one statement), so counts written by
             // several instances add up and none is lost to a race between "read" and "write".
             if (postgres)
@@ -180,7 +190,7 @@ public sealed partial class UsageRecorder(IServiceScopeFactory scopes, TimeProvi
                     """, ct);
             }
         }
-        foreach (var group in batch.GroupBy(b => b.Bucket.KeyId).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in batch.Where(b => b.Last != DateTimeOffset.MinValue).GroupBy(b => b.Bucket.KeyId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var last = group.Max(b => b.Last);
             await db.ApiKeys
