@@ -25,6 +25,7 @@ return args switch
     ["page", var baseUrl, var outDir, var n] => await TimePage(baseUrl, outDir, int.Parse(n, CultureInfo.InvariantCulture)),
     ["verify", var db, var outDir] => Verify(db, outDir),
     ["checkcost", var db, var outDir, var blocks, var calls] => await CheckCost.RunAsync(db, outDir, int.Parse(blocks, CultureInfo.InvariantCulture), int.Parse(calls, CultureInfo.InvariantCulture)),
+    ["addresscost"] => Questra.Bench.AddressCost.Run(blocks: 20, callsPerBlock: 1_000_000),
     ["throttle"] => ThrottleCost.Run(rounds: 5),
     ["throttle", var rounds] => ThrottleCost.Run(int.Parse(rounds, CultureInfo.InvariantCulture)),
     ["circuits", var baseUrl, var outDir, var pid, var tabs] => await CircuitCost.RunAsync(baseUrl, outDir, int.Parse(pid, CultureInfo.InvariantCulture), int.Parse(tabs, CultureInfo.InvariantCulture)),
@@ -33,7 +34,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir> | checkcost <db> <outdir> <blocks> <calls> | throttle [rounds] | circuits <baseUrl> <outdir> <pid> <tabs>");
+    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir> | checkcost <db> <outdir> <blocks> <calls> | addresscost | throttle [rounds] | circuits <baseUrl> <outdir> <pid> <tabs>");
     return 2;
 }
 
