@@ -423,8 +423,11 @@ public abstract class KeyPolicyApiTests(QuestraFactory factory)
         await Data.WithDb(db => db.ApiKeys.Where(k => k.Id == oldId).ExecuteUpdateAsync(s => s.SetProperty(k => k.CreatedAt, now.AddDays(-40))));
         var (usedId, used) = await Data.KeyAsync(org, owner, name: "used elsewhere", expiresAt: now.AddDays(10));
         await Data.KeyAsync(org, owner, name: "fine", expiresAt: now.AddDays(10));
+        var (narrowedId, narrowed) = await Data.KeyAsync(org, owner, name: "own list refuses it already", expiresAt: now.AddDays(10));
         await factory.ApiClientFrom("198.51.100.3", used, org).GetAsync("/api/surveys");
+        await factory.ApiClientFrom("198.51.100.4", narrowed, org).GetAsync("/api/surveys");
         await FlushAsync();
+        await Data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.SetAllowedAddressesAsync(org, Dashboard(owner), narrowedId, ["192.0.2.0/24"]));
 
         var preview = await Data.WithService<ApiKeyService, ServiceResult<IReadOnlyList<PolicyImpact>>>(s =>
             s.PreviewPolicyAsync(org, Dashboard(owner), new KeyPolicyInput(["192.0.2.0/24"], 30, false)));

@@ -175,4 +175,30 @@ public class CreateApiKeyFormTests : DashboardTestContext
         Assert.Equal(Now.AddDays(30), input.ExpiresAt);
         Assert.Equal(["203.0.113.7", "198.51.100.0/24", "2001:db8::/48"], input.AllowedIps);
     }
+
+    [Fact]
+    public void RollForm_UnderALifetimePolicy_OffersOnlyExpiriesWithinIt()
+    {
+        var key = new ApiKey
+        {
+            Id = "ak_1", OrganizationId = "org_1", CreatedByUserId = "u", Name = "Forever", Prefix = "sk_live_Ab12",
+            SecretHash = new byte[32], CreatedAt = Now.AddDays(-100),
+        };
+        var rolled = new List<RollOptions>();
+        var cut = Render<RollApiKeyForm>(p => p
+            .Add(f => f.Key, key)
+            .Add(f => f.Now, Now)
+            .Add(f => f.Lifetime, new KeyLifetimePolicy(30, true))
+            .Add(f => f.OnSubmit, o => { rolled.Add(o); return Task.FromResult<ServiceResult<CreatedApiKey>>(ServiceError.Forbidden("not used")); }));
+
+        var choices = cut.Find("[data-testid=roll-expiry]").TextContent;
+        Assert.DoesNotContain("Same as now", choices);
+        Assert.DoesNotContain("90 days", choices);
+        Assert.DoesNotContain("Never", choices);
+        Assert.Contains("at most 30 days", cut.Find("[data-testid=roll-policy-note]").TextContent);
+
+        cut.Find("[data-testid=roll-submit]").Click();
+
+        Assert.Equal(Now.AddDays(30), Assert.Single(rolled).NewExpiry!.ExpiresAt);
+    }
 }

@@ -52,17 +52,17 @@ public sealed class AddressListTests
     [InlineData("0.0.0.0/0", "every address")]
     [InlineData("::/0", "every address")]
     [InlineData("10.0.0.0/33", "prefix length")]
-    [InlineData("10.0.0", "not an IPv4 or IPv6")]
-    [InlineData("1", "not an IPv4 or IPv6")]
+    [InlineData("10.0.0", "IPv4")]
+    [InlineData("1", "IPv4")]
     [InlineData("fe80::1%eth0", "not an IPv4 or IPv6")]
     [InlineData("example.com", "not an IPv4 or IPv6")]
     [InlineData("10.0.0.0/-1", "prefix length")]
     [InlineData("10.0.0.0/ 8", "prefix length")]
     [InlineData("::ffff:10.0.0.0/64", "IPv4-mapped")]
-    [InlineData("010.0.0.1", "not an IPv4 or IPv6")] // some parsers read a leading zero as octal: 8.0.0.1
-    [InlineData("192.168.001.010", "not an IPv4 or IPv6")]
-    [InlineData("0x0a.0.0.1", "not an IPv4 or IPv6")]
-    [InlineData("::ffff:010.0.0.1", "not an IPv4 or IPv6")]
+    [InlineData("010.0.0.1", "IPv4")] // some parsers read a leading zero as octal: 8.0.0.1
+    [InlineData("192.168.001.010", "IPv4")]
+    [InlineData("0x0a.0.0.1", "IPv4")]
+    [InlineData("::ffff:010.0.0.1", "IPv4")]
     [InlineData("256.0.0.1", "not an IPv4 or IPv6")]
     public void BadEntries_AreRefused_NamingTheEntry(string entry, string reason)
     {
@@ -81,6 +81,17 @@ public sealed class AddressListTests
         Assert.True(AddressList.Nothing.IsWithin(Parse("192.0.2.1")));
         Assert.False(Parse("192.0.2.1").IsWithin(AddressList.Nothing));
         Assert.Equal(["0.0.0.1", "10.0.0.0/8"], Parse("0.0.0.1", "10.0.0.0/8").ToStrings());
+    }
+
+    [Fact]
+    public void EveryWrongEntry_IsNamedAtOnce_WithWhatToWrite()
+    {
+        var error = Refusal("10.0.0.0/33", "192.0.2.1", "example.com", "010.0.0.1");
+
+        Assert.Contains("'10.0.0.0/33' has an invalid prefix length: use /1–/32", error);
+        Assert.Contains("'example.com' is not an IPv4 or IPv6 address", error);
+        Assert.Contains("'010.0.0.1' is not a plain IPv4 address", error);
+        Assert.Contains("without leading zeros", error);
     }
 
     [Fact]

@@ -126,6 +126,7 @@ public sealed partial class AddressList
         list = Empty;
         error = null;
         var parsed = new List<AddressRange>();
+        var problems = new List<string>();
         var count = 0;
         foreach (var raw in entries)
         {
@@ -136,8 +137,14 @@ public sealed partial class AddressList
                 error = $"At most {MaxEntries} addresses or ranges are allowed.";
                 return false;
             }
-            if (!TryParseEntry(entry, out var range, out error)) return false;
-            parsed.Add(range);
+            if (TryParseEntry(entry, out var range, out var problem)) parsed.Add(range);
+            else problems.Add(problem!);
+        }
+        if (problems.Count > 0)
+        {
+            // Every wrong entry at once (the first few), so a pasted list is fixed in one go.
+            error = string.Join(" ", problems.Take(5)) + (problems.Count > 5 ? $" ({problems.Count - 5} more entries are wrong too.)" : "");
+            return false;
         }
         // Normalised: a range inside another one adds nothing, and the same range twice is one.
         var kept = parsed.Distinct().Where(r => !parsed.Any(o => o != r && o.Covers(r))).OrderBy(r => r.IsV4 ? 0 : 1)
@@ -160,10 +167,14 @@ public sealed partial class AddressList
         // IPAddress.TryParse also takes "1", "1.2", zone ids ("fe80::1%eth0") and octal or hex parts ("010.0.0.1" is
         // 8.0.0.1, "0x0a.0.0.1" is 10.0.0.1): only the usual full forms count, IPv4 as four plain decimal numbers.
         var dotted = addressPart.Contains('.', StringComparison.Ordinal) ? addressPart[(addressPart.LastIndexOf(':') + 1)..] : null;
-        if (addressPart.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(addressPart, out var address)
-            || ((dotted is not null || address.AddressFamily == AddressFamily.InterNetwork) && !PlainDottedDecimal().IsMatch(dotted ?? addressPart)))
+        if (addressPart.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(addressPart, out var address))
         {
             error = $"'{Printable(shown)}' is not an IPv4 or IPv6 address or CIDR range (e.g. 203.0.113.7, 203.0.113.0/24, 2001:db8::/48).";
+            return false;
+        }
+        if ((dotted is not null || address.AddressFamily == AddressFamily.InterNetwork) && !PlainDottedDecimal().IsMatch(dotted ?? addressPart))
+        {
+            error = $"'{Printable(shown)}' is not a plain IPv4 address: write four numbers from 0 to 255 without leading zeros (e.g. 10.0.0.1, not 010.0.0.1).";
             return false;
         }
         var mapped = address.IsIPv4MappedToIPv6;
@@ -175,7 +186,7 @@ public sealed partial class AddressList
             var lengthText = entry[(slash + 1)..];
             if (!int.TryParse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > (mapped ? 128 : width))
             {
-                error = $"'{Printable(shown)}' has an invalid prefix length: use /0–/{(mapped ? 128 : width)}.";
+                error = $"'{Printable(shown)}' has an invalid prefix length: use /1–/{(mapped ? 128 : width)}.";
                 return false;
             }
             if (mapped)

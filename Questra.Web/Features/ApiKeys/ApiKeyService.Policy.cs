@@ -43,6 +43,7 @@ public sealed partial class ApiKeyService
         var seen = policy.AllowedAddresses.IsEmpty ? Array.Empty<ApiKeyAddress>().ToLookup(a => a.ApiKeyId, StringComparer.Ordinal)
             : (await db.ApiKeyAddresses.AsNoTracking().Where(a => ids.Contains(a.ApiKeyId) && a.LastSeenAt >= since).ToListAsync(ct))
                 .ToLookup(a => a.ApiKeyId, StringComparer.Ordinal);
+        var lineage = policy.AllowedAddresses.IsEmpty ? null : await LineageMapAsync(organizationId, ct);
         var impacts = new List<PolicyImpact>();
         foreach (var key in keys)
         {
@@ -55,7 +56,12 @@ public sealed partial class ApiKeyService
             }
             if (seen.Contains(key.Id))
             {
-                var refused = seen[key.Id].Where(a => System.Net.IPAddress.TryParse(a.Address, out var ip) && !policy.AllowedAddresses.Allows(ip))
+                // Only addresses the key may be used from today (its lineage and the current organization list allow
+                // them) and the new list would refuse: what the change itself takes away.
+                var lists = lineage!.ListsOf(key.Id);
+                var refused = seen[key.Id]
+                    .Where(a => System.Net.IPAddress.TryParse(a.Address, out var ip) && !policy.AllowedAddresses.Allows(ip)
+                        && current.AllowedAddresses.Allows(ip) && lists.All(l => l.Allows(ip)))
                     .OrderByDescending(a => a.LastSeenAt).Select(a => a.Address).ToList();
                 if (refused.Count > 0)
                 {

@@ -47,7 +47,7 @@ public sealed record KeyLifetimePolicy(int? MaxDays, bool MustExpire)
             var limit = now.AddDays(days);
             if (expiresAt is null || expiresAt > limit)
             {
-                return $"The organization's policy lets keys live at most {days} days: choose an expiry no later than {limit:yyyy-MM-ddTHH:mm:ssZ}.";
+                return $"The organization's policy lets keys live at most {days} days: choose an expiry no later than {limit:yyyy-MM-dd HH:mm} UTC.";
             }
         }
         else if (MustExpire && expiresAt is null)
@@ -57,10 +57,11 @@ public sealed record KeyLifetimePolicy(int? MaxDays, bool MustExpire)
         return null;
     }
 
-    public string Describe() => (MaxDays, MustExpire) switch
+    /// <summary>The last day a key made now may be chosen to work until the end of (a picked date means its last second, UTC).</summary>
+    public DateTime? LastWholeDay(DateTimeOffset now)
     {
-        ({ } days, _) => $"at most {days} days",
-        (null, true) => "must expire",
-        _ => "no limit",
-    };
+        if (MaxDays is not { } days) return null;
+        var limit = now.AddDays(days).UtcDateTime;
+        return limit.Date.AddDays(1).AddSeconds(-1) <= limit ? limit.Date : limit.Date.AddDays(-1);
+    }
 }

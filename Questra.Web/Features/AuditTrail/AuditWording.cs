@@ -19,7 +19,7 @@ public static class AuditWording
         AuditEventTypes.ApiKeyDeleted => "deleted API key",
         AuditEventTypes.ApiKeyRenamed => "renamed API key",
         AuditEventTypes.ApiKeyAddressesChanged => "changed the allowed addresses of API key",
-        AuditEventTypes.ApiKeyAddressRefused => "was refused, from an address it may not be used from, with API key",
+        AuditEventTypes.ApiKeyAddressRefused => "from an address the key may not be used from was refused for API key",
         AuditEventTypes.OrgKeyPolicyChanged => "changed the API key policy of",
         AuditEventTypes.MfaEnabled => "turned on two-factor authentication",
         AuditEventTypes.MfaDisabled => "turned off two-factor authentication",
@@ -45,7 +45,9 @@ public static class AuditWording
     };
 
     /// <summary>Who acted: their address, "the operator" for the command line, or "a deleted user".</summary>
-    public static string Actor(AuditEntry e) => e.ActorEmail ?? (e.ActorUserId is null ? "The operator" : "A deleted user");
+    public static string Actor(AuditEntry e) =>
+        e.Type == AuditEventTypes.ApiKeyAddressRefused ? "A request" // made with the key, not by its owner
+        : e.ActorEmail ?? (e.ActorUserId is null ? "The operator" : "A deleted user");
 
     /// <summary>What it was done to: its name where it still exists, else the address or name the details kept, else its id; null when the actor acted on themselves.</summary>
     public static string? Target(AuditEntry e)

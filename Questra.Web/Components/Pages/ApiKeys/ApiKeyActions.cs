@@ -33,16 +33,20 @@ public sealed class ApiKeyActions(
         });
     }
 
-    public Task<bool> RollAsync(ApiKey key) =>
-        FormThenSecretAsync<RollApiKeyForm>($"Roll \"{key.Name}\"", (done, cancel) => new()
+    public async Task<bool> RollAsync(ApiKey key)
+    {
+        var policy = await run.Run<ApiKeyService, ServiceResult<OrgKeyPolicy>>(s => s.GetPolicyAsync(organizationId, caller));
+        return await FormThenSecretAsync<RollApiKeyForm>($"Roll \"{key.Name}\"", (done, cancel) => new()
         {
             [nameof(RollApiKeyForm.Key)] = key,
             [nameof(RollApiKeyForm.Now)] = clock.GetUtcNow(),
+            [nameof(RollApiKeyForm.Lifetime)] = policy.Value?.Lifetime ?? KeyLifetimePolicy.None,
             [nameof(RollApiKeyForm.OnSubmit)] = (Func<RollOptions, Task<ServiceResult<CreatedApiKey>>>)(options =>
                 run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(organizationId, caller, key.Id, options))),
             [nameof(RollApiKeyForm.OnRolled)] = done,
             [nameof(RollApiKeyForm.OnCancel)] = cancel,
         });
+    }
 
     // A form in a dialog that ends with a new secret (create, roll): its parameters get the "done" and "cancel"
     // callbacks; a secret it hands back is shown once.
