@@ -74,8 +74,12 @@ public class BrowserHost : IAsyncLifetime
         {
             BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            // A person's click lets a page write the clipboard; headless Chromium otherwise may leave the write pending.
+            Permissions = ["clipboard-read", "clipboard-write"],
         });
         context.SetDefaultTimeout(20_000);
+        // On a loaded 2-core CI machine a page can take longer than Playwright's 5 s to show what it will show.
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         var page = await context.NewPageAsync();
         // Anything the content security policy blocks would be a broken screen: collect it.
         page.Console += (_, message) =>
