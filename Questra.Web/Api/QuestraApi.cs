@@ -60,7 +60,10 @@ public static class QuestraApi
                 doc.Info.Title = "Questra API";
                 doc.Info.Description = "Read-only survey data and API key management. Send every request with the headers " +
                     "`Authorization: Bearer YOUR_API_KEY` and `X-Org-Id: YOUR_ORGANIZATION_ID` (found on the Settings page). " +
-                    "Errors are `application/problem+json` with a `detail` that says what to fix.";
+                    "Errors are `application/problem+json` with a `detail` that says what to fix. " +
+                    "Every answer to a key that expires carries `Questra-Key-Expires` (RFC 3339, UTC); while a rolled key's grace period runs, " +
+                    "its answers also carry `Deprecation` (RFC 9745, when it was rolled), `Sunset` (RFC 8594, when it stops) and a `Link` " +
+                    "(rel=\"deprecation\") to the key's page.";
                 return Task.CompletedTask;
             });
         });

@@ -177,7 +177,8 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
                     k.CreatedAt, k.AllowedIps, k.ParentKeyId,
                     db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.AllowedIps).FirstOrDefault(),
                     db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.MaxKeyLifetimeDays).FirstOrDefault(),
-                    db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.KeysMustExpire).FirstOrDefault()))
+                    db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.KeysMustExpire).FirstOrDefault(),
+                    db.ApiKeys.Where(r => r.Id == k.ReplacedByKeyId).Select(r => (DateTimeOffset?)r.CreatedAt).FirstOrDefault()))
                     .FirstOrDefaultAsync(),
                 await ApiKeyAuthenticator.FindByHash(db, hash, default),
                 await db.DeletedApiKeys.AnyAsync(d => d.SecretHash == hash),
@@ -219,7 +220,7 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
     private static string Describe(SurveyResponseDay d) => $"{d.SurveyId} {d.Day:O} {d.Total} {d.Completed} {d.FirstAt:O} {d.LastAt:O}";
 
     private static string Describe(ApiKeyAuthenticator.KeyRow? k) => k is null ? "none"
-        : $"{k.Id} {k.OrganizationId} {k.CreatedByUserId} {k.Scopes} {k.SurveyRestriction} {k.ExpiresAt:O} {k.RevokedAt:O} {Convert.ToHexString(k.SecretHash)} {k.Role} {k.CreatedAt:O} {k.AllowedIps} {k.ParentKeyId} {k.OrgAllowedIps} {k.MaxLifetimeDays} {k.MustExpire}";
+        : $"{k.Id} {k.OrganizationId} {k.CreatedByUserId} {k.Scopes} {k.SurveyRestriction} {k.ExpiresAt:O} {k.RevokedAt:O} {Convert.ToHexString(k.SecretHash)} {k.Role} {k.CreatedAt:O} {k.AllowedIps} {k.ParentKeyId} {k.OrgAllowedIps} {k.MaxLifetimeDays} {k.MustExpire} {k.RolledAt:O}";
 }
 
 public sealed class SurveyReadsTestsOnSqlite(QuestraFactory factory) : SurveyReadsTests(factory), IClassFixture<QuestraFactory>;

@@ -100,9 +100,20 @@ public sealed class ApiKeyAuthenticationHandler(
         return Success(key);
     }
 
+    public const string ExpiresHeader = "Questra-Key-Expires";
+
     private AuthenticateResult Success(AuthenticatedKey key)
     {
         Context.Features.Set(key);
+        // On every answer to this key, errors included: when it stops, and during a roll's grace period that it is
+        // replaced. The values were made once, with the cached key.
+        if (key.ExpiresHeader is { } expires) Response.Headers[ExpiresHeader] = expires;
+        if (key.RollHeaders is { } roll)
+        {
+            Response.Headers["Deprecation"] = roll.Deprecation;
+            Response.Headers["Sunset"] = roll.Sunset;
+            Response.Headers.Link = roll.Link;
+        }
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, key.OwnerUserId), new Claim(KeyIdClaim, key.KeyId)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

@@ -14,7 +14,8 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
     /// <summary>A stored key as the check needs it, with its owner's role in its organization now (null: not a member).</summary>
     internal sealed record KeyRow(string Id, string OrganizationId, string CreatedByUserId, ApiScopes Scopes, string? SurveyRestriction,
         DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, byte[] SecretHash, OrgRole? Role,
-        DateTimeOffset CreatedAt, string? AllowedIps, string? ParentKeyId, string? OrgAllowedIps, int? MaxLifetimeDays, bool MustExpire);
+        DateTimeOffset CreatedAt, string? AllowedIps, string? ParentKeyId, string? OrgAllowedIps, int? MaxLifetimeDays, bool MustExpire,
+        DateTimeOffset? RolledAt);
 
     // Compiled once: translating the LINQ on every cache miss cost as much as running it.
     private static readonly CompiledPerModel<Func<QuestraDbContext, byte[], CancellationToken, Task<KeyRow?>>> FindByHashQuery = new(() => EF.CompileAsyncQuery(
@@ -25,7 +26,8 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
                 k.CreatedAt, k.AllowedIps, k.ParentKeyId,
                 db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.AllowedIps).FirstOrDefault(),
                 db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.MaxKeyLifetimeDays).FirstOrDefault(),
-                db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.KeysMustExpire).FirstOrDefault()))
+                db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.KeysMustExpire).FirstOrDefault(),
+                db.ApiKeys.Where(r => r.Id == k.ReplacedByKeyId).Select(r => (DateTimeOffset?)r.CreatedAt).FirstOrDefault()))
             .FirstOrDefault()));
 
     private static readonly CompiledPerModel<Func<QuestraDbContext, byte[], CancellationToken, Task<bool>>> WasDeletedQuery = new(() => EF.CompileAsyncQuery(
@@ -84,7 +86,7 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
             return KeyAuthentication.Fail("This API key's owner is no longer a member of its organization.");
         }
         var key = new AuthenticatedKey(row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes,
-            SurveyIdList.Parse(row.SurveyRestriction), row.ExpiresAt, await RulesAsync(db, row, ct));
+            SurveyIdList.Parse(row.SurveyRestriction), row.ExpiresAt, await RulesAsync(db, row, ct), row.RolledAt);
         cache.Store(hashKey, key, row.ExpiresAt, generation);
         return key.BlockedReasonAt(clock.GetUtcNow()) is { } reason ? KeyAuthentication.Blocked(key, reason) : KeyAuthentication.Success(key);
     }

@@ -9,8 +9,17 @@ namespace Questra.Web.Features.ApiKeys;
 /// </summary>
 public sealed record AuthenticatedKey(
     string KeyId, string OrganizationId, string OwnerUserId, OrgRole OwnerRole, ApiScopes Scopes, IReadOnlyList<string>? SurveyIds,
-    DateTimeOffset? ExpiresAt, KeyRules? Rules = null)
+    DateTimeOffset? ExpiresAt, KeyRules? Rules = null, DateTimeOffset? RolledAt = null)
 {
+    /// <summary><c>Questra-Key-Expires</c>: the key's expiry in RFC 3339 UTC; null for a key that never expires. Made once per cached key.</summary>
+    public string? ExpiresHeader { get; } = ExpiresAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>During a roll's grace period: <c>Deprecation</c> (RFC 9745, when it was rolled) and <c>Sunset</c> (RFC 8594, when it stops).</summary>
+    public (string Deprecation, string Sunset, string Link)? RollHeaders { get; } = RolledAt is { } rolled && ExpiresAt is { } stops
+        ? ("@" + rolled.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), stops.UtcDateTime.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            $"</settings/api-keys/{Uri.EscapeDataString(KeyId)}>; rel=\"deprecation\"; type=\"text/html\"")
+        : null;
+
     /// <summary>Whether a request from <paramref name="address"/> may use the key: its own list, every ancestor's and the organization's all allow it.</summary>
     public bool AllowsAddress(IPAddress? address) => Rules is null || Rules.Allows(address);
 
