@@ -20,12 +20,12 @@ public sealed class ApiKeyActions(
         var choices = await run.Run<SurveyAccess, ServiceResult<List<SurveyChoice>>>(s => s.ChoicesForUserAsync(organizationId, caller.UserId, 500));
         if (removed(choices.Error)) return false;
         var surveys = choices.Value!.Select(x => new CreateApiKeyForm.SurveyOption(x.Id, x.Title)).ToList();
-        var policy = await run.Run<ApiKeyService, ServiceResult<OrgKeyPolicy>>(s => s.GetPolicyAsync(organizationId, caller));
+        var lifetime = await LifetimeAsync();
         return await FormThenSecretAsync<CreateApiKeyForm>("Create New API Key", (done, cancel) => new()
         {
             [nameof(CreateApiKeyForm.Surveys)] = surveys,
             [nameof(CreateApiKeyForm.Now)] = clock.GetUtcNow(),
-            [nameof(CreateApiKeyForm.Lifetime)] = policy.Value?.Lifetime ?? KeyLifetimePolicy.None,
+            [nameof(CreateApiKeyForm.Lifetime)] = lifetime,
             [nameof(CreateApiKeyForm.OnSubmit)] = (Func<ApiKeyInput, Task<ServiceResult<CreatedApiKey>>>)(input =>
                 run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.CreateAsync(organizationId, caller, input))),
             [nameof(CreateApiKeyForm.OnCreated)] = done,
@@ -35,18 +35,22 @@ public sealed class ApiKeyActions(
 
     public async Task<bool> RollAsync(ApiKey key)
     {
-        var policy = await run.Run<ApiKeyService, ServiceResult<OrgKeyPolicy>>(s => s.GetPolicyAsync(organizationId, caller));
+        var lifetime = await LifetimeAsync();
         return await FormThenSecretAsync<RollApiKeyForm>($"Roll \"{key.Name}\"", (done, cancel) => new()
         {
             [nameof(RollApiKeyForm.Key)] = key,
             [nameof(RollApiKeyForm.Now)] = clock.GetUtcNow(),
-            [nameof(RollApiKeyForm.Lifetime)] = policy.Value?.Lifetime ?? KeyLifetimePolicy.None,
+            [nameof(RollApiKeyForm.Lifetime)] = lifetime,
             [nameof(RollApiKeyForm.OnSubmit)] = (Func<RollOptions, Task<ServiceResult<CreatedApiKey>>>)(options =>
                 run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(organizationId, caller, key.Id, options))),
             [nameof(RollApiKeyForm.OnRolled)] = done,
             [nameof(RollApiKeyForm.OnCancel)] = cancel,
         });
     }
+
+    // The organization's lifetime rule, so the create and roll forms offer only expiries it allows.
+    private async Task<KeyLifetimePolicy> LifetimeAsync() =>
+        (await run.Run<ApiKeyService, ServiceResult<OrgKeyPolicy>>(s => s.GetPolicyAsync(organizationId, caller))).Value?.Lifetime ?? KeyLifetimePolicy.None;
 
     // A form in a dialog that ends with a new secret (create, roll): its parameters get the "done" and "cancel"
     // callbacks; a secret it hands back is shown once.
