@@ -76,6 +76,56 @@ public sealed record KeyPolicyDto(IReadOnlyList<string>? AllowedIps, bool Addres
 
 public sealed record RollApiKeyRequest(int? GracePeriodHours);
 
+/// <summary>A list without paging (a handful of items): <c>{ "data": [...] }</c>.</summary>
+public sealed record ListResponse<T>(IReadOnlyList<T> Data);
+
+/// <summary>Body of <c>POST</c> and <c>PUT /api/webhooks</c>.</summary>
+public sealed record WebhookRequest(string? Url, IReadOnlyList<string>? Events, string? Description = null);
+
+/// <summary>A webhook endpoint; never its signing secret. <c>paused</c>: enabled, but the member or key that set it up is gone.</summary>
+public record WebhookEndpointDto(string Id, string Url, string? Description, IReadOnlyList<string> Events, bool Enabled, string? DisabledReason,
+    bool Paused, string? PausedReason, DateTimeOffset CreatedAt, string CreatedBy, string? CreatedByKey, DateTimeOffset? PreviousSecretUntil,
+    int PendingDeliveries, DateTimeOffset? LastDeliveredAt, int? LastStatusCode)
+{
+    public static WebhookEndpointDto From(Features.Webhooks.WebhookEndpointView v) => new(v.Endpoint.Id, v.Endpoint.Url, v.Endpoint.Description,
+        v.Endpoint.Events, v.Endpoint.Enabled, v.Endpoint.DisabledReason, v.PausedReason is not null, v.PausedReason, v.Endpoint.CreatedAt,
+        v.Endpoint.CreatedByUserId, v.Endpoint.CreatedByKeyId, v.Endpoint.PreviousSecretUntil, v.Pending, v.LastDeliveredAt, v.LastStatusCode);
+}
+
+/// <summary>The answer to creating an endpoint or rolling its secret: the only one that carries the signing secret.</summary>
+public sealed record CreatedWebhookEndpointDto(string Id, string Url, string? Description, IReadOnlyList<string> Events, bool Enabled, string? DisabledReason,
+    bool Paused, string? PausedReason, DateTimeOffset CreatedAt, string CreatedBy, string? CreatedByKey, DateTimeOffset? PreviousSecretUntil,
+    int PendingDeliveries, DateTimeOffset? LastDeliveredAt, int? LastStatusCode, string Secret)
+    : WebhookEndpointDto(Id, Url, Description, Events, Enabled, DisabledReason, Paused, PausedReason, CreatedAt, CreatedBy, CreatedByKey, PreviousSecretUntil,
+        PendingDeliveries, LastDeliveredAt, LastStatusCode)
+{
+    public static CreatedWebhookEndpointDto From(Features.Webhooks.WebhookEndpointView v, string secret)
+    {
+        var e = WebhookEndpointDto.From(v);
+        return new(e.Id, e.Url, e.Description, e.Events, e.Enabled, e.DisabledReason, e.Paused, e.PausedReason, e.CreatedAt, e.CreatedBy, e.CreatedByKey,
+            e.PreviousSecretUntil, e.PendingDeliveries, e.LastDeliveredAt, e.LastStatusCode, secret);
+    }
+
+    // Records print their members; this one must never print its secret.
+    public override string ToString() => $"CreatedWebhookEndpointDto {{ Id = {Id} }}";
+}
+
+public sealed record WebhookAttemptDto(DateTimeOffset At, bool Succeeded, int? StatusCode, int DurationMs, string? ResponseExcerpt, string? Error);
+
+/// <summary>One event to one endpoint: <c>state</c> is pending, retrying, delivered or failed (gave up after a day).</summary>
+public sealed record WebhookDeliveryDto(long Id, string MessageId, string Type, DateTimeOffset CreatedAt, string State, int Attempts,
+    DateTimeOffset? NextAttemptAt, IReadOnlyList<WebhookAttemptDto> RecentAttempts)
+{
+    public static WebhookDeliveryDto From(Features.Webhooks.WebhookDeliveryView d) => new(d.Id, d.MessageId, d.Type, d.CreatedAt, d.State, d.Attempts,
+        d.NextAttemptAt, d.RecentAttempts.Select(a => new WebhookAttemptDto(a.At, a.Succeeded, a.StatusCode, a.DurationMs, a.ResponseExcerpt, a.Error)).ToList());
+}
+
+/// <summary>Body of <c>POST /api/credentials/revoke</c>.</summary>
+public sealed record LeakReportRequest(IReadOnlyList<string>? Credentials);
+
+/// <summary>The one answer to a leaked-key report, whatever matched.</summary>
+public sealed record LeakReportAccepted(string Status, string Message);
+
 /// <summary>
 /// Serialization code for the answers, generated at build time (no reflection per type at first use, a faster
 /// writer per request). Same shape as the runtime options: snake_case names.
@@ -88,4 +138,9 @@ public sealed record RollApiKeyRequest(int? GracePeriodHours);
 [JsonSerializable(typeof(ApiKeyDto))]
 [JsonSerializable(typeof(CreatedApiKeyDto))]
 [JsonSerializable(typeof(KeyPolicyDto))]
+[JsonSerializable(typeof(ListResponse<WebhookEndpointDto>))]
+[JsonSerializable(typeof(CreatedWebhookEndpointDto))]
+[JsonSerializable(typeof(ListResponse<WebhookDeliveryDto>))]
+[JsonSerializable(typeof(WebhookDeliveryDto))]
+[JsonSerializable(typeof(LeakReportAccepted))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -109,6 +109,7 @@ public static class QuestraApi
     public static WebApplication MapQuestraApi(this WebApplication app)
     {
         app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.MapCredentialsRevoke(); // the one /api route without a key: leaked keys are reported by whoever finds them
 
         var api = app.MapGroup("/api")
             .RequireAuthorization(PolicyName)
@@ -121,6 +122,7 @@ public static class QuestraApi
             .AddEndpointFilter<KeyRateLimitFilter>();
         api.MapSurveys();
         api.MapApiKeys();
+        api.MapWebhooks();
         api.MapFallback(() => ApiResults.NotFound("There is no such API endpoint. See /api/docs.")).ExcludeFromDescription();
         return app;
     }

@@ -26,6 +26,10 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     public DbSet<ApiKeyAddress> ApiKeyAddresses => Set<ApiKeyAddress>();
     public DbSet<Features.Email.OutboxMessage> OutboxMessages => Set<Features.Email.OutboxMessage>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();
+    public DbSet<Features.Webhooks.WebhookMessage> WebhookMessages => Set<Features.Webhooks.WebhookMessage>();
+    public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
+    public DbSet<Features.Webhooks.WebhookAttempt> WebhookAttempts => Set<Features.Webhooks.WebhookAttempt>();
 
     /// <summary>The Data Protection key ring (sign-in cookies, antiforgery), shared by every instance on this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

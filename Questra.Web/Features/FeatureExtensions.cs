@@ -2,6 +2,7 @@ using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.AuditTrail;
 using Questra.Web.Features.Organizations;
 using Questra.Web.Features.Surveys;
+using Questra.Web.Features.Webhooks;
 
 namespace Questra.Web.Features;
 
@@ -16,6 +17,7 @@ public static class FeatureExtensions
         services.AddSurveys();
         services.AddApiKeys();
         services.AddAuditTrail();
+        services.AddWebhooks();
         services.AddScoped<Accounts.AccountService>();
         return services;
     }

@@ -24,6 +24,7 @@ public static class NavItems
         new("/settings/api-keys", "API Keys", Icons.Material.Filled.Key),
         new("/settings", "Settings", Icons.Material.Filled.Settings, ExactMatch: true),
         new("/invitations", "Invitations", Icons.Material.Filled.Mail),
+        new("/settings/webhooks", "Webhooks", Icons.Material.Filled.Webhook, AdminsOnly: true),
         new("/settings/audit", "Audit log", Icons.Material.Filled.History, AdminsOnly: true),
         new("/api/docs", "API reference", Icons.Material.Filled.MenuBook, External: true),
     ];

@@ -10,6 +10,10 @@ public sealed class ApiKeyOptions
     [Range(1, 10_000_000)]
     public int FailedAuthPerMinute { get; set; } = 20;
 
+    /// <summary>Leaked-key reports (<c>POST /api/credentials/revoke</c>, no authentication) one client address may send per minute.</summary>
+    [Range(1, 10_000)]
+    public int LeakReportsPerMinute { get; set; } = 10;
+
     /// <summary>How many authenticated keys are kept in memory at most.</summary>
     [Range(100, 10_000_000)]
     public int CacheSize { get; set; } = 100_000;

@@ -103,7 +103,8 @@ public sealed partial class ApiKeyService
             if (old.ExpiresAt is null || old.ExpiresAt > graceEnd) old.ExpiresAt = graceEnd;
         }
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRolled, old.Id, now,
-            new { replaced_by = created.Key.Id, grace_period_hours = options.GraceHours });
+            new { name = old.Name, prefix = old.Prefix, replaced_by = created.Key.Id, replaced_by_prefix = created.Key.Prefix,
+                grace_period_hours = options.GraceHours, works_until = old.RevokedAt ?? old.ExpiresAt });
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key, rolledFrom: old.Id));
         await notices.RolledAsync(old, created.Key, caller, ct);
         if (await SaveUnlessGoneAsync(old.Id, ct) is { } gone) return gone;

@@ -9,6 +9,7 @@ public static class ApiKeysRegistration
         services.AddScoped<ApiKeyService>();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<KeyNotices>();
+        services.AddScoped<LeakReports>();
         services.AddScoped<Organizations.IMemberKeys, MemberKeys>();
         services.AddSingleton<KeyExpiryNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyExpiryNotifier>());

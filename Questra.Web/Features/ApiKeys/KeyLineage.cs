@@ -28,14 +28,18 @@ public static class KeyLineage
     public const string ReasonAncestorRevoked = "ancestor_revoked";
     public const string ReasonAncestorDeleted = "ancestor_deleted";
     public const string ReasonOwnerRemoved = "owner_removed";
+    public const string ReasonLeakReported = "leak_reported";
 
-    /// <summary>Revokes every key descended from <paramref name="rootIds"/> (not the roots themselves), with an audit event each.</summary>
+    /// <summary>
+    /// Revokes every key descended from <paramref name="rootIds"/> (not the roots themselves), with an audit event each;
+    /// a null <paramref name="caller"/> is Questra itself (a leak report), <paramref name="ip"/> then where it came from.
+    /// </summary>
     public static async Task<int> RevokeDescendantsAsync(QuestraDbContext db, string organizationId, IReadOnlyCollection<string> rootIds,
-        Caller caller, DateTimeOffset now, string reason, CancellationToken ct)
+        Caller? caller, DateTimeOffset now, string reason, CancellationToken ct, string? ip = null)
     {
         var revoked = 0;
         await WalkDescendantsAsync(db, organizationId, rootIds,
-            q => q.Select(k => new { k.Id, k.ParentKeyId, k.Name, k.RevokedAt }).ToListAsync(ct), c => c.Id,
+            q => q.Select(k => new { k.Id, k.ParentKeyId, k.Name, k.Prefix, k.RevokedAt }).ToListAsync(ct), c => c.Id,
             async level =>
             {
                 var live = level.Where(c => c.RevokedAt is null).ToList();
@@ -45,8 +49,9 @@ public static class KeyLineage
                     .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct);
                 foreach (var child in live)
                 {
-                    db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, child.Id, now,
-                        new { name = child.Name, reason, parent = child.ParentKeyId, root = rootIds.Count == 1 ? rootIds.First() : null });
+                    var details = new { name = child.Name, prefix = child.Prefix, reason, parent = child.ParentKeyId, root = rootIds.Count == 1 ? rootIds.First() : null };
+                    if (caller is null) db.AddSystemKeyEvent(organizationId, child.Id, AuditEventTypes.ApiKeyRevoked, now, details, ip);
+                    else db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, child.Id, now, details);
                 }
                 revoked += live.Count;
             });
@@ -59,7 +64,7 @@ public static class KeyLineage
     {
         var keys = await db.ApiKeys.AsNoTracking()
             .Where(k => k.OrganizationId == organizationId && k.CreatedByUserId == userId)
-            .Select(k => new { k.Id, k.Name, k.RevokedAt })
+            .Select(k => new { k.Id, k.Name, k.Prefix, k.RevokedAt })
             .ToListAsync(ct);
         var live = keys.Where(k => k.RevokedAt is null).ToList();
         if (live.Count > 0)
@@ -70,7 +75,7 @@ public static class KeyLineage
             foreach (var key in live)
             {
                 db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyRevoked, key.Id, now,
-                    new { name = key.Name, reason = ReasonOwnerRemoved, owner = userId });
+                    new { name = key.Name, prefix = key.Prefix, reason = ReasonOwnerRemoved, owner = userId });
             }
         }
         var descendants = await RevokeDescendantsAsync(db, organizationId, keys.Select(k => k.Id).ToList(), caller, now, ReasonOwnerRemoved, ct);

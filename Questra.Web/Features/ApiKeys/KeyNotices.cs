@@ -51,6 +51,19 @@ public sealed class KeyNotices(QuestraDbContext db, Mailer mailer, TimeProvider 
         }
     }
 
+    /// <summary>A key revoked by a leak report: to its owner and every owner and admin of the organization, saying where the report came from.</summary>
+    public async Task LeakReportedAsync(ApiKey key, string reportedFrom, int descendants, CancellationToken ct)
+    {
+        if (await DescribeAsync(key, null, ct) is not { } notice) return;
+        var admins = await db.Memberships.AsNoTracking()
+            .Where(m => m.OrganizationId == key.OrganizationId && (m.Role == Organizations.OrgRole.Owner || m.Role == Organizations.OrgRole.Admin))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email).Where(e => e != null).ToListAsync(ct);
+        foreach (var to in admins.Prepend(notice.To).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            mailer.Enqueue(Messages.KeyLeakReported(to!, notice.Key, reportedFrom, descendants, clock.GetUtcNow()));
+        }
+    }
+
     private async Task<(string To, KeyNotice Key)?> DescribeAsync(ApiKey key, Caller? caller, CancellationToken ct)
     {
         if (!mailer.Enabled) return null;

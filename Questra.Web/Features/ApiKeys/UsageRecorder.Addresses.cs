@@ -191,7 +191,8 @@ public sealed partial class UsageRecorder
         var postgres = db.Database.IsNpgsql();
         var now = clock.GetUtcNow();
         var keyIds = addresses.Select(a => a.KeyId).Concat(events.Select(e => e.KeyId)).Distinct().ToList();
-        var existing = (await db.ApiKeys.Where(k => keyIds.Contains(k.Id)).Select(k => k.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var named = await db.ApiKeys.Where(k => keyIds.Contains(k.Id)).Select(k => new { k.Id, k.Name, k.Prefix }).ToDictionaryAsync(k => k.Id, StringComparer.Ordinal, ct);
+        var existing = named.Keys.ToHashSet(StringComparer.Ordinal);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var a in addresses.Where(a => existing.Contains(a.KeyId)).OrderBy(a => a.KeyId, StringComparer.Ordinal).ThenBy(a => a.Address.ToString(), StringComparer.Ordinal))
         {
@@ -229,7 +230,7 @@ public sealed partial class UsageRecorder
             var hourStart = new DateTimeOffset(e.Hour * TimeSpan.TicksPerHour, TimeSpan.Zero);
             var address = e.Address.Equals(OtherAddresses) ? null : e.Address.ToString();
             db.AddKeyEvent(e.Entry.OrganizationId, e.KeyId, e.Entry.OwnerUserId, address, AuditEventTypes.ApiKeyAddressRefused, now,
-                new { address, other_addresses = address is null, requests = e.Count, hour = hourStart, hour_total = e.Final });
+                new { name = named[e.KeyId].Name, prefix = named[e.KeyId].Prefix, address, other_addresses = address is null, requests = e.Count, hour = hourStart, hour_total = e.Final });
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -9,6 +9,15 @@ public static class AuditEventTypes
     public const string ApiKeyRenamed = "api_key.renamed";
     public const string ApiKeyAddressesChanged = "api_key.addresses_changed";
     public const string ApiKeyAddressRefused = "api_key.address_refused";
+    public const string ApiKeyExpiring = "api_key.expiring";
+    public const string ApiKeyExpired = "api_key.expired";
+    public const string ApiKeyLeakReported = "api_key.leak_reported";
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookUpdated = "webhook.updated";
+    public const string WebhookSecretRolled = "webhook.secret_rolled";
+    public const string WebhookDisabled = "webhook.disabled";
+    public const string WebhookEnabled = "webhook.enabled";
+    public const string WebhookDeleted = "webhook.deleted";
     public const string OrgKeyPolicyChanged = "org.key_policy_changed";
     public const string MfaEnabled = "mfa.enabled";
     public const string MfaDisabled = "mfa.disabled";
@@ -33,9 +42,10 @@ public static class AuditEventTypes
 
     public static readonly IReadOnlyList<string> All =
     [
-        ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, ApiKeyRenamed, ApiKeyAddressesChanged, ApiKeyAddressRefused, OrgKeyPolicyChanged, MfaEnabled, MfaDisabled, MfaRecoveryCodeUsed,
+        ApiKeyCreated, ApiKeyRevoked, ApiKeyRolled, ApiKeyDeleted, ApiKeyRenamed, ApiKeyAddressesChanged, ApiKeyAddressRefused, ApiKeyExpiring, ApiKeyExpired, ApiKeyLeakReported, OrgKeyPolicyChanged, MfaEnabled, MfaDisabled, MfaRecoveryCodeUsed,
         OrgSettingsChanged, MemberRoleChanged, MemberAdded, MemberRemoved, OrgPlanChanged, UserConfirmed,
         MemberInvited, InvitationDeclined, InvitationRevoked, InvitationResent,
+        WebhookCreated, WebhookUpdated, WebhookSecretRolled, WebhookDisabled, WebhookEnabled, WebhookDeleted,
         SurveyCreated, SurveyUpdated, SurveyPublished, SurveyClosed, SurveyReopened, SurveyDeleted, SurveyResponsesViewed,
     ];
 }

@@ -18,12 +18,27 @@ public static class AuditRecording
         DateTimeOffset at, object? details) =>
         Add(db, organizationId, type, keyId, at, details, ownerUserId, keyId, ip);
 
+    /// <summary>
+    /// An event Questra itself records about a key (its expiry coming or come, a leak report): no user acted. With a
+    /// <paramref name="dedupeKey"/>, a second event with the same key is refused by the database (its webhook message's unique key).
+    /// </summary>
+    public static void AddSystemKeyEvent(this QuestraDbContext db, string organizationId, string keyId, string type, DateTimeOffset at, object? details,
+        string? ip = null, string? dedupeKey = null) =>
+        Add(db, organizationId, type, keyId, at, details, userId: null, apiKeyId: null, ip, dedupeKey);
+
     /// <summary>An event by the operator's command line: no user account, no address.</summary>
     public static void AddOperatorEvent(this QuestraDbContext db, string organizationId, string type, string targetId, DateTimeOffset at, object? details) =>
         Add(db, organizationId, type, targetId, at, details, userId: null, apiKeyId: null, ip: null);
 
     private static void Add(QuestraDbContext db, string organizationId, string type, string targetId, DateTimeOffset at, object? details,
-        string? userId, string? apiKeyId, string? ip) =>
+        string? userId, string? apiKeyId, string? ip, string? dedupeKey = null)
+    {
+        var json = AuditDetails.Serialize(details);
+        // A key's events are also webhook events: written here, in the same unit of work, so one is sent iff the other is kept.
+        if (Webhooks.WebhookEventTypes.IsKnown(type))
+        {
+            Webhooks.WebhookEvents.AddMessage(db, organizationId, type, targetId, at, json, userId, apiKeyId, dedupeKey);
+        }
         db.AuditEvents.Add(new AuditEvent
         {
             OrganizationId = organizationId,
@@ -33,8 +48,9 @@ public static class AuditRecording
             TargetId = targetId,
             Ip = ip,
             OccurredAt = at,
-            Details = AuditDetails.Serialize(details),
+            Details = json,
         });
+    }
 }
 
 /// <summary>Audit details: written as a JSON object with snake_case names, read back as one line for people.</summary>

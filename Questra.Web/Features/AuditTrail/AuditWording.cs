@@ -20,6 +20,15 @@ public static class AuditWording
         AuditEventTypes.ApiKeyRenamed => "renamed API key",
         AuditEventTypes.ApiKeyAddressesChanged => "changed the allowed addresses of API key",
         AuditEventTypes.ApiKeyAddressRefused => "from an address the key may not be used from was refused for API key",
+        AuditEventTypes.ApiKeyExpiring => "warned of the coming expiry of API key",
+        AuditEventTypes.ApiKeyExpired => "recorded the expiry of API key",
+        AuditEventTypes.ApiKeyLeakReported => "revoked as leaked API key",
+        AuditEventTypes.WebhookCreated => "added webhook endpoint",
+        AuditEventTypes.WebhookUpdated => "changed webhook endpoint",
+        AuditEventTypes.WebhookSecretRolled => "rolled the signing secret of webhook endpoint",
+        AuditEventTypes.WebhookDisabled => "disabled webhook endpoint",
+        AuditEventTypes.WebhookEnabled => "enabled webhook endpoint",
+        AuditEventTypes.WebhookDeleted => "deleted webhook endpoint",
         AuditEventTypes.OrgKeyPolicyChanged => "changed the API key policy of",
         AuditEventTypes.MfaEnabled => "turned on two-factor authentication",
         AuditEventTypes.MfaDisabled => "turned off two-factor authentication",
@@ -44,9 +53,11 @@ public static class AuditWording
         _ => type,
     };
 
-    /// <summary>Who acted: their address, "the operator" for the command line, or "a deleted user".</summary>
+    /// <summary>Who acted: their address, "the operator" for the command line, Questra itself, or "a deleted user".</summary>
     public static string Actor(AuditEntry e) =>
         e.Type == AuditEventTypes.ApiKeyAddressRefused ? "A request" // made with the key, not by its owner
+        : e.Type == AuditEventTypes.ApiKeyLeakReported ? "A leak report"
+        : e.ActorUserId is null && e.Type is AuditEventTypes.ApiKeyExpiring or AuditEventTypes.ApiKeyExpired or AuditEventTypes.WebhookDisabled ? "Questra"
         : e.ActorEmail ?? (e.ActorUserId is null ? "The operator" : "A deleted user");
 
     /// <summary>What it was done to: its name where it still exists, else the address or name the details kept, else its id; null when the actor acted on themselves.</summary>

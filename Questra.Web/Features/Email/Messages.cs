@@ -68,6 +68,22 @@ public static class Messages
         [$"Your API key \"{key.Name}\" ({key.Prefix}…) in {key.OrganizationName} expires at {expiresAt:yyyy-MM-dd HH:mm} UTC.",
          "To keep your scripts working, roll it (you can pick a new expiry) or create a new key before then."],
         new MailAction("See your API keys", key.KeysUrl), now, dedupeKey: $"api_key.expiring.{days}d:{key.KeyId}");
+
+    /// <summary>A key revoked because someone reported its secret as leaked: to its owner and the organization's owners and admins.</summary>
+    public static OutboxMessage KeyLeakReported(string to, KeyNotice key, string reportedFrom, int descendants, DateTimeOffset now) => Mail.Compose("api_key.leak_reported", to,
+        $"API key \"{key.Name}\" was reported as leaked and revoked",
+        [$"Someone sent the secret of the API key \"{key.Name}\" ({key.Prefix}…) in {key.OrganizationName} to Questra's leaked-key report, from {reportedFrom}. "
+            + "A secret that reaches that report has been seen outside your systems (a public repository, a paste, a log), so the key was revoked at once; requests with it are refused."
+            + (descendants > 0 ? $" {descendants} key(s) made from it stopped with it." : ""),
+         "Create a new key for the scripts that used it, keep its secret out of code and logs, and check the audit log for use you do not recognise."],
+        new MailAction("See your API keys", key.KeysUrl), now);
+
+    /// <summary>An endpoint that failed for a day was switched off: to the organization's owners and admins.</summary>
+    public static OutboxMessage WebhookDisabled(string to, string organizationName, string url, DateTimeOffset failingSince, string settingsUrl, DateTimeOffset now) =>
+        Mail.Compose("webhook.disabled", to, $"Webhook endpoint disabled in {organizationName}",
+        [$"Questra could not deliver events to {url} since {failingSince:yyyy-MM-dd HH:mm} UTC, so the endpoint was disabled. Events are no longer queued for it.",
+         "Check that the endpoint answers with a 2xx status within 10 seconds, then enable it again on the Webhooks page (the recent deliveries show each attempt's answer)."],
+        new MailAction("Open the Webhooks page", settingsUrl), now);
 }
 
 /// <summary>What a key notice says about a key and who acted: never its secret.</summary>

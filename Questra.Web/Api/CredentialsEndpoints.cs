@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Questra.Web.Features.ApiKeys;
+
+namespace Questra.Web.Api;
+
+/// <summary>
+/// <c>POST /api/credentials/revoke</c>: the leaked-key report. No authentication (whoever finds a key reports it),
+/// throttled per client address, and always the same <c>202</c> whatever was matched (<see cref="LeakReports"/>).
+/// </summary>
+public static class CredentialsEndpoints
+{
+    public static readonly LeakReportAccepted Accepted = new("accepted",
+        "Thank you. Every credential in the report that is a working Questra API key has been revoked, and its owners have been told.");
+
+    public static void MapCredentialsRevoke(this WebApplication app)
+    {
+        var throttle = new FixedWindowCounters(app.Services.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(1));
+        app.MapPost("/api/credentials/revoke", async Task<Results<Accepted<LeakReportAccepted>, ProblemHttpResult>> (
+                HttpContext http, LeakReports reports, IOptionsMonitor<ApiKeyOptions> options, CancellationToken ct) =>
+            {
+                var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var (taken, _, resetIn) = throttle.TryAdd(FailedAuthThrottle.ClientKey(client), options.CurrentValue.LeakReportsPerMinute);
+                if (!taken)
+                {
+                    var seconds = Math.Max(1, (int)Math.Ceiling(resetIn.TotalSeconds));
+                    http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return ApiResults.TooManyRequests($"Too many reports from this address; retry after {seconds} s.");
+                }
+                var (body, error) = await ApiResults.ReadJsonAsync<LeakReportRequest>(http.Request, QuestraApi.StrictJson, empty: null);
+                if (error is not null) return error;
+                if (body!.Credentials is not { Count: > 0 } credentials)
+                {
+                    return ApiResults.FieldError("credentials", "credentials is required: a list of the leaked secrets (sk_live_…), at most 100.", 422);
+                }
+                if (credentials.Count > LeakReports.MaxCredentials)
+                {
+                    return ApiResults.FieldError("credentials", $"At most {LeakReports.MaxCredentials} credentials per report; send the rest in another.", 422);
+                }
+                await reports.ReportAsync(credentials.Where(c => c is not null)!, client, ct);
+                return TypedResults.Accepted((string?)null, Accepted);
+            })
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(QuestraApi.MaxBodyBytes))
+            .WithTags("Leaked keys")
+            .WithName("ReportLeakedCredentials")
+            .WithSummary("Report leaked Questra API keys (no authentication; at most 100 per call, throttled per address). Every working key among them " +
+                "is revoked with the keys made from it, and its owners are told. The answer is always 202 with the same body, whatever matched.");
+    }
+}

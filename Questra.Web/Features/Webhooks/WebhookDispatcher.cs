@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Questra.Web.Data;
+using Questra.Web.Features.Audit;
+using Questra.Web.Features.Email;
+using Questra.Web.Features.Organizations;
+
+namespace Questra.Web.Features.Webhooks;
+
+/// <summary>
+/// Sends webhook messages from the database. Each round it (1) writes one delivery per endpoint that wants each new
+/// message, (2) claims due deliveries (on PostgreSQL with <c>FOR UPDATE SKIP LOCKED</c>, so each goes to one instance)
+/// and posts them, recording every attempt, and (3) prunes old ones. A crash mid-delivery leaves the claim to run out;
+/// the delivery is then sent again under the same <c>webhook-id</c>: at least once, never lost.
+/// </summary>
+public sealed class WebhookDispatcher : BackgroundService
+{
+    public const int BatchSize = 20;
+    private const int ExcerptBytes = 1024;
+
+    private readonly IServiceScopeFactory scopes;
+    private readonly IOptions<WebhookOptions> options;
+    private readonly TimeProvider clock;
+    private readonly ILogger<WebhookDispatcher> logger;
+    private readonly HttpClient client;
+
+    public WebhookDispatcher(IServiceScopeFactory scopes, WebhookTargets targets, IOptions<WebhookOptions> options, TimeProvider clock,
+        ILogger<WebhookDispatcher> logger)
+    {
+        this.scopes = scopes;
+        this.options = options;
+        this.clock = clock;
+        this.logger = logger;
+        client = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = targets.ConnectAsync, // every connection: resolve, refuse forbidden addresses, connect to the checked one
+            ConnectTimeout = TimeSpan.FromSeconds(Math.Min(5, options.Value.TimeoutSeconds)),
+            AllowAutoRedirect = false, // a redirect could point anywhere; it counts as a failure
+            UseProxy = false, // a proxy would connect on our behalf, past the address check
+            UseCookies = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            MaxResponseHeadersLength = 16,
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Questra-Webhooks", "1.0"));
+    }
+
+    private TimeSpan ClaimFor => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 2 + 30);
+    private TimeSpan RetryFor => TimeSpan.FromHours(options.Value.RetryHours);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
+        var outage = new OutageNotice(logger, "Webhook delivery");
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+                outage.Succeeded();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                outage.Failed(ex);
+            }
+            try
+            {
+                await Task.Delay(poll, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One round: fan out new messages, send what is due (until nothing is), prune. Returns the attempts made.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct = default)
+    {
+        while (await FanOutAsync(ct) == 100) { }
+        var attempts = 0;
+        int claimed;
+        do
+        {
+            claimed = await DeliverBatchAsync(ct);
+            attempts += claimed;
+        } while (claimed == BatchSize);
+        await PruneAsync(ct);
+        return attempts;
+    }
+
+    /// <summary>Writes the deliveries of up to 100 new messages: one per enabled, unpaused endpoint that wants the type and existed then.</summary>
+    private async Task<int> FanOutAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+        var service = scope.ServiceProvider.GetRequiredService<WebhookService>();
+        var messages = await db.WebhookMessages.AsNoTracking().Where(m => m.FannedOutAt == null).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
+            .Select(m => new { m.Id, m.OrganizationId, m.Type, m.CreatedAt }).Take(100).ToListAsync(ct);
+        if (messages.Count == 0) return 0;
+        var orgs = messages.Select(m => m.OrganizationId).Distinct().ToList();
+        var endpoints = await db.WebhookEndpoints.AsNoTracking().Where(e => orgs.Contains(e.OrganizationId) && e.DisabledAt == null).ToListAsync(ct);
+        var sending = new List<WebhookEndpoint>();
+        foreach (var endpoint in endpoints)
+        {
+            if (await service.PausedReasonAsync(endpoint, ct) is null) sending.Add(endpoint);
+        }
+        var now = clock.GetUtcNow();
+        foreach (var message in messages)
+        {
+            var targets = sending.Where(e => e.OrganizationId == message.OrganizationId && e.CreatedAt <= message.CreatedAt && e.Wants(message.Type)).ToList();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // Only the instance whose update lands writes the deliveries; another one sees it done.
+            var mine = await db.WebhookMessages.Where(m => m.Id == message.Id && m.FannedOutAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.FannedOutAt, now), ct);
+            if (mine == 0) continue;
+            foreach (var endpoint in targets)
+            {
+                db.WebhookDeliveries.Add(new WebhookDelivery
+                {
+                    MessageId = message.Id, EndpointId = endpoint.Id, OrganizationId = message.OrganizationId, CreatedAt = now, NextAttemptAt = now,
+                });
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        return messages.Count;
+    }
+
+    /// <summary>Claims up to <see cref="BatchSize"/> due deliveries and tries each once, several at a time. Returns how many it claimed.</summary>
+    public async Task<int> DeliverBatchAsync(CancellationToken ct)
+    {
+        List<WebhookDelivery> claimed;
+        var token = Guid.NewGuid().ToString("N");
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+            claimed = await ClaimAsync(db, token, clock.GetUtcNow(), ct);
+        }
+        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (delivery, token2) => await AttemptAsync(delivery, token, token2));
+        return claimed.Count;
+    }
+
+    private async Task<List<WebhookDelivery>> ClaimAsync(QuestraDbContext db, string token, DateTimeOffset now, CancellationToken ct)
+    {
+        var until = now + ClaimFor;
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("""
+                UPDATE "WebhookDeliveries" SET "ClaimToken" = @token, "ClaimedUntil" = @until
+                WHERE "Id" IN (
+                    SELECT d."Id" FROM "WebhookDeliveries" d
+                    WHERE d."DeliveredAt" IS NULL AND NOT d."GaveUp" AND d."NextAttemptAt" <= @now AND (d."ClaimedUntil" IS NULL OR d."ClaimedUntil" < @now)
+                      AND EXISTS (SELECT 1 FROM "WebhookEndpoints" e WHERE e."Id" = d."EndpointId" AND e."DisabledAt" IS NULL)
+                    ORDER BY d."NextAttemptAt", d."Id" LIMIT @batch
+                    FOR UPDATE OF d SKIP LOCKED)
+                """,
+                [new NpgsqlParameter("token", token), new NpgsqlParameter("until", until.ToUniversalTime()),
+                 new NpgsqlParameter("now", now.ToUniversalTime()), new NpgsqlParameter("batch", BatchSize)], ct);
+        }
+        else
+        {
+            var due = await db.WebhookDeliveries.AsNoTracking()
+                .Where(d => d.DeliveredAt == null && !d.GaveUp && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+                .Where(d => db.WebhookEndpoints.Any(e => e.Id == d.EndpointId && e.DisabledAt == null))
+                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Select(d => d.Id).Take(BatchSize).ToListAsync(ct);
+            await db.WebhookDeliveries
+                .Where(d => due.Contains(d.Id) && d.DeliveredAt == null && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimToken, token).SetProperty(d => d.ClaimedUntil, until), ct);
+        }
+        return await db.WebhookDeliveries.AsNoTracking().Where(d => d.ClaimToken == token).OrderBy(d => d.Id).ToListAsync(ct);
+    }
+
+    private async Task AttemptAsync(WebhookDelivery delivery, string token, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+        var endpoint = await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == delivery.EndpointId, ct);
+        var message = await db.WebhookMessages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == delivery.MessageId, ct);
+        if (endpoint is null || message is null) return; // deleted meanwhile; the prune removes what is left
+        var now = clock.GetUtcNow();
+        if (await scope.ServiceProvider.GetRequiredService<WebhookService>().PausedReasonAsync(endpoint, ct) is { } paused)
+        {
+            // The person or key behind it is gone since the event was queued: nothing more goes to the address they chose.
+            await RecordAsync(scope.ServiceProvider, delivery, token, new Outcome(false, null, null, "Not sent: " + paused, 0), endpoint, now, ct);
+            return;
+        }
+        var signing = scope.ServiceProvider.GetRequiredService<WebhookSigning>();
+        var outcome = await SendAsync(endpoint, message, signing, ct);
+        await RecordAsync(scope.ServiceProvider, delivery, token, outcome, endpoint, clock.GetUtcNow(), ct);
+    }
+
+    private sealed record Outcome(bool Succeeded, int? StatusCode, string? Excerpt, string? Error, int DurationMs);
+
+    private async Task<Outcome> SendAsync(WebhookEndpoint endpoint, WebhookMessage message, WebhookSigning signing, CancellationToken ct)
+    {
+        var secrets = new List<string> { signing.Unprotect(endpoint.SecretProtected) };
+        if (endpoint.PreviousSecretProtected is { } previous && endpoint.PreviousSecretUntil > clock.GetUtcNow())
+        {
+            secrets.Add(signing.Unprotect(previous));
+        }
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
+        {
+            Content = new StringContent(message.Payload, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("webhook-id", message.Id);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSigning.Sign(secrets, message.Id, timestamp, message.Payload));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var excerpt = await ExcerptAsync(response, timeout.Token);
+            var code = (int)response.StatusCode;
+            var ok = code is >= 200 and < 300;
+            return new Outcome(ok, code, excerpt, ok ? null : code is >= 300 and < 400 ? "Redirects are not followed." : null, (int)watch.ElapsedMilliseconds);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new Outcome(false, null, null, $"No answer within {options.Value.TimeoutSeconds} s.", (int)watch.ElapsedMilliseconds);
+        }
+        catch (HttpRequestException e)
+        {
+            var refused = e.InnerException as WebhookTargetRefusedException ?? e.InnerException?.InnerException as WebhookTargetRefusedException;
+            return new Outcome(false, null, null, refused?.Message ?? $"Could not connect: {e.Message}", (int)watch.ElapsedMilliseconds);
+        }
+    }
+
+    /// <summary>The first bytes of the answer, printable characters only; the rest is not read.</summary>
+    private static async Task<string?> ExcerptAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(ct);
+            var buffer = new byte[ExcerptBytes];
+            var read = 0;
+            int n;
+            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0) read += n;
+            var text = new string(Encoding.UTF8.GetString(buffer, 0, read).Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
+            return text.Length == 0 ? null : text.Length > WebhookAttempt.ExcerptMaxLength ? text[..WebhookAttempt.ExcerptMaxLength] : text;
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private async Task RecordAsync(IServiceProvider services, WebhookDelivery delivery, string token, Outcome outcome, WebhookEndpoint endpoint,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<QuestraDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var attempts = delivery.Attempts + 1;
+        var next = now + Backoff(attempts);
+        var gaveUp = !outcome.Succeeded && (next > delivery.CreatedAt + RetryFor || outcome.Error?.StartsWith("Not sent", StringComparison.Ordinal) == true);
+        // Recorded only while the claim is still ours: a run whose claim ran out leaves the delivery to the next one.
+        var mine = await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.ClaimToken == token)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.Attempts, attempts)
+                .SetProperty(d => d.DeliveredAt, outcome.Succeeded ? now : null)
+                .SetProperty(d => d.NextAttemptAt, outcome.Succeeded ? now : next)
+                .SetProperty(d => d.GaveUp, gaveUp)
+                .SetProperty(d => d.ClaimToken, (string?)null)
+                .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), ct);
+        if (mine == 0) return;
+        db.WebhookAttempts.Add(new WebhookAttempt
+        {
+            DeliveryId = delivery.Id, EndpointId = endpoint.Id, At = now, Succeeded = outcome.Succeeded, StatusCode = outcome.StatusCode,
+            DurationMs = outcome.DurationMs, ResponseExcerpt = outcome.Excerpt,
+            Error = outcome.Error is { Length: > WebhookAttempt.ErrorMaxLength } tooLong ? tooLong[..WebhookAttempt.ErrorMaxLength] : outcome.Error,
+        });
+        await db.SaveChangesAsync(ct);
+        if (outcome.Succeeded)
+        {
+            await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id && e.FailingSince != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.FailingSince, (DateTimeOffset?)null), ct);
+        }
+        else if (outcome.Error?.StartsWith("Not sent", StringComparison.Ordinal) != true)
+        {
+            await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id && e.FailingSince == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.FailingSince, now), ct);
+            var since = await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id).Select(e => e.FailingSince).FirstOrDefaultAsync(ct);
+            if (since is { } failing && now - failing >= RetryFor) await DisableAsync(db, services.GetRequiredService<Mailer>(), endpoint, failing, now, ct);
+        }
+        await tx.CommitAsync(ct);
+        if (!outcome.Succeeded)
+        {
+            logger.LogInformation("Webhook delivery {Delivery} to endpoint {Endpoint} failed ({Status}): {Error}{GaveUp}", delivery.Id, endpoint.Id,
+                outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no answer", outcome.Error ?? "non-2xx answer",
+                gaveUp ? "; giving up." : $"; next try at {next:HH:mm:ss} UTC.");
+        }
+    }
+
+    /// <summary>A day of failures: the endpoint is switched off, audited, and its organization's owners and admins are told.</summary>
+    private async Task DisableAsync(QuestraDbContext db, Mailer mailer, WebhookEndpoint endpoint, DateTimeOffset failingSince, DateTimeOffset now, CancellationToken ct)
+    {
+        var reason = $"Failing since {failingSince:yyyy-MM-dd HH:mm} UTC.";
+        var changed = await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id && e.DisabledAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.DisabledAt, now).SetProperty(e => e.DisabledReason, reason), ct);
+        if (changed == 0) return;
+        db.AddOperatorEvent(endpoint.OrganizationId, AuditEventTypes.WebhookDisabled, endpoint.Id, now, new { url = endpoint.Url, reason });
+        var org = await db.Organizations.AsNoTracking().Where(o => o.Id == endpoint.OrganizationId).Select(o => o.Name).FirstOrDefaultAsync(ct) ?? endpoint.OrganizationId;
+        var admins = await db.Memberships.AsNoTracking()
+            .Where(m => m.OrganizationId == endpoint.OrganizationId && (m.Role == OrgRole.Owner || m.Role == OrgRole.Admin))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email).Where(e => e != null).ToListAsync(ct);
+        foreach (var admin in admins) mailer.Enqueue(Messages.WebhookDisabled(admin!, org, endpoint.Url, failingSince, mailer.Link("settings/webhooks"), now));
+        await db.SaveChangesAsync(ct);
+        logger.LogWarning("Disabled webhook endpoint {Endpoint}: no delivery succeeded since {Since:u}.", endpoint.Id, failingSince);
+    }
+
+    /// <summary>5 s, 1 min, 5 min, 30 min, 1 h, 2 h, 4 h, then every 8 h, until <see cref="WebhookOptions.RetryHours"/> have passed.</summary>
+    public static TimeSpan Backoff(int attempts) => attempts switch
+    {
+        1 => TimeSpan.FromSeconds(5),
+        2 => TimeSpan.FromMinutes(1),
+        3 => TimeSpan.FromMinutes(5),
+        4 => TimeSpan.FromMinutes(30),
+        5 => TimeSpan.FromHours(1),
+        6 => TimeSpan.FromHours(2),
+        7 => TimeSpan.FromHours(4),
+        _ => TimeSpan.FromHours(8),
+    };
+
+    private async Task PruneAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+        var before = clock.GetUtcNow().AddDays(-options.Value.KeepDays);
+        var old = db.WebhookDeliveries.Where(d => (d.DeliveredAt != null || d.GaveUp) && d.CreatedAt < before);
+        await db.WebhookAttempts.Where(a => old.Any(d => d.Id == a.DeliveryId)).ExecuteDeleteAsync(ct);
+        await old.ExecuteDeleteAsync(ct);
+        await db.WebhookMessages.Where(m => m.FannedOutAt != null && m.CreatedAt < before && !db.WebhookDeliveries.Any(d => d.MessageId == m.Id))
+            .ExecuteDeleteAsync(ct);
+    }
+}
