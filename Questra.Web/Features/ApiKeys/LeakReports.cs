@@ -38,7 +38,7 @@ public sealed class LeakReports(QuestraDbContext db, KeyNotices notices, ApiKeyC
     {
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.SecretHash == hash, ct);
+        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.SecretHash == hash, ct);
         if (key is null || key.RevokedAt is not null || key.ExpiresAt <= now) return 0;
         // Only while still unrevoked: a concurrent revocation (or a second report) wins and this one changes nothing.
         var changed = await db.ApiKeys.Where(k => k.Id == key.Id && k.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct);

@@ -1,0 +1,322 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Questra.Web.Features.ApiKeys;
+using Questra.Web.Features.Organizations;
+using Questra.Web.Features.Webhooks;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Api;
+
+/// <summary>
+/// Webhooks end to end: endpoints made through the API, events written with the changes that cause them, signed the
+/// Standard Webhooks way (checked here with the test's own code), retried under the same id, disabled after a day of
+/// failures, and never sent for a person or key that is gone.
+/// </summary>
+public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
+{
+    private static readonly string[] AllScopes = ["surveys:read", "responses:read", "api_keys:read", "api_keys:write"];
+    private TestData Data => factory.Data;
+    private WebhookReceiver receiver = null!;
+
+    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
+
+    public async Task DisposeAsync() => await receiver.DisposeAsync();
+
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    private async Task<(string Org, string Owner, HttpClient Admin)> OrgAsync()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var (_, secret) = await Data.KeyAsync(org, owner, scopes: AllScopes, name: "Automation");
+        return (org, owner, factory.ApiClient(secret, org));
+    }
+
+    private async Task<(string Id, string Secret)> EndpointAsync(HttpClient admin, string[]? events = null)
+    {
+        var created = await Problem.JsonAsync(await admin.PostAsync("/api/webhooks",
+            Json(new { url = receiver.Url, events = events ?? WebhookEventTypes.All.ToArray(), description = "Ops" })), HttpStatusCode.Created);
+        return (created.GetProperty("id").GetString()!, created.GetProperty("secret").GetString()!);
+    }
+
+    [Fact]
+    public async Task AnEndpoint_HearsEveryKeyEvent_OnceEach_Signed_AndNeverASecret()
+    {
+        var (org, owner, admin) = await OrgAsync();
+        var (endpointId, signingSecret) = await EndpointAsync(admin);
+        var shown = await Problem.JsonAsync(await admin.GetAsync($"/api/webhooks/{endpointId}"));
+        Assert.False(shown.TryGetProperty("secret", out _));
+
+        // A key made by a key, rolled; a key with a child, revoked (the child with it); a key deleted.
+        var made = await Problem.JsonAsync(await admin.PostAsync("/api/api-keys", Json(new { name = "Made by a key", scopes = new[] { "surveys:read" } })), HttpStatusCode.Created);
+        var madeId = made.GetProperty("id").GetString()!;
+        var rolled = await Problem.JsonAsync(await admin.PostAsync($"/api/api-keys/{madeId}/roll", Json(new { grace_period_hours = 1 })), HttpStatusCode.Created);
+        var (parentId, parentSecret) = await Data.KeyAsync(org, owner, scopes: AllScopes, name: "Parent");
+        var child = await Problem.JsonAsync(await factory.ApiClient(parentSecret, org).PostAsync("/api/api-keys",
+            Json(new { name = "Child", scopes = new[] { "surveys:read" } })), HttpStatusCode.Created);
+        Assert.True((await Data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.RevokeAsync(org, new Caller(owner, "127.0.0.1"), parentId))).Succeeded);
+        var (doomedId, doomedSecret) = await Data.KeyAsync(org, owner, name: "Doomed");
+        Assert.True((await Data.WithService<ApiKeyService, ServiceResult<bool>>(s => s.DeleteAsync(org, new Caller(owner, "127.0.0.1"), doomedId))).Succeeded);
+
+        await receiver.WaitForAsync(r => r.Count(x => x.Type == "api_key.revoked") == 2 && r.Any(x => x.Type == "api_key.deleted"), "revocations and the deletion");
+        await receiver.WaitForAsync(r => r.Count(x => x.Type == "api_key.created") == 5 && r.Any(x => x.Type == "api_key.rolled"), "creations and the roll");
+
+        var all = receiver.All;
+        foreach (var r in all)
+        {
+            Assert.True(WebhookReceiver.Verifies(signingSecret, r), $"signature of {r.Type}");
+            Assert.StartsWith("msg_", r.Id);
+            Assert.StartsWith("application/json", r.ContentType);
+            Assert.InRange(long.Parse(r.Timestamp, System.Globalization.CultureInfo.InvariantCulture),
+                factory.Clock.GetUtcNow().AddMinutes(-5).ToUnixTimeSeconds(), factory.Clock.GetUtcNow().AddMinutes(1).ToUnixTimeSeconds());
+            Assert.Equal(org, r.Data.GetProperty("organization_id").GetString());
+            foreach (var secret in new[] { made.GetProperty("secret").GetString()!, rolled.GetProperty("secret").GetString()!, parentSecret,
+                         child.GetProperty("secret").GetString()!, doomedSecret, signingSecret })
+            {
+                Assert.DoesNotContain(secret, r.Body);
+            }
+            Assert.DoesNotContain("sk_live_", r.Body.Replace("\"prefix\":\"sk_live_", "").Replace("_prefix\":\"sk_live_", ""));
+        }
+        Assert.Equal(all.Count, all.Select(r => r.Id).Distinct().Count()); // each event once when every answer was 2xx
+
+        var revokedChild = Assert.Single(all, r => r.Type == "api_key.revoked" && r.Data.GetProperty("key").GetProperty("id").GetString() == child.GetProperty("id").GetString());
+        Assert.Equal("ancestor_revoked", revokedChild.Data.GetProperty("reason").GetString());
+        Assert.Equal(child.GetProperty("prefix").GetString(), revokedChild.Data.GetProperty("key").GetProperty("prefix").GetString());
+        var roll = Assert.Single(all, r => r.Type == "api_key.rolled");
+        Assert.Equal(madeId, roll.Data.GetProperty("key").GetProperty("id").GetString());
+        Assert.Equal(rolled.GetProperty("id").GetString(), roll.Data.GetProperty("replaced_by").GetString());
+        Assert.Equal("api_key", roll.Data.GetProperty("actor").GetProperty("kind").GetString());
+        var deleted = Assert.Single(all, r => r.Type == "api_key.deleted");
+        Assert.Equal("Doomed", deleted.Data.GetProperty("key").GetProperty("name").GetString());
+
+        // The dashboard's and API's view of the deliveries: each delivered, its attempt answered 204.
+        await Eventually.HoldsAsync(async () =>
+        {
+            var list = await Problem.JsonAsync(await admin.GetAsync($"/api/webhooks/{endpointId}/deliveries"));
+            return list.GetProperty("data").EnumerateArray().Count() == all.Count
+                && list.GetProperty("data").EnumerateArray().All(d => d.GetProperty("state").GetString() == "delivered"
+                    && d.GetProperty("recent_attempts")[0].GetProperty("status_code").GetInt32() == 204);
+        }, "every delivery recorded as delivered", 20);
+        var stored = await Data.WithDb(db => db.WebhookMessages.Where(m => m.OrganizationId == org).Select(m => m.Payload).ToListAsync());
+        Assert.All(stored, p => Assert.DoesNotContain(parentSecret, p));
+    }
+
+    [Fact]
+    public async Task AnEndpoint_GetsOnlyTheTypesItAskedFor_AndNothingFromBeforeIt()
+    {
+        var (org, owner, admin) = await OrgAsync();
+        var (earlyId, _) = await Data.KeyAsync(org, owner, name: "Before the endpoint");
+        await EndpointAsync(admin, ["api_key.revoked"]);
+        var (laterId, _) = await Data.KeyAsync(org, owner, name: "After the endpoint");
+        foreach (var id in new[] { earlyId, laterId })
+        {
+            Assert.True((await Data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.RevokeAsync(org, new Caller(owner, null), id))).Succeeded);
+        }
+
+        await receiver.WaitForAsync(r => r.Count == 2, "two revocations");
+        Assert.All(receiver.All, r => Assert.Equal("api_key.revoked", r.Type));
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        Assert.Equal(2, receiver.All.Count); // no creation event, though both keys were made in this org
+    }
+
+    [Fact]
+    public async Task AFailedDelivery_IsRetriedWithTheSameIdAndBody_AndEachAttemptIsRecorded()
+    {
+        var (_, _, admin) = await OrgAsync();
+        var (endpointId, signingSecret) = await EndpointAsync(admin, ["api_key.created"]);
+        var answers = new Queue<int>([500, 302, 204]);
+        receiver.Respond = _ => Task.FromResult(answers.Count > 0 ? answers.Dequeue() : 204);
+
+        await admin.PostAsync("/api/api-keys", Json(new { name = "Retried", scopes = new[] { "surveys:read" } }));
+        await receiver.WaitForAsync(r => r.Count == 1, "the first attempt");
+        factory.Clock.Advance(TimeSpan.FromSeconds(6)); // past the first backoff (5 s)
+        await receiver.WaitForAsync(r => r.Count == 2, "the second attempt");
+        factory.Clock.Advance(TimeSpan.FromSeconds(61));
+        await receiver.WaitForAsync(r => r.Count == 3, "the third attempt");
+
+        var attempts = receiver.All;
+        Assert.Single(attempts.Select(a => a.Id).Distinct());
+        Assert.Single(attempts.Select(a => a.Body).Distinct());
+        Assert.All(attempts, a => Assert.True(WebhookReceiver.Verifies(signingSecret, a)));
+        await Eventually.HoldsAsync(async () =>
+            (await Problem.JsonAsync(await admin.GetAsync($"/api/webhooks/{endpointId}/deliveries"))).GetProperty("data")[0].GetProperty("state").GetString() == "delivered",
+            "delivered on the third try", 10);
+        var delivery = (await Problem.JsonAsync(await admin.GetAsync($"/api/webhooks/{endpointId}/deliveries"))).GetProperty("data")[0];
+        Assert.Equal(3, delivery.GetProperty("attempts").GetInt32());
+        var recorded = delivery.GetProperty("recent_attempts").EnumerateArray().ToList();
+        Assert.Equal([204, 302, 500], recorded.Select(a => a.GetProperty("status_code").GetInt32()));
+        Assert.Equal("Redirects are not followed.", recorded[1].GetProperty("error").GetString());
+        Assert.Equal("receiver says no  <b>bold</b>", recorded[2].GetProperty("response_excerpt").GetString()); // control characters dropped
+        var endpoint = await Problem.JsonAsync(await admin.GetAsync($"/api/webhooks/{endpointId}"));
+        Assert.Equal(204, endpoint.GetProperty("last_status_code").GetInt32());
+
+        // Resend: the same id and body again.
+        var resend = await admin.PostAsync($"/api/webhooks/{endpointId}/deliveries/{delivery.GetProperty("id").GetInt64()}/resend", null);
+        Assert.Equal(HttpStatusCode.Accepted, resend.StatusCode);
+        await receiver.WaitForAsync(r => r.Count == 4, "the resend");
+        Assert.Equal(attempts[0].Id, receiver.All[3].Id);
+        Assert.Equal(attempts[0].Body, receiver.All[3].Body);
+    }
+
+    [Fact]
+    public async Task AnEndpointFailingForADay_IsDisabled_Audited_AndGetsNoMore()
+    {
+        var (org, _, admin) = await OrgAsync();
+        var (endpointId, _) = await EndpointAsync(admin, ["api_key.created"]);
+        receiver.Respond = _ => Task.FromResult(503);
+        var test = await admin.PostAsync($"/api/webhooks/{endpointId}/test", null);
+        Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
+        await receiver.WaitForAsync(r => r.Count == 1, "the first attempt");
+        Assert.Equal(WebhookEventTypes.Test, receiver.All[0].Type);
+
+        for (var i = 0; i < 12 && await EnabledAsync(); i++)
+        {
+            var before = receiver.All.Count;
+            factory.Clock.Advance(TimeSpan.FromHours(8) + TimeSpan.FromMinutes(1)); // past each backoff (at most 8 h)
+            await Eventually.HoldsAsync(async () => receiver.All.Count > before || !await EnabledAsync(), "another attempt", 20);
+        }
+
+        Assert.False(await EnabledAsync());
+        var endpoint = await Problem.JsonAsync(await admin.GetAsync($"/api/webhooks/{endpointId}"));
+        Assert.StartsWith("Failing since", endpoint.GetProperty("disabled_reason").GetString());
+        Assert.True(await Data.WithDb(db => db.AuditEvents.AnyAsync(e => e.OrganizationId == org && e.Type == "webhook.disabled" && e.TargetId == endpointId)));
+        var count = receiver.All.Count;
+        await admin.PostAsync("/api/api-keys", Json(new { name = "After", scopes = new[] { "surveys:read" } }));
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        Assert.Equal(count, receiver.All.Count);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/webhooks/{endpointId}/test", null)).StatusCode);
+
+        Task<bool> EnabledAsync() => Data.WithDb(db => db.WebhookEndpoints.Where(e => e.Id == endpointId).Select(e => e.DisabledAt == null).SingleAsync());
+    }
+
+    [Fact]
+    public async Task OnlyAKeyThatReachesEveryKey_OfAnOwnerOrAdmin_ManagesEndpoints()
+    {
+        var (org, owner, admin) = await OrgAsync();
+        var survey = await Data.SurveyAsync(org, owner);
+        var (_, narrowSurveys) = await Data.KeyAsync(org, owner, scopes: AllScopes, surveyIds: [survey]);
+        var (_, narrowAddresses) = await Data.KeyAsync(org, owner, scopes: AllScopes, allowedIps: ["127.0.0.1"]);
+        var (_, fewScopes) = await Data.KeyAsync(org, owner, scopes: ["api_keys:read", "api_keys:write"]);
+        var member = await Data.UserAsync();
+        await Data.AddMemberAsync(org, member, OrgRole.Admin);
+        var (_, memberKey) = await Data.KeyAsync(org, member, scopes: AllScopes);
+        await Data.SetRoleAsync(org, member, OrgRole.Member); // the key stays, but acts as a member now
+
+        foreach (var secret in new[] { narrowSurveys, narrowAddresses, fewScopes, memberKey })
+        {
+            var client = factory.ApiClient(secret, org);
+            await Problem.AssertAsync(await client.GetAsync("/api/webhooks"), HttpStatusCode.Forbidden);
+            await Problem.AssertAsync(await client.PostAsync("/api/webhooks", Json(new { url = receiver.Url, events = new[] { "api_key.created" } })), HttpStatusCode.Forbidden);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/webhooks")).StatusCode);
+    }
+
+    [Fact]
+    public async Task BadInput_IsRefusedWithTheFieldNamed_AndChangesNothing()
+    {
+        var (org, _, admin) = await OrgAsync();
+        await Problem.AssertAsync(await admin.PostAsync("/api/webhooks", Json(new { url = receiver.Url, events = new[] { "api_key.exploded" } })), (HttpStatusCode)422);
+        await Problem.AssertAsync(await admin.PostAsync("/api/webhooks", Json(new { url = receiver.Url, events = Array.Empty<string>() })), (HttpStatusCode)422);
+        await Problem.AssertAsync(await admin.PostAsync("/api/webhooks", Json(new { url = "not a url", events = new[] { "api_key.created" } })), (HttpStatusCode)422);
+        await Problem.AssertAsync(await admin.PostAsync("/api/webhooks", Json(new { url = "https://user:pw@example.com/x", events = new[] { "api_key.created" } })), (HttpStatusCode)422);
+        await Problem.AssertAsync(await admin.PostAsync("/api/webhooks", new StringContent("""{"url":"x","Events":[]}""", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+        await Problem.AssertAsync(await admin.PostAsync("/api/webhooks", Json(new { url = receiver.Url, events = new[] { "api_key.created" }, secret = "mine" })), HttpStatusCode.BadRequest);
+        await Problem.AssertAsync(await admin.GetAsync("/api/webhooks/whe_nothere"), HttpStatusCode.NotFound);
+        Assert.Equal(0, await Data.WithDb(db => db.WebhookEndpoints.CountAsync(e => e.OrganizationId == org)));
+    }
+
+    [Fact]
+    public async Task AnEndpoint_StopsWhenThePersonOrKeyBehindItIsGone_AndATakeoverRollsItsSecretAtOnce()
+    {
+        var (org, owner, _) = await OrgAsync();
+        var adminUser = await Data.UserAsync();
+        await Data.AddMemberAsync(org, adminUser, OrgRole.Admin);
+        var (_, adminKey) = await Data.KeyAsync(org, adminUser, scopes: AllScopes);
+        var byAdmin = factory.ApiClient(adminKey, org);
+        var (endpointId, oldSecret) = await EndpointAsync(byAdmin, ["api_key.created", "api_key.revoked"]);
+
+        await Data.SetRoleAsync(org, adminUser, OrgRole.Member); // no longer an admin: the address they chose hears nothing more
+        var (_, ownerKey) = await Data.KeyAsync(org, owner, scopes: AllScopes, name: "Owner's");
+        var byOwner = factory.ApiClient(ownerKey, org);
+        await Data.KeyAsync(org, owner, name: "Unheard");
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        Assert.Empty(receiver.All);
+        var paused = await Problem.JsonAsync(await byOwner.GetAsync($"/api/webhooks/{endpointId}"));
+        Assert.True(paused.GetProperty("paused").GetBoolean());
+        await Problem.AssertAsync(await byOwner.PostAsync($"/api/webhooks/{endpointId}/test", null), HttpStatusCode.Conflict);
+
+        var takeover = await Problem.JsonAsync(await byOwner.PostAsync($"/api/webhooks/{endpointId}/roll-secret", null));
+        var newSecret = takeover.GetProperty("secret").GetString()!;
+        Assert.False(takeover.GetProperty("paused").GetBoolean());
+        Assert.Equal(owner, takeover.GetProperty("created_by").GetString());
+        Assert.Equal(JsonValueKind.Null, takeover.GetProperty("previous_secret_until").ValueKind); // the old holder's secret stops at once
+        await Data.KeyAsync(org, owner, name: "Heard");
+        await receiver.WaitForAsync(r => r.Any(x => x.Type == "api_key.created"), "the creation after the takeover");
+        var heard = Assert.Single(receiver.All);
+        Assert.Equal("Heard", heard.Data.GetProperty("key").GetProperty("name").GetString());
+        Assert.True(WebhookReceiver.Verifies(newSecret, heard));
+        Assert.False(WebhookReceiver.Verifies(oldSecret, heard));
+
+        // An endpoint made by a key pauses when that key is revoked.
+        await EndpointAsync(byOwner, ["api_key.deleted"]);
+        var ownerKeyId = await Data.WithDb(db => db.ApiKeys.Where(k => k.OrganizationId == org && k.Name == "Owner's").Select(k => k.Id).SingleAsync());
+        Assert.True((await Data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.RevokeAsync(org, new Caller(owner, null), ownerKeyId))).Succeeded);
+        var views = await Data.WithService<WebhookService, ServiceResult<IReadOnlyList<WebhookEndpointView>>>(s => s.ListAsync(org, new Caller(owner, null)));
+        Assert.Contains(views.Value!, v => v.Endpoint.CreatedByKeyId == ownerKeyId && v.PausedReason!.Contains("API key"));
+    }
+
+    [Fact]
+    public async Task ARolledSigningSecret_OverlapsForADay_WithBothSignaturesSent()
+    {
+        var (_, _, admin) = await OrgAsync();
+        var (endpointId, oldSecret) = await EndpointAsync(admin, [WebhookEventTypes.All[0]]);
+        var rolled = await Problem.JsonAsync(await admin.PostAsync($"/api/webhooks/{endpointId}/roll-secret", null));
+        var newSecret = rolled.GetProperty("secret").GetString()!;
+        Assert.NotEqual(oldSecret, newSecret);
+        await admin.PostAsync($"/api/webhooks/{endpointId}/test", null);
+        await receiver.WaitForAsync(r => r.Count == 1, "the test event");
+        var during = receiver.All[0];
+        Assert.Equal(2, during.Signature.Split(' ').Length);
+        Assert.True(WebhookReceiver.Verifies(oldSecret, during));
+        Assert.True(WebhookReceiver.Verifies(newSecret, during));
+
+        factory.Clock.Advance(TimeSpan.FromHours(25));
+        await admin.PostAsync($"/api/webhooks/{endpointId}/test", null);
+        await receiver.WaitForAsync(r => r.Count == 2, "the second test event");
+        Assert.False(WebhookReceiver.Verifies(oldSecret, receiver.All[1]));
+        Assert.True(WebhookReceiver.Verifies(newSecret, receiver.All[1]));
+    }
+
+    [Fact]
+    public async Task ExpiryEvents_GoOutOnceAtSevenDays_OnceAtOneDay_AndWhenTheKeyExpires()
+    {
+        var (org, owner, admin) = await OrgAsync();
+        await EndpointAsync(admin, ["api_key.expiring", "api_key.expired"]);
+        var (keyId, _) = await Data.KeyAsync(org, owner, name: "Quarterly", expiresAt: factory.Clock.GetUtcNow().AddDays(3));
+        var notifier = factory.Services.GetRequiredService<KeyExpiryNotifier>();
+
+        await Task.WhenAll(notifier.RunOnceAsync(), notifier.RunOnceAsync()); // two instances at once
+        await receiver.WaitForAsync(r => r.Count == 1, "the 7-day notice");
+        factory.Clock.Advance(TimeSpan.FromDays(2.5));
+        await notifier.RunOnceAsync();
+        await notifier.RunOnceAsync();
+        await receiver.WaitForAsync(r => r.Count == 2, "the 1-day notice");
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        await notifier.RunOnceAsync();
+        await notifier.RunOnceAsync();
+        await receiver.WaitForAsync(r => r.Count == 3, "the expiry");
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+
+        var events = receiver.All;
+        Assert.Equal(["api_key.expiring", "api_key.expiring", "api_key.expired"], events.Select(e => e.Type));
+        Assert.Equal([7, 1], events.Take(2).Select(e => e.Data.GetProperty("days").GetInt32()));
+        Assert.All(events, e => Assert.Equal(keyId, e.Data.GetProperty("key").GetProperty("id").GetString()));
+        Assert.Equal("questra", events[2].Data.GetProperty("actor").GetProperty("kind").GetString());
+    }
+}
+
+public sealed class WebhookTestsOnSqlite(WebhookFactory factory) : WebhookTests(factory), IClassFixture<WebhookFactory>;
+
+public sealed class WebhookTestsOnPostgres(PostgresWebhookFactory factory) : WebhookTests(factory), IClassFixture<PostgresWebhookFactory>;
