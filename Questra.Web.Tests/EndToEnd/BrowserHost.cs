@@ -127,6 +127,9 @@ public sealed class E2eFactory : QuestraFactory
         builder.UseSetting("Organizations:DefaultPlan", "Pro");
         builder.UseSetting("Organizations:SeedSampleData", "true");
         builder.UseSetting("Accounts:ShowConfirmationLink", "true");
+        // Webhook receivers in these tests listen on this machine: the operator opened loopback, as for an internal receiver.
+        builder.UseSetting("Webhooks:AllowedNetworks:0", "127.0.0.1/32");
+        builder.UseSetting("Webhooks:PollMilliseconds", "200");
     }
 }
 
