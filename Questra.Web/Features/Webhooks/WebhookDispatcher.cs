@@ -50,7 +50,8 @@ public sealed class WebhookDispatcher : BackgroundService
         client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Questra-Webhooks", "1.0"));
     }
 
-    private TimeSpan ClaimFor => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 2 + 30);
+    // Longer than one attempt can take (its timeout, then writing its outcome); a crashed run's claims run out after this.
+    private TimeSpan ClaimFor => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 2 + 5);
     private TimeSpan RetryFor => TimeSpan.FromHours(options.Value.RetryHours);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
