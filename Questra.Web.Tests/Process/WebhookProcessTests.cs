@@ -34,10 +34,10 @@ public sealed class WebhookProcessTests
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         await using var receiver = await WebhookReceiver.StartAsync();
         var held = new TaskCompletionSource();
-        var first = true;
-        receiver.Respond = async _ =>
+        string? heldId = null; // chosen by the request itself: requests arrive in parallel, so "the first recorded" may be another one
+        receiver.Respond = async r =>
         {
-            if (Interlocked.Exchange(ref first, false)) await held.Task; // the first delivery hangs until the instance is gone
+            if (Interlocked.CompareExchange(ref heldId, r.Id, null) is null) await held.Task; // one delivery hangs until the instance is gone
             return 204;
         };
 
@@ -52,11 +52,11 @@ public sealed class WebhookProcessTests
             {
                 Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/api-keys", Json(new { name = $"made {i}", scopes = new[] { "surveys:read" } }))).StatusCode);
             }
-            await receiver.WaitForAsync(r => r.Count >= 1, "a delivery in flight");
+            await receiver.WaitForAsync(_ => Volatile.Read(ref heldId) is not null, "a delivery in flight");
             app.Kill(); // SIGKILL, mid-delivery: the receiver has the request, the app never hears its answer
         }
         held.SetResult();
-        var inFlight = receiver.All[0];
+        var inFlight = receiver.All.First(r => r.Id == Volatile.Read(ref heldId));
 
         using (await AppProcess.StartAsync(database, Settings))
         {
