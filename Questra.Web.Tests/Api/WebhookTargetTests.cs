@@ -87,7 +87,7 @@ public sealed class WebhookTargetTests(ProductionWebhookFactory factory) : IClas
         }, "the refused attempt recorded", 20);
 
         Assert.Equal(JsonValueKind.Null, attempt.GetProperty("status_code").ValueKind);
-        Assert.Contains("127.0.0.1 is a loopback address", attempt.GetProperty("error").GetString());
+        Assert.Equal($"Refused: rebind.questra.test {WebhookTargets.NameRefused}.", attempt.GetProperty("error").GetString()); // the internal address is not shown
         Assert.Empty(receiver.All);
     }
 
@@ -95,7 +95,8 @@ public sealed class WebhookTargetTests(ProductionWebhookFactory factory) : IClas
     public void LinkLocalAndMetadata_StayRefused_EvenInANetworkTheOperatorOpened()
     {
         var targets = new WebhookTargets(new FakeWebhookResolver(),
-            Options.Create(new WebhookOptions { AllowedNetworks = ["169.254.0.0/16", "10.0.0.0/8", "fd00::/8"] }), factory.Services.GetRequiredService<IHostEnvironment>());
+            Options.Create(new WebhookOptions { AllowedNetworks = ["169.254.0.0/16", "10.0.0.0/8", "fd00::/8", "64:ff9b::/96", "2002::/16", "2001::/32"] }),
+            factory.Services.GetRequiredService<IHostEnvironment>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<WebhookTargets>.Instance);
         Assert.NotNull(targets.Refusal(IPAddress.Parse("169.254.169.254")));
         Assert.NotNull(targets.Refusal(IPAddress.Parse("fd00:ec2::254")));
         Assert.NotNull(targets.Refusal(IPAddress.Parse("::ffff:169.254.169.254")));
@@ -104,6 +105,26 @@ public sealed class WebhookTargetTests(ProductionWebhookFactory factory) : IClas
         Assert.True(targets.AllowsHttp(IPAddress.Parse("10.1.2.3")));
         Assert.False(targets.AllowsHttp(IPAddress.Parse("93.184.216.34")));
         Assert.Null(targets.Refusal(IPAddress.Parse("2606:4700::1")));
-        Assert.NotNull(targets.Refusal(IPAddress.Parse("64:ff9b::a00:1"))); // NAT64 form of 10.0.0.1
+        // Opening an IPv6 range that carries IPv4 addresses opens only the public ones inside it.
+        Assert.NotNull(targets.Refusal(IPAddress.Parse("64:ff9b::a9fe:a9fe"))); // NAT64 form of 169.254.169.254
+        Assert.NotNull(targets.Refusal(IPAddress.Parse("64:ff9b::7f00:1"))); // NAT64 form of 127.0.0.1
+        Assert.Null(targets.Refusal(IPAddress.Parse("64:ff9b::a00:1"))); // 10.0.0.1: opened as IPv4 too
+        Assert.NotNull(targets.Refusal(IPAddress.Parse("64:ff9b::c0a8:101"))); // 192.168.1.1: not opened
+        Assert.Null(targets.Refusal(IPAddress.Parse("64:ff9b::5db8:d822"))); // 93.184.216.34: public
+        Assert.NotNull(targets.Refusal(IPAddress.Parse("2002:a9fe:a9fe::1"))); // 6to4 around the metadata address
+        Assert.NotNull(targets.Refusal(IPAddress.Parse("2001:0:4136:e378:8000:63bf:80ff:fffe"))); // Teredo around 127.0.0.1
+        Assert.NotNull(targets.Refusal(IPAddress.Parse("::a9fe:a9fe"))); // IPv4-compatible metadata
+    }
+
+    [Fact]
+    public async Task ANameResolvingInside_IsRefusedWithoutNamingTheAddress()
+    {
+        factory.Resolver.Answers["inside.questra.test"] = [IPAddress.Parse("10.20.30.40")];
+        var (_, admin) = await AdminAsync();
+        var problem = await Problem.JsonAsync(await admin.PostAsync("/api/webhooks", Json(new { url = "https://inside.questra.test/hook", events = new[] { "api_key.created" } })),
+            (HttpStatusCode)422);
+        var message = problem.GetProperty("errors").GetProperty("url")[0].GetString()!;
+        Assert.Contains(WebhookTargets.NameRefused, message);
+        Assert.DoesNotContain("10.20.30.40", problem.GetRawText());
     }
 }

@@ -268,6 +268,132 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhoeverChangesTheAddress_AnswersForIt_AndAPausedEndpointCannotBeRepointed()
+    {
+        var (org, owner, byOwner) = await OrgAsync();
+        var (endpointId, _) = await EndpointAsync(byOwner, ["api_key.created"]);
+        await using var elsewhere = await WebhookReceiver.StartAsync();
+        var adminUser = await Data.UserAsync();
+        await Data.AddMemberAsync(org, adminUser, OrgRole.Admin);
+        var (_, adminKey) = await Data.KeyAsync(org, adminUser, scopes: AllScopes);
+        var byAdmin = factory.ApiClient(adminKey, org);
+
+        // An admin points the owner's endpoint at their own receiver, then loses the role: their address hears nothing more.
+        var changed = await Problem.JsonAsync(await byAdmin.PutAsync($"/api/webhooks/{endpointId}", Json(new { url = elsewhere.Url, events = new[] { "api_key.created" } })));
+        Assert.Equal(adminUser, changed.GetProperty("created_by").GetString());
+        await Data.SetRoleAsync(org, adminUser, OrgRole.Member);
+        await Data.KeyAsync(org, owner, name: "Unheard");
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        Assert.Empty(elsewhere.All);
+        Assert.Empty(receiver.All);
+
+        // Paused, it cannot be changed (not even back); only a takeover (rolling its secret) or deleting it.
+        await Problem.AssertAsync(await byOwner.PutAsync($"/api/webhooks/{endpointId}", Json(new { url = receiver.Url, events = new[] { "api_key.created" } })), HttpStatusCode.Conflict);
+        Assert.Equal(elsewhere.Url, await Data.WithDb(db => db.WebhookEndpoints.Where(e => e.Id == endpointId).Select(e => e.Url).SingleAsync()));
+        await Problem.JsonAsync(await byOwner.PostAsync($"/api/webhooks/{endpointId}/roll-secret", null));
+        await Problem.JsonAsync(await byOwner.PutAsync($"/api/webhooks/{endpointId}", Json(new { url = receiver.Url, events = new[] { "api_key.created" } })));
+        await Data.KeyAsync(org, owner, name: "Heard");
+        await receiver.WaitForAsync(r => r.Count == 1, "the creation after the owner took it back");
+        Assert.Empty(elsewhere.All);
+    }
+
+    [Fact]
+    public async Task AnEndpointMadeByAKey_PausesWhenTheKeyPolicyBlocksThatKey_OrTheKeyAboveIt()
+    {
+        var (org, owner, byOwner) = await OrgAsync(); // the calling key never expires
+        var (direct, _) = await EndpointAsync(byOwner, ["api_key.created"]);
+        var child = await Problem.JsonAsync(await byOwner.PostAsync("/api/api-keys", Json(new
+        {
+            name = "Child with an expiry", scopes = AllScopes, expires_at = factory.Clock.GetUtcNow().AddDays(30).ToString("O"),
+        })), HttpStatusCode.Created);
+        var (byChild, _) = await EndpointAsync(factory.ApiClient(child.GetProperty("secret").GetString()!, org), ["api_key.created"]);
+        await receiver.WaitForAsync(r => r.Count == 1, "the child's creation, to the first endpoint");
+
+        await Data.WithDb(db => db.Organizations.Where(o => o.Id == org).ExecuteUpdateAsync(s => s.SetProperty(o => o.KeysMustExpire, true)));
+        var views = (await Data.WithService<WebhookService, ServiceResult<IReadOnlyList<WebhookEndpointView>>>(s => s.ListAsync(org, new Caller(owner, null)))).Value!;
+        Assert.Contains("blocked by the key policy", views.Single(v => v.Endpoint.Id == direct).PausedReason);
+        Assert.Contains("blocked by the key policy", views.Single(v => v.Endpoint.Id == byChild).PausedReason); // its parent never expires
+        await Data.KeyAsync(org, owner, name: "Unheard", expiresAt: factory.Clock.GetUtcNow().AddDays(5));
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        Assert.Single(receiver.All);
+
+        await Data.WithDb(db => db.Organizations.Where(o => o.Id == org).ExecuteUpdateAsync(s => s.SetProperty(o => o.KeysMustExpire, false)));
+        await Data.KeyAsync(org, owner, name: "Heard");
+        await receiver.WaitForAsync(r => r.Count == 3, "the creation, to both endpoints, once the rule is lifted");
+        Assert.Equal(2, receiver.All.Count(r => r.Data.GetProperty("key").GetProperty("name").GetString() == "Heard"));
+    }
+
+    [Fact]
+    public async Task ASlowReceiver_HoldsOnlyItsOwnTurn_AndTestEventsCannotFloodTheQueue()
+    {
+        var (_, _, slowAdmin) = await OrgAsync();
+        var (_, _, otherAdmin) = await OrgAsync();
+        await using var other = await WebhookReceiver.StartAsync();
+        var release = new TaskCompletionSource();
+        var inFlight = 0;
+        var mostAtOnce = 0;
+        receiver.Respond = async _ =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref mostAtOnce, now);
+            await Task.WhenAny(release.Task, Task.Delay(TimeSpan.FromSeconds(10))); // hangs past the 3 s timeout
+            Interlocked.Decrement(ref inFlight);
+            return 204;
+        };
+        var (slowId, _) = await EndpointAsync(slowAdmin, ["api_key.created"]);
+        try
+        {
+            for (var i = 0; i < WebhookService.MaxWaiting; i++)
+            {
+                Assert.Equal(HttpStatusCode.Accepted, (await slowAdmin.PostAsync($"/api/webhooks/{slowId}/test", null)).StatusCode);
+            }
+            var flooded = await Problem.AssertAsync(await slowAdmin.PostAsync($"/api/webhooks/{slowId}/test", null), HttpStatusCode.Conflict);
+            Assert.Contains("waiting", flooded);
+
+            // Another organization's event goes out while the slow receiver still holds its first requests (none has timed out).
+            var arrived = new TaskCompletionSource<(int AtOnce, int Attempts)>(TaskCreationOptions.RunContinuationsAsynchronously);
+            other.Respond = async _ =>
+            {
+                var atOnce = Volatile.Read(ref mostAtOnce);
+                arrived.TrySetResult((atOnce, await Data.WithDb(db => db.WebhookAttempts.CountAsync(a => a.EndpointId == slowId))));
+                return 204;
+            };
+            var (otherId, _) = await EndpointAsyncAt(otherAdmin, other.Url);
+            Assert.Equal(HttpStatusCode.Accepted, (await otherAdmin.PostAsync($"/api/webhooks/{otherId}/test", null)).StatusCode);
+            var (slowAtOnce, slowAttempts) = await arrived.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(0, slowAttempts);
+            Assert.InRange(slowAtOnce, 1, WebhookDispatcher.PerEndpoint);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+    }
+
+    [Fact]
+    public async Task ASigningSecret_NeverPrintsItself()
+    {
+        var (org, owner, admin) = await OrgAsync();
+        var (endpointId, _) = await EndpointAsync(admin, ["api_key.created"]);
+        var rolled = await Data.WithService<WebhookService, ServiceResult<WebhookSecretShown>>(s => s.RollSecretAsync(org, new Caller(owner, null), endpointId));
+        Assert.StartsWith("whsec_", rolled.Value!.Secret);
+        Assert.DoesNotContain(rolled.Value.Secret, rolled.ToString() + rolled.Value);
+        Assert.DoesNotContain(rolled.Value.Secret["whsec_".Length..], rolled.Value.Endpoint.SecretProtected); // stored protected, not in clear
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+    }
+
+    private static async Task<(string Id, string Secret)> EndpointAsyncAt(HttpClient admin, string url)
+    {
+        var created = await Problem.JsonAsync(await admin.PostAsync("/api/webhooks", Json(new { url, events = new[] { "api_key.created" } })), HttpStatusCode.Created);
+        return (created.GetProperty("id").GetString()!, created.GetProperty("secret").GetString()!);
+    }
+
+    [Fact]
     public async Task ARolledSigningSecret_OverlapsForADay_WithBothSignaturesSent()
     {
         var (_, _, admin) = await OrgAsync();

@@ -137,6 +137,32 @@ public static class KeyLineage
         return new LiveParent(await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentKeyId).Select(k => k.ExpiresAt).FirstAsync(ct));
     }
 
+    /// <summary>
+    /// Whether a key would be let in now, wherever a request came from: not revoked, deleted or expired, and neither it
+    /// nor a key above it blocked by the organization's lifetime rule — what the authenticator checks, read fresh.
+    /// For what acts in a key's name without a request (a webhook endpoint a key set up).
+    /// </summary>
+    public static async Task<bool> WorksAsync(QuestraDbContext db, string keyId, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.AsNoTracking().Where(k => k.Id == keyId)
+            .Join(db.Organizations, k => k.OrganizationId, o => o.Id, (k, o) => new { k.RevokedAt, k.ExpiresAt, k.CreatedAt, k.ParentKeyId, o.MaxKeyLifetimeDays, o.KeysMustExpire })
+            .FirstOrDefaultAsync(ct);
+        if (key is null || key.RevokedAt is not null || key.ExpiresAt <= now) return false;
+        var policy = new KeyLifetimePolicy(key.MaxKeyLifetimeDays, key.KeysMustExpire);
+        if (policy.BlockedAt(key.CreatedAt, key.ExpiresAt) <= now) return false;
+        var parentId = key.ParentKeyId;
+        for (var depth = 0; parentId is not null; depth++)
+        {
+            if (depth == MaxWalk) return false; // ancestors left unread: fail closed, as the authenticator does
+            var parent = await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentId)
+                .Select(k => new { k.RevokedAt, k.ExpiresAt, k.CreatedAt, k.ParentKeyId }).FirstOrDefaultAsync(ct);
+            if (parent is null) break; // a deleted ancestor's descendants were revoked with it
+            if (parent.RevokedAt is not null || parent.ExpiresAt <= now || policy.BlockedAt(parent.CreatedAt, parent.ExpiresAt) <= now) return false;
+            parentId = parent.ParentKeyId;
+        }
+        return true;
+    }
+
     /// <summary>How many keys stand above a key made by <paramref name="parentKeyId"/> (1 when the parent was made in the dashboard), up to <see cref="MaxWalk"/>.</summary>
     public static async Task<int> DepthBelowAsync(QuestraDbContext db, string parentKeyId, CancellationToken ct)
     {

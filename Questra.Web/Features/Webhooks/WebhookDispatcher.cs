@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Questra.Web.Data;
 using Questra.Web.Features.Audit;
 using Questra.Web.Features.Email;
@@ -13,13 +12,12 @@ namespace Questra.Web.Features.Webhooks;
 
 /// <summary>
 /// Sends webhook messages from the database. Each round it (1) writes one delivery per endpoint that wants each new
-/// message, (2) claims due deliveries (on PostgreSQL with <c>FOR UPDATE SKIP LOCKED</c>, so each goes to one instance)
+/// message, (2) claims due deliveries fairly across endpoints (a conditional update, so each goes to one instance)
 /// and posts them, recording every attempt, and (3) prunes old ones. A crash mid-delivery leaves the claim to run out;
 /// the delivery is then sent again under the same <c>webhook-id</c>: at least once, never lost.
 /// </summary>
 public sealed class WebhookDispatcher : BackgroundService
 {
-    public const int BatchSize = 20;
     private const int ExcerptBytes = 1024;
 
     private readonly IServiceScopeFactory scopes;
@@ -54,20 +52,37 @@ public sealed class WebhookDispatcher : BackgroundService
     private TimeSpan ClaimFor => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 2 + 5);
     private TimeSpan RetryFor => TimeSpan.FromHours(options.Value.RetryHours);
 
+    /// <summary>
+    /// The sending loop: keeps up to <see cref="MaxInFlight"/> attempts running, claiming more as each one ends, so
+    /// a slow receiver holds only its own slots (at most <see cref="PerEndpoint"/>) and never the others' turn.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var poll = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
         var outage = new OutageNotice(logger, "Webhook delivery");
+        var running = new List<Task>();
+        var lastPrune = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await RunOnceAsync(stoppingToken);
+                while (await FanOutAsync(stoppingToken) == 100) { }
+                running.RemoveAll(t => t.IsCompleted);
+                if (running.Count < MaxInFlight)
+                {
+                    var (claimed, token) = await ClaimAsync(MaxInFlight - running.Count, stoppingToken);
+                    running.AddRange(claimed.Select(d => AttemptLoggedAsync(d, token, stoppingToken)));
+                }
+                if (clock.GetUtcNow() - lastPrune > TimeSpan.FromMinutes(1))
+                {
+                    await PruneAsync(stoppingToken);
+                    lastPrune = clock.GetUtcNow();
+                }
                 outage.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
@@ -75,26 +90,35 @@ public sealed class WebhookDispatcher : BackgroundService
             }
             try
             {
-                await Task.Delay(poll, clock, stoppingToken);
+                // Until the next poll, or sooner when an attempt ends and frees its slot.
+                await Task.WhenAny(running.Append(Task.Delay(poll, clock, stoppingToken)));
             }
             catch (OperationCanceledException)
             {
-                return;
+                break;
             }
         }
+        await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
     }
 
-    /// <summary>One round: fan out new messages, send what is due (until nothing is), prune. Returns the attempts made.</summary>
+    /// <summary>How many attempts one instance runs at once.</summary>
+    public const int MaxInFlight = 8;
+
+    /// <summary>How many attempts one endpoint may have running at once, across instances.</summary>
+    public const int PerEndpoint = 4;
+
+    /// <summary>One round, start to end (for tests and tools): fan out new messages, send what is due until nothing is, prune. Returns the attempts made.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct = default)
     {
         while (await FanOutAsync(ct) == 100) { }
         var attempts = 0;
-        int claimed;
-        do
+        while (true)
         {
-            claimed = await DeliverBatchAsync(ct);
-            attempts += claimed;
-        } while (claimed == BatchSize);
+            var (claimed, token) = await ClaimAsync(MaxInFlight, ct);
+            if (claimed.Count == 0) break;
+            await Task.WhenAll(claimed.Select(d => AttemptAsync(d, token, ct)));
+            attempts += claimed.Count;
+        }
         await PruneAsync(ct);
         return attempts;
     }
@@ -138,49 +162,51 @@ public sealed class WebhookDispatcher : BackgroundService
         return messages.Count;
     }
 
-    /// <summary>Claims up to <see cref="BatchSize"/> due deliveries and tries each once, several at a time. Returns how many it claimed.</summary>
-    public async Task<int> DeliverBatchAsync(CancellationToken ct)
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due deliveries, fairly: at most <see cref="PerEndpoint"/> of each endpoint
+    /// that has none in flight, taken in turn (every endpoint's oldest, then every endpoint's second…). The claim is a
+    /// conditional update, so of two instances reaching for one delivery only one gets it.
+    /// </summary>
+    private async Task<(List<WebhookDelivery> Claimed, string Token)> ClaimAsync(int limit, CancellationToken ct)
     {
-        List<WebhookDelivery> claimed;
         var token = Guid.NewGuid().ToString("N");
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
-            claimed = await ClaimAsync(db, token, clock.GetUtcNow(), ct);
-        }
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-            async (delivery, token2) => await AttemptAsync(delivery, token, token2));
-        return claimed.Count;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+        var now = clock.GetUtcNow();
+        // Each enabled endpoint with nothing in flight, and its oldest few due deliveries (bounded: endpoints × PerEndpoint).
+        var candidates = await db.WebhookEndpoints.AsNoTracking()
+            .Where(e => e.DisabledAt == null)
+            .Where(e => !db.WebhookDeliveries.Any(c => c.EndpointId == e.Id && c.DeliveredAt == null && c.ClaimedUntil != null && c.ClaimedUntil >= now))
+            .SelectMany(e => db.WebhookDeliveries
+                .Where(d => d.EndpointId == e.Id && d.DeliveredAt == null && !d.GaveUp && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(PerEndpoint))
+            .Select(d => new { d.Id, d.EndpointId, d.NextAttemptAt })
+            .ToListAsync(ct);
+        var chosen = candidates.GroupBy(c => c.EndpointId)
+            .SelectMany(g => g.OrderBy(c => c.NextAttemptAt).ThenBy(c => c.Id).Select((c, turn) => (c.Id, c.NextAttemptAt, Turn: turn)))
+            .OrderBy(c => c.Turn).ThenBy(c => c.NextAttemptAt).ThenBy(c => c.Id).Take(limit).Select(c => c.Id).ToList();
+        if (chosen.Count == 0) return ([], token);
+        await db.WebhookDeliveries
+            .Where(d => chosen.Contains(d.Id) && d.DeliveredAt == null && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimToken, token).SetProperty(d => d.ClaimedUntil, now + ClaimFor), ct);
+        return (await db.WebhookDeliveries.AsNoTracking().Where(d => d.ClaimToken == token).OrderBy(d => d.Id).ToListAsync(ct), token);
     }
 
-    private async Task<List<WebhookDelivery>> ClaimAsync(QuestraDbContext db, string token, DateTimeOffset now, CancellationToken ct)
+    /// <summary>An attempt whose failure (say, the database gone mid-way) is logged; its claim runs out and another try follows.</summary>
+    private async Task AttemptLoggedAsync(WebhookDelivery delivery, string token, CancellationToken ct)
     {
-        var until = now + ClaimFor;
-        if (db.Database.IsNpgsql())
+        try
         {
-            await db.Database.ExecuteSqlRawAsync("""
-                UPDATE "WebhookDeliveries" SET "ClaimToken" = @token, "ClaimedUntil" = @until
-                WHERE "Id" IN (
-                    SELECT d."Id" FROM "WebhookDeliveries" d
-                    WHERE d."DeliveredAt" IS NULL AND NOT d."GaveUp" AND d."NextAttemptAt" <= @now AND (d."ClaimedUntil" IS NULL OR d."ClaimedUntil" < @now)
-                      AND EXISTS (SELECT 1 FROM "WebhookEndpoints" e WHERE e."Id" = d."EndpointId" AND e."DisabledAt" IS NULL)
-                    ORDER BY d."NextAttemptAt", d."Id" LIMIT @batch
-                    FOR UPDATE OF d SKIP LOCKED)
-                """,
-                [new NpgsqlParameter("token", token), new NpgsqlParameter("until", until.ToUniversalTime()),
-                 new NpgsqlParameter("now", now.ToUniversalTime()), new NpgsqlParameter("batch", BatchSize)], ct);
+            await AttemptAsync(delivery, token, ct);
         }
-        else
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            var due = await db.WebhookDeliveries.AsNoTracking()
-                .Where(d => d.DeliveredAt == null && !d.GaveUp && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-                .Where(d => db.WebhookEndpoints.Any(e => e.Id == d.EndpointId && e.DisabledAt == null))
-                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Select(d => d.Id).Take(BatchSize).ToListAsync(ct);
-            await db.WebhookDeliveries
-                .Where(d => due.Contains(d.Id) && d.DeliveredAt == null && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimToken, token).SetProperty(d => d.ClaimedUntil, until), ct);
+            logger.LogWarning(e, "Webhook delivery {Delivery} could not be attempted; it is tried again when its claim runs out.", delivery.Id);
         }
-        return await db.WebhookDeliveries.AsNoTracking().Where(d => d.ClaimToken == token).OrderBy(d => d.Id).ToListAsync(ct);
+        catch (OperationCanceledException)
+        {
+            // Stopping: the claim runs out and another instance (or the next start) sends it.
+        }
     }
 
     private async Task AttemptAsync(WebhookDelivery delivery, string token, CancellationToken ct)
@@ -191,10 +217,14 @@ public sealed class WebhookDispatcher : BackgroundService
         var message = await db.WebhookMessages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == delivery.MessageId, ct);
         if (endpoint is null || message is null) return; // deleted meanwhile; the prune removes what is left
         var now = clock.GetUtcNow();
-        if (await scope.ServiceProvider.GetRequiredService<WebhookService>().PausedReasonAsync(endpoint, ct) is { } paused)
+        // Changed since the event was queued: switched off, no longer wanting the type, or the person or key behind it
+        // gone — nothing more goes to the address.
+        var notSent = !endpoint.Enabled ? "the endpoint was disabled."
+            : message.Type != WebhookEventTypes.Test && !endpoint.Wants(message.Type) ? "the endpoint no longer subscribes to this event type."
+            : await scope.ServiceProvider.GetRequiredService<WebhookService>().PausedReasonAsync(endpoint, ct);
+        if (notSent is not null)
         {
-            // The person or key behind it is gone since the event was queued: nothing more goes to the address they chose.
-            await RecordAsync(scope.ServiceProvider, delivery, token, new Outcome(false, null, null, "Not sent: " + paused, 0), endpoint, now, ct);
+            await RecordAsync(scope.ServiceProvider, delivery, token, new Outcome(false, null, null, "Not sent: " + notSent, 0), endpoint, now, ct);
             return;
         }
         var signing = scope.ServiceProvider.GetRequiredService<WebhookSigning>();

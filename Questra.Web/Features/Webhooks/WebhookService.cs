@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Questra.Web.Data;
+using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Audit;
 using Questra.Web.Features.Organizations;
 
@@ -13,7 +14,10 @@ public sealed record WebhookInput(string? Url, IReadOnlyList<string>? Events, st
 public sealed record WebhookEndpointView(WebhookEndpoint Endpoint, string? PausedReason, int Pending, DateTimeOffset? LastDeliveredAt, int? LastStatusCode);
 
 /// <summary>A new endpoint or a rolled secret: the signing secret, shown this once.</summary>
-public sealed record WebhookSecretShown(WebhookEndpoint Endpoint, string Secret);
+public sealed record WebhookSecretShown(WebhookEndpoint Endpoint, string Secret)
+{
+    public override string ToString() => $"WebhookSecretShown {{ Endpoint = {Endpoint.Id} }}";
+}
 
 /// <summary>One message to one endpoint and its most recent attempts.</summary>
 public sealed record WebhookDeliveryView(long Id, string MessageId, string Type, DateTimeOffset CreatedAt, string State, int Attempts,
@@ -85,12 +89,19 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
         var (url, events, description, errors) = await ValidateAsync(input, ct);
         if (errors is not null) return errors;
         var endpoint = found.Value!;
+        if (await PausedReasonAsync(endpoint, ct) is { } paused) return new ServiceError(ErrorKind.Conflict, paused);
         var before = new { url = endpoint.Url, events = endpoint.Events, description = endpoint.Description };
+        if (!string.Equals(endpoint.Url, url, StringComparison.Ordinal))
+        {
+            // Whoever points it somewhere answers for it: it pauses when they (or their key) can no longer manage webhooks.
+            endpoint.CreatedByUserId = caller.UserId;
+            endpoint.CreatedByKeyId = caller.ApiKeyId;
+        }
         endpoint.Url = url!;
         endpoint.EventTypes = string.Join(' ', events!);
         endpoint.Description = description;
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.WebhookUpdated, endpoint.Id, clock.GetUtcNow(),
-            new { before, after = new { url = endpoint.Url, events = endpoint.Events, description = endpoint.Description } });
+            new { before, after = new { url = endpoint.Url, events = endpoint.Events, description = endpoint.Description }, answers_to = caller.ApiKeyId ?? caller.UserId });
         await db.SaveChangesAsync(ct);
         return await ViewAsync(endpoint, ct);
     }
@@ -162,6 +173,7 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
         if (!found.Succeeded) return found.Error!;
         var endpoint = found.Value!;
         if (await Unsendable(endpoint, ct) is { } why) return why;
+        if (await TooManyWaitingAsync(endpoint.Id, ct) is { } busy) return busy;
         var now = clock.GetUtcNow();
         var message = WebhookEvents.Test(organizationId, endpoint.Id, now);
         message.FannedOutAt = now;
@@ -195,12 +207,24 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
         var found = await FindAsync(organizationId, caller, endpointId, ct);
         if (!found.Succeeded) return found.Error!;
         if (await Unsendable(found.Value!, ct) is { } why) return why;
+        if (await TooManyWaitingAsync(endpointId, ct) is { } busy) return busy;
         var now = clock.GetUtcNow();
-        var changed = await db.WebhookDeliveries.Where(d => d.Id == deliveryId && d.EndpointId == endpointId)
+        var sending = await db.WebhookDeliveries.AnyAsync(d => d.Id == deliveryId && d.EndpointId == endpointId && d.ClaimedUntil != null && d.ClaimedUntil > now, ct);
+        if (sending) return new ServiceError(ErrorKind.Conflict, "This delivery is being sent right now; see how it went in a moment.");
+        var changed = await db.WebhookDeliveries.Where(d => d.Id == deliveryId && d.EndpointId == endpointId && (d.ClaimedUntil == null || d.ClaimedUntil <= now))
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.DeliveredAt, (DateTimeOffset?)null).SetProperty(d => d.GaveUp, false)
                 .SetProperty(d => d.NextAttemptAt, now).SetProperty(d => d.CreatedAt, now), ct);
         return changed == 1 ? true : ServiceError.NotFound("There is no such delivery for this endpoint (older ones are removed after a while).");
     }
+
+    /// <summary>Test events and resends wait behind what is queued; past <see cref="MaxWaiting"/> they are refused, so no one can fill the queue by clicking.</summary>
+    private async Task<ServiceError?> TooManyWaitingAsync(string endpointId, CancellationToken ct) =>
+        await db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId && d.DeliveredAt == null && !d.GaveUp && d.Attempts == 0, ct) >= MaxWaiting
+            ? new ServiceError(ErrorKind.Conflict, $"{MaxWaiting} or more events are waiting to be sent to this endpoint; try again when they have gone out.")
+            : null;
+
+    /// <summary>How many unsent deliveries an endpoint may have before a test event or a resend is refused.</summary>
+    public const int MaxWaiting = 20;
 
     internal static string StateOf(WebhookDelivery d) =>
         d.DeliveredAt is not null ? "delivered" : d.GaveUp ? "failed" : d.Attempts == 0 ? "pending" : "retrying";
@@ -214,13 +238,11 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
         var role = await db.RoleOfAsync(endpoint.OrganizationId, endpoint.CreatedByUserId, ct);
         if (role is not (OrgRole.Owner or OrgRole.Admin))
         {
-            return "Paused: the member who set it up is no longer an owner or admin here. Roll its signing secret to take it over.";
+            return "Paused: the member who set it up (or last changed its address) is no longer an owner or admin here. Roll its signing secret to take it over.";
         }
-        if (endpoint.CreatedByKeyId is { } keyId)
+        if (endpoint.CreatedByKeyId is { } keyId && !await KeyLineage.WorksAsync(db, keyId, clock.GetUtcNow(), ct))
         {
-            var now = clock.GetUtcNow();
-            var live = await db.ApiKeys.AnyAsync(k => k.Id == keyId && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now), ct);
-            if (!live) return "Paused: the API key that set it up was revoked, deleted or expired. Roll its signing secret to take it over.";
+            return "Paused: the API key that set it up (or last changed its address) no longer works (revoked, deleted, expired or blocked by the key policy). Roll its signing secret to take it over.";
         }
         return null;
     }

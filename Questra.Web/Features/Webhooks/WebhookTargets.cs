@@ -24,8 +24,12 @@ public sealed class WebhookTargetRefusedException(string message) : Exception(me
 /// (its address form and what its host resolves to) and again at every connection, on the address actually
 /// connected to (<see cref="ConnectAsync"/>), so a name that later resolves elsewhere is refused then.
 /// </summary>
-public sealed class WebhookTargets(IWebhookResolver resolver, IOptions<WebhookOptions> options, IHostEnvironment environment)
+public sealed class WebhookTargets(IWebhookResolver resolver, IOptions<WebhookOptions> options, IHostEnvironment environment,
+    ILogger<WebhookTargets> logger)
 {
+    /// <summary>What a person is told when a name resolves to a refused address; the address itself goes to the log only.</summary>
+    public const string NameRefused = "resolves to a loopback, private, link-local or reserved address";
+
     // Loopback, "this network", private (RFC 1918, CGNAT, ULA), documentation, benchmarking, multicast, reserved,
     // IPv4-compatible and NAT64/6to4/Teredo forms that carry an IPv4 address inside.
     private static readonly AddressList Private = AddressList.FromStored(
@@ -47,14 +51,37 @@ public sealed class WebhookTargets(IWebhookResolver resolver, IOptions<WebhookOp
     /// <summary>Whether the operator's settings parse (checked at start).</summary>
     public static bool NetworksParse(IEnumerable<string> networks) => AddressList.TryParse(networks, out _, out _);
 
-    /// <summary>Why an address may not be reached, or null when it may.</summary>
-    public string? Refusal(IPAddress address)
+    /// <summary>
+    /// Why an address may not be reached, or null when it may. An IPv6 address that carries an IPv4 one (mapped,
+    /// compatible, NAT64, 6to4, Teredo) must pass for both: opening an IPv6 range never opens the IPv4 addresses inside it.
+    /// </summary>
+    public string? Refusal(IPAddress address) =>
+        OwnRefusal(address) ?? (EmbeddedIPv4(address) is { } inner && OwnRefusal(inner) is { } why ? $"{address} carries {why}" : null);
+
+    private string? OwnRefusal(IPAddress address)
     {
         if (Never.Allows(address)) return $"{address} is a link-local or cloud metadata address";
         var opened = !Allowed.IsEmpty && Allowed.Allows(address);
         if (Private.Allows(address) && !opened)
         {
             return Loopback.Allows(address) ? $"{address} is a loopback address" : $"{address} is a private or reserved address";
+        }
+        return null;
+    }
+
+    /// <summary>The IPv4 address inside an IPv6 one of the forms that route to it: ::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::/96, 2002::/16, Teredo.</summary>
+    internal static IPAddress? EmbeddedIPv4(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return null;
+        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4();
+        var b = address.GetAddressBytes();
+        bool Zero(int from, int to) => b.AsSpan(from, to - from).IndexOfAnyExcept((byte)0) < 0;
+        if (Zero(0, 12) && !Zero(12, 16)) return new IPAddress(b.AsSpan(12, 4)); // IPv4-compatible (deprecated)
+        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && Zero(4, 12)) return new IPAddress(b.AsSpan(12, 4)); // NAT64 well-known prefix
+        if (b[0] == 0x20 && b[1] == 0x02) return new IPAddress(b.AsSpan(2, 4)); // 6to4
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) // Teredo: the client's address, inverted, in the last 32 bits
+        {
+            return new IPAddress(new[] { (byte)~b[12], (byte)~b[13], (byte)~b[14], (byte)~b[15] });
         }
         return null;
     }
@@ -89,7 +116,10 @@ public sealed class WebhookTargets(IWebhookResolver resolver, IOptions<WebhookOp
         }
         if (addresses.Select(Refusal).FirstOrDefault(r => r is not null) is { } refusal)
         {
-            return (null, $"Questra does not send to {uri.Host}: {refusal}. Use a public https:// address.");
+            // An address typed as such is named; what a name resolves to is not (it would map an internal network).
+            return IPAddress.TryParse(uri.Host.Trim('[', ']'), out _)
+                ? (null, $"Questra does not send to {uri.Host}: {refusal}. Use a public https:// address.")
+                : (null, $"Questra does not send to {uri.Host}, which {NameRefused}. Use a public https:// address.");
         }
         if (uri.Scheme == "http" && !addresses.All(AllowsHttp))
         {
@@ -125,7 +155,8 @@ public sealed class WebhookTargets(IWebhookResolver resolver, IOptions<WebhookOp
         var addresses = await ResolveAsync(host, ct);
         if (addresses.Select(Refusal).FirstOrDefault(r => r is not null) is { } refusal)
         {
-            throw new WebhookTargetRefusedException($"Refused: {host} resolves to {refusal}.");
+            logger.LogWarning("Webhook connection to {Host} refused: {Refusal}.", host, refusal);
+            throw new WebhookTargetRefusedException($"Refused: {host} {NameRefused}.");
         }
         if (context.InitialRequestMessage.RequestUri?.Scheme == "http" && !addresses.All(AllowsHttp))
         {
