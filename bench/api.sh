@@ -33,6 +33,10 @@ run_database() { # size
   )
   local endpoints=(get list metrics_small metrics_big bad_checksum)
   app_start ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000
+  if [ "${KEY_HEADERS:-}" = 1 ]; then # show that the headers are really there
+    curl -s -o /dev/null -D - -H "Authorization: Bearer $(head -1 "$OUT/keys.txt")" -H "X-Org-Id: $ORG" "$URL/api/surveys/$SMALL_SURVEY" |
+      grep -iE '^(questra-key-expires|deprecation|sunset|link):' || { echo "KEY_HEADERS=1 but the headers are missing" >&2; exit 1; }
+  fi
 
   echo "[$size] warm-up, $WARMUP s of every endpoint..."
   local per=$(( WARMUP / (${#endpoints[@]} + 1) + 1 ))
@@ -51,7 +55,8 @@ run_database() { # size
 
 : >"$WORK/results.txt"
 # SIZES=small measures only the small database; ADDRESS_LISTS=50 gives every key and organization a 50-entry
-# address list (issue 23) that the benchmark's address matches only at its last entry.
+# address list (issue 23) that the benchmark's address matches only at its last entry. KEY_HEADERS=1 makes every key
+# expire and be the old key of a roll in its grace period, so every answer carries issue 24's four headers.
 for size in ${SIZES:-small large}; do run_database "$size"; done
 
 echo
@@ -71,6 +76,6 @@ for (size, name), r in rows.items():
           f"{statistics.median(x[1] for x in r):>13.1f}{statistics.median(x[2] for x in r):>16.1f}{statistics.median(x[3] for x in r):>8.0f}"
           f"   {kind} expected, {wrong} other")
 PY
-echo "address lists: ${ADDRESS_LISTS:-none}"
+echo "address lists: ${ADDRESS_LISTS:-none}; key headers: ${KEY_HEADERS:-none}"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
 rm -rf "$WORK"

@@ -141,6 +141,13 @@ static async Task<int> Generate(string dbPath, string outDir, bool small)
         Exec(connection, tx, "UPDATE ApiKeys SET AllowedIps = $list", ("$list", List("127.0.0.1")));
         Exec(connection, tx, "UPDATE Organizations SET AllowedIps = $list", ("$list", List("127.0.0.0/8")));
     }
+    if (Environment.GetEnvironmentVariable("KEY_HEADERS") is "1")
+    {
+        // Issue 24's worst case: every key expires (Questra-Key-Expires) and is the old key of a roll in its grace
+        // period (Deprecation, Sunset and Link on every answer).
+        Exec(connection, tx, "UPDATE ApiKeys SET ExpiresAt = $at", ("$at", now.AddDays(1).UtcTicks));
+        Exec(connection, tx, "UPDATE ApiKeys SET ReplacedByKeyId = (SELECT Id FROM ApiKeys ORDER BY CreatedAt LIMIT 1)");
+    }
     await tx.CommitAsync();
 
     await File.WriteAllLinesAsync(Path.Combine(outDir, "keys.txt"), secrets);
