@@ -114,6 +114,7 @@ public sealed class WebhookTargetTests(ProductionWebhookFactory factory) : IClas
         Assert.NotNull(targets.Refusal(IPAddress.Parse("2002:a9fe:a9fe::1"))); // 6to4 around the metadata address
         Assert.NotNull(targets.Refusal(IPAddress.Parse("2001:0:4136:e378:8000:63bf:80ff:fffe"))); // Teredo around 127.0.0.1
         Assert.NotNull(targets.Refusal(IPAddress.Parse("::a9fe:a9fe"))); // IPv4-compatible metadata
+        Assert.NotNull(targets.Refusal(IPAddress.Parse("::ffff:0:7f00:1"))); // IPv4-translated (SIIT) form of 127.0.0.1
     }
 
     [Fact]
@@ -126,5 +127,11 @@ public sealed class WebhookTargetTests(ProductionWebhookFactory factory) : IClas
         var message = problem.GetProperty("errors").GetProperty("url")[0].GetString()!;
         Assert.Contains(WebhookTargets.NameRefused, message);
         Assert.DoesNotContain("10.20.30.40", problem.GetRawText());
+
+        // A name that does not resolve at all gets the very same words (no map of which internal names exist).
+        factory.Resolver.Answers["nowhere.questra.test"] = [];
+        var missing = await Problem.JsonAsync(await admin.PostAsync("/api/webhooks", Json(new { url = "https://nowhere.questra.test/hook", events = new[] { "api_key.created" } })),
+            (HttpStatusCode)422);
+        Assert.Equal(message.Replace("inside.questra.test", "nowhere.questra.test"), missing.GetProperty("errors").GetProperty("url")[0].GetString());
     }
 }

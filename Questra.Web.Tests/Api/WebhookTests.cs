@@ -252,6 +252,13 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         Assert.False(takeover.GetProperty("paused").GetBoolean());
         Assert.Equal(owner, takeover.GetProperty("created_by").GetString());
         Assert.Equal(JsonValueKind.Null, takeover.GetProperty("previous_secret_until").ValueKind); // the old holder's secret stops at once
+        // Still pointing where the departed admin chose: switched off until the new owner has looked and enables it.
+        Assert.False(takeover.GetProperty("enabled").GetBoolean());
+        Assert.Equal(WebhookService.TakenOver, takeover.GetProperty("disabled_reason").GetString());
+        await Data.KeyAsync(org, owner, name: "Unheard either");
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        Assert.Empty(receiver.All);
+        Assert.True((await Problem.JsonAsync(await byOwner.PostAsync($"/api/webhooks/{endpointId}/enable", null))).GetProperty("enabled").GetBoolean());
         await Data.KeyAsync(org, owner, name: "Heard");
         await receiver.WaitForAsync(r => r.Any(x => x.Type == "api_key.created"), "the creation after the takeover");
         var heard = Assert.Single(receiver.All);
@@ -292,6 +299,7 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         Assert.Equal(elsewhere.Url, await Data.WithDb(db => db.WebhookEndpoints.Where(e => e.Id == endpointId).Select(e => e.Url).SingleAsync()));
         await Problem.JsonAsync(await byOwner.PostAsync($"/api/webhooks/{endpointId}/roll-secret", null));
         await Problem.JsonAsync(await byOwner.PutAsync($"/api/webhooks/{endpointId}", Json(new { url = receiver.Url, events = new[] { "api_key.created" } })));
+        await Problem.JsonAsync(await byOwner.PostAsync($"/api/webhooks/{endpointId}/enable", null));
         await Data.KeyAsync(org, owner, name: "Heard");
         await receiver.WaitForAsync(r => r.Count == 1, "the creation after the owner took it back");
         Assert.Empty(elsewhere.All);
@@ -321,6 +329,17 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         await Data.KeyAsync(org, owner, name: "Heard");
         await receiver.WaitForAsync(r => r.Count == 3, "the creation, to both endpoints, once the rule is lifted");
         Assert.Equal(2, receiver.All.Count(r => r.Data.GetProperty("key").GetProperty("name").GetString() == "Heard"));
+
+        // Limiting the parent key to certain addresses (as after a suspected leak): a limited key may not manage
+        // webhooks, so neither its endpoint nor its child's sends any more.
+        var parentId = await Data.WithDb(db => db.ApiKeys.Where(k => k.OrganizationId == org && k.Name == "Automation").Select(k => k.Id).SingleAsync());
+        Assert.True((await Data.WithService<ApiKeyService, ServiceResult<ApiKey>>(s => s.SetAllowedAddressesAsync(org, new Caller(owner, "127.0.0.1"), parentId, ["198.51.100.7"]))).Succeeded);
+        views = (await Data.WithService<WebhookService, ServiceResult<IReadOnlyList<WebhookEndpointView>>>(s => s.ListAsync(org, new Caller(owner, null)))).Value!;
+        Assert.Contains("limited to certain addresses", views.Single(v => v.Endpoint.Id == direct).PausedReason);
+        Assert.Contains("limited to certain addresses", views.Single(v => v.Endpoint.Id == byChild).PausedReason);
+        await Data.KeyAsync(org, owner, name: "Unheard again");
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        Assert.Equal(3, receiver.All.Count);
     }
 
     [Fact]
@@ -332,10 +351,12 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         var release = new TaskCompletionSource();
         var inFlight = 0;
         var mostAtOnce = 0;
+        var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         receiver.Respond = async _ =>
         {
             var now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref mostAtOnce, now);
+            firstHeld.TrySetResult();
             await Task.WhenAny(release.Task, Task.Delay(TimeSpan.FromSeconds(10))); // hangs past the 3 s timeout
             Interlocked.Decrement(ref inFlight);
             return 204;
@@ -349,6 +370,7 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
             }
             var flooded = await Problem.AssertAsync(await slowAdmin.PostAsync($"/api/webhooks/{slowId}/test", null), HttpStatusCode.Conflict);
             Assert.Contains("waiting", flooded);
+            await firstHeld.Task.WaitAsync(TimeSpan.FromSeconds(20)); // the slow receiver holds a request before the other event is raised
 
             // Another organization's event goes out while the slow receiver still holds its first requests (none has timed out).
             var arrived = new TaskCompletionSource<(int AtOnce, int Attempts)>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -368,6 +390,28 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         {
             release.TrySetResult();
         }
+    }
+
+    [Fact]
+    public async Task ADeliveryThatFailsOnOurSide_IsRecordedAsAFailedAttempt_AndBacksOff()
+    {
+        var (org, owner, admin) = await OrgAsync();
+        var (endpointId, _) = await EndpointAsync(admin, ["api_key.created"]);
+        // A signing secret that no longer unprotects (say, keys lost in a restore): not the receiver's fault, and no loop.
+        await Data.WithDb(db => db.WebhookEndpoints.Where(e => e.Id == endpointId).ExecuteUpdateAsync(s => s.SetProperty(e => e.SecretProtected, "CfDJ8-garbage")));
+        await Data.KeyAsync(org, owner, name: "Unsignable");
+        await Eventually.HoldsAsync(() => Data.WithDb(db => db.WebhookAttempts.AnyAsync(a => a.EndpointId == endpointId)), "the failed attempt recorded", 20);
+        var attempt = await Data.WithDb(db => db.WebhookAttempts.SingleAsync(a => a.EndpointId == endpointId));
+        Assert.False(attempt.Succeeded);
+        Assert.Contains("error on Questra's side", attempt.Error);
+        var delivery = await Data.WithDb(db => db.WebhookDeliveries.SingleAsync(d => d.EndpointId == endpointId));
+        Assert.Equal(1, delivery.Attempts);
+        Assert.Null(delivery.ClaimedUntil);
+        Assert.True(delivery.NextAttemptAt > attempt.At, "backs off like any failure");
+        Assert.Empty(receiver.All);
+
+        Assert.Equal("a b  c", WebhookDispatcher.Printable("a\0b\r\nc\u0007", 100)); // what is stored never carries NUL or control characters
+        Assert.Null(WebhookDispatcher.Printable("\0\0", 100));
     }
 
     [Fact]

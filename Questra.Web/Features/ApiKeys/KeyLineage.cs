@@ -163,6 +163,21 @@ public static class KeyLineage
         return true;
     }
 
+    /// <summary>Whether a key or a key above it has an allowed-address list (read fresh); a walk that runs out fails closed.</summary>
+    public static async Task<bool> AddressRestrictedAsync(QuestraDbContext db, string keyId, CancellationToken ct)
+    {
+        string? id = keyId;
+        for (var depth = 0; id is not null; depth++)
+        {
+            if (depth == MaxWalk) return true;
+            var key = await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(k => new { k.AllowedIps, k.ParentKeyId }).FirstOrDefaultAsync(ct);
+            if (key is null) return false;
+            if (!AddressList.FromStored(key.AllowedIps).IsEmpty) return true;
+            id = key.ParentKeyId;
+        }
+        return false;
+    }
+
     /// <summary>How many keys stand above a key made by <paramref name="parentKeyId"/> (1 when the parent was made in the dashboard), up to <see cref="MaxWalk"/>.</summary>
     public static async Task<int> DepthBelowAsync(QuestraDbContext db, string parentKeyId, CancellationToken ct)
     {

@@ -64,10 +64,11 @@ public sealed class WebhookDispatcher : BackgroundService
         var lastPrune = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var failed = false;
+            running.RemoveAll(t => t.IsCompleted);
             try
             {
                 while (await FanOutAsync(stoppingToken) == 100) { }
-                running.RemoveAll(t => t.IsCompleted);
                 if (running.Count < MaxInFlight)
                 {
                     var (claimed, token) = await ClaimAsync(MaxInFlight - running.Count, stoppingToken);
@@ -87,11 +88,13 @@ public sealed class WebhookDispatcher : BackgroundService
             catch (Exception ex)
             {
                 outage.Failed(ex);
+                failed = true;
             }
             try
             {
-                // Until the next poll, or sooner when an attempt ends and frees its slot.
-                await Task.WhenAny(running.Append(Task.Delay(poll, clock, stoppingToken)));
+                // Until the next poll, or sooner when an attempt ends and frees its slot (not after a failure: the database gets its pause).
+                var delay = Task.Delay(poll, clock, stoppingToken);
+                await (failed ? delay : await Task.WhenAny(running.Append(delay)));
             }
             catch (OperationCanceledException)
             {
@@ -106,6 +109,9 @@ public sealed class WebhookDispatcher : BackgroundService
 
     /// <summary>How many attempts one endpoint may have running at once, across instances.</summary>
     public const int PerEndpoint = 4;
+
+    /// <summary>How many attempts one organization's endpoints may have running at once, across instances: half of an instance's slots.</summary>
+    public const int PerOrganization = MaxInFlight / 2;
 
     /// <summary>One round, start to end (for tests and tools): fan out new messages, send what is due until nothing is, prune. Returns the attempts made.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct = default)
@@ -164,8 +170,9 @@ public sealed class WebhookDispatcher : BackgroundService
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> due deliveries, fairly: at most <see cref="PerEndpoint"/> of each endpoint
-    /// that has none in flight, taken in turn (every endpoint's oldest, then every endpoint's second…). The claim is a
-    /// conditional update, so of two instances reaching for one delivery only one gets it.
+    /// that has none in flight and at most <see cref="PerOrganization"/> in flight per organization, taken in turns
+    /// (every organization's first, then every organization's second…; within one, endpoint by endpoint). The claim is
+    /// a conditional update, so of two instances reaching for one delivery only one gets it.
     /// </summary>
     private async Task<(List<WebhookDelivery> Claimed, string Token)> ClaimAsync(int limit, CancellationToken ct)
     {
@@ -180,14 +187,23 @@ public sealed class WebhookDispatcher : BackgroundService
             .SelectMany(e => db.WebhookDeliveries
                 .Where(d => d.EndpointId == e.Id && d.DeliveredAt == null && !d.GaveUp && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
                 .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(PerEndpoint))
-            .Select(d => new { d.Id, d.EndpointId, d.NextAttemptAt })
+            .Select(d => new { d.Id, d.EndpointId, d.OrganizationId, d.NextAttemptAt })
             .ToListAsync(ct);
-        var chosen = candidates.GroupBy(c => c.EndpointId)
-            .SelectMany(g => g.OrderBy(c => c.NextAttemptAt).ThenBy(c => c.Id).Select((c, turn) => (c.Id, c.NextAttemptAt, Turn: turn)))
-            .OrderBy(c => c.Turn).ThenBy(c => c.NextAttemptAt).ThenBy(c => c.Id).Take(limit).Select(c => c.Id).ToList();
+        if (candidates.Count == 0) return ([], token);
+        var orgs = candidates.Select(c => c.OrganizationId).Distinct().ToList();
+        var busy = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => orgs.Contains(d.OrganizationId) && d.DeliveredAt == null && d.ClaimedUntil != null && d.ClaimedUntil >= now)
+            .GroupBy(d => d.OrganizationId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var chosen = candidates.GroupBy(c => c.OrganizationId)
+            .SelectMany(org => org.GroupBy(c => c.EndpointId)
+                .SelectMany(g => g.OrderBy(c => c.NextAttemptAt).ThenBy(c => c.Id).Select((c, turn) => (c.Id, c.NextAttemptAt, Turn: turn)))
+                .OrderBy(c => c.Turn).ThenBy(c => c.NextAttemptAt).ThenBy(c => c.Id)
+                .Take(Math.Max(0, PerOrganization - busy.GetValueOrDefault(org.Key)))
+                .Select((c, orgTurn) => (c.Id, c.NextAttemptAt, OrgTurn: orgTurn)))
+            .OrderBy(c => c.OrgTurn).ThenBy(c => c.NextAttemptAt).ThenBy(c => c.Id).Take(limit).Select(c => c.Id).ToList();
         if (chosen.Count == 0) return ([], token);
         await db.WebhookDeliveries
-            .Where(d => chosen.Contains(d.Id) && d.DeliveredAt == null && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+            .Where(d => chosen.Contains(d.Id) && d.DeliveredAt == null && !d.GaveUp && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimToken, token).SetProperty(d => d.ClaimedUntil, now + ClaimFor), ct);
         return (await db.WebhookDeliveries.AsNoTracking().Where(d => d.ClaimToken == token).OrderBy(d => d.Id).ToListAsync(ct), token);
     }
@@ -228,7 +244,18 @@ public sealed class WebhookDispatcher : BackgroundService
             return;
         }
         var signing = scope.ServiceProvider.GetRequiredService<WebhookSigning>();
-        var outcome = await SendAsync(endpoint, message, signing, ct);
+        Outcome outcome;
+        try
+        {
+            outcome = await SendAsync(endpoint, message, signing, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Not the receiver's doing (say, a signing secret that no longer unprotects): recorded as a failed attempt,
+            // so the delivery backs off and gives up in time instead of being claimed again forever.
+            logger.LogError(e, "Webhook delivery {Delivery} to endpoint {Endpoint} could not be sent.", delivery.Id, endpoint.Id);
+            outcome = new Outcome(false, null, null, "Could not be sent because of an error on Questra's side; the operator's log has the details.", 0);
+        }
         await RecordAsync(scope.ServiceProvider, delivery, token, outcome, endpoint, clock.GetUtcNow(), ct);
     }
 
@@ -281,13 +308,20 @@ public sealed class WebhookDispatcher : BackgroundService
             var read = 0;
             int n;
             while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0) read += n;
-            var text = new string(Encoding.UTF8.GetString(buffer, 0, read).Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
-            return text.Length == 0 ? null : text.Length > WebhookAttempt.ExcerptMaxLength ? text[..WebhookAttempt.ExcerptMaxLength] : text;
+            return Printable(Encoding.UTF8.GetString(buffer, 0, read), WebhookAttempt.ExcerptMaxLength);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             return null;
         }
+    }
+
+    /// <summary>Text safe to store and show: control characters (NUL among them, which PostgreSQL refuses) become spaces; cut to <paramref name="max"/>.</summary>
+    internal static string? Printable(string? text, int max)
+    {
+        if (text is null) return null;
+        var clean = new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
+        return clean.Length == 0 ? null : clean.Length > max ? clean[..max] : clean;
     }
 
     private async Task RecordAsync(IServiceProvider services, WebhookDelivery delivery, string token, Outcome outcome, WebhookEndpoint endpoint,
@@ -312,7 +346,7 @@ public sealed class WebhookDispatcher : BackgroundService
         {
             DeliveryId = delivery.Id, EndpointId = endpoint.Id, At = now, Succeeded = outcome.Succeeded, StatusCode = outcome.StatusCode,
             DurationMs = outcome.DurationMs, ResponseExcerpt = outcome.Excerpt,
-            Error = outcome.Error is { Length: > WebhookAttempt.ErrorMaxLength } tooLong ? tooLong[..WebhookAttempt.ErrorMaxLength] : outcome.Error,
+            Error = Printable(outcome.Error, WebhookAttempt.ErrorMaxLength),
         });
         await db.SaveChangesAsync(ct);
         if (outcome.Succeeded)

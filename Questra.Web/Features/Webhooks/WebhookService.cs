@@ -108,8 +108,9 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
 
     /// <summary>
     /// A new signing secret, shown once. The old one keeps signing beside it for <see cref="SecretOverlap"/> — unless
-    /// the endpoint was paused because the person or key behind it is gone: then the caller takes it over, and the old
-    /// secret (which they may still hold) stops at once.
+    /// the endpoint was paused because the person or key behind it is gone: then the caller takes it over, the old
+    /// secret (which they may still hold) stops at once, and the endpoint stays switched off until the caller has
+    /// checked the address the departed person chose and enables it.
     /// </summary>
     public async Task<ServiceResult<WebhookSecretShown>> RollSecretAsync(string organizationId, Caller caller, string id, CancellationToken ct = default)
     {
@@ -126,12 +127,17 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
         {
             endpoint.CreatedByUserId = caller.UserId;
             endpoint.CreatedByKeyId = caller.ApiKeyId;
+            endpoint.DisabledAt ??= now;
+            endpoint.DisabledReason = TakenOver;
+            endpoint.FailingSince = null;
         }
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.WebhookSecretRolled, endpoint.Id, now,
             new { url = endpoint.Url, previous_secret_until = endpoint.PreviousSecretUntil, taken_over = takeover });
         await db.SaveChangesAsync(ct);
         return new WebhookSecretShown(endpoint, secret);
     }
+
+    public const string TakenOver = "Taken over: check the address (the previous member chose it) and the event types, then enable it.";
 
     public async Task<ServiceResult<WebhookEndpointView>> SetEnabledAsync(string organizationId, Caller caller, string id, bool enabled, CancellationToken ct = default)
     {
@@ -219,7 +225,7 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
 
     /// <summary>Test events and resends wait behind what is queued; past <see cref="MaxWaiting"/> they are refused, so no one can fill the queue by clicking.</summary>
     private async Task<ServiceError?> TooManyWaitingAsync(string endpointId, CancellationToken ct) =>
-        await db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId && d.DeliveredAt == null && !d.GaveUp && d.Attempts == 0, ct) >= MaxWaiting
+        await db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId && d.DeliveredAt == null && !d.GaveUp, ct) >= MaxWaiting
             ? new ServiceError(ErrorKind.Conflict, $"{MaxWaiting} or more events are waiting to be sent to this endpoint; try again when they have gone out.")
             : null;
 
@@ -240,9 +246,15 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
         {
             return "Paused: the member who set it up (or last changed its address) is no longer an owner or admin here. Roll its signing secret to take it over.";
         }
-        if (endpoint.CreatedByKeyId is { } keyId && !await KeyLineage.WorksAsync(db, keyId, clock.GetUtcNow(), ct))
+        if (endpoint.CreatedByKeyId is not { } keyId) return null;
+        if (!await KeyLineage.WorksAsync(db, keyId, clock.GetUtcNow(), ct))
         {
-            return "Paused: the API key that set it up (or last changed its address) no longer works (revoked, deleted, expired or blocked by the key policy). Roll its signing secret to take it over.";
+            return "Paused: the API key that set it up (or last changed its address) no longer works (revoked, deleted, expired, rolled or blocked by the key policy). Roll its signing secret to take it over.";
+        }
+        if (await KeyLineage.AddressRestrictedAsync(db, keyId, ct))
+        {
+            // The same rule as managing webhooks with a key: one limited to certain addresses (or below one that is) may not.
+            return "Paused: the API key that set it up (or last changed its address) is now limited to certain addresses, so it may no longer manage webhooks. Roll its signing secret to take it over.";
         }
         return null;
     }

@@ -30,12 +30,16 @@ public sealed class WebhookTargets(IWebhookResolver resolver, IOptions<WebhookOp
     /// <summary>What a person is told when a name resolves to a refused address; the address itself goes to the log only.</summary>
     public const string NameRefused = "resolves to a loopback, private, link-local or reserved address";
 
+    /// <summary>One answer for a name that cannot be found and one that resolves inside: the difference would map an internal network.</summary>
+    public static string Unreachable(string host) =>
+        $"Questra cannot send to {host}: the name could not be found, or it {NameRefused}. Check the address; it must be a public https:// address.";
+
     // Loopback, "this network", private (RFC 1918, CGNAT, ULA), documentation, benchmarking, multicast, reserved,
     // IPv4-compatible and NAT64/6to4/Teredo forms that carry an IPv4 address inside.
     private static readonly AddressList Private = AddressList.FromStored(
         "0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 172.16.0.0/12 192.0.0.0/24 192.0.2.0/24 192.168.0.0/16 198.18.0.0/15 " +
         "198.51.100.0/24 203.0.113.0/24 224.0.0.0/4 240.0.0.0/4 " +
-        "::/96 64:ff9b::/96 64:ff9b:1::/48 100::/64 2001::/32 2001:db8::/32 2002::/16 fc00::/7 fec0::/10 ff00::/8");
+        "::/96 ::ffff:0:0:0/96 64:ff9b::/96 64:ff9b:1::/48 100::/64 2001::/32 2001:db8::/32 2002::/16 fc00::/7 fec0::/10 ff00::/8");
 
     // Link-local (where cloud metadata services answer) and the known metadata addresses: never, whatever is configured.
     private static readonly AddressList Never = AddressList.FromStored("169.254.0.0/16 fe80::/10 fd00:ec2::254/128");
@@ -112,14 +116,15 @@ public sealed class WebhookTargets(IWebhookResolver resolver, IOptions<WebhookOp
         }
         catch (Exception e) when (e is SocketException or ArgumentException or TimeoutException)
         {
-            return (null, $"The host {uri.Host} could not be found. Check the address.");
+            // Told the same way as a name resolving inside, so the form cannot tell which internal names exist.
+            return (null, Unreachable(uri.Host));
         }
         if (addresses.Select(Refusal).FirstOrDefault(r => r is not null) is { } refusal)
         {
             // An address typed as such is named; what a name resolves to is not (it would map an internal network).
             return IPAddress.TryParse(uri.Host.Trim('[', ']'), out _)
                 ? (null, $"Questra does not send to {uri.Host}: {refusal}. Use a public https:// address.")
-                : (null, $"Questra does not send to {uri.Host}, which {NameRefused}. Use a public https:// address.");
+                : (null, Unreachable(uri.Host));
         }
         if (uri.Scheme == "http" && !addresses.All(AllowsHttp))
         {
