@@ -45,6 +45,10 @@ public sealed class WebhookBrowserTests(BrowserHost host) : IClassFixture<Browse
         var delivery = row.GetByTestId("delivery-row");
         await Expect(delivery).ToHaveAttributeAsync("data-state", "delivered");
         await Expect(delivery.GetByTestId("delivery-answer")).ToContainTextAsync("204");
+        var attempts = delivery.GetByTestId("delivery-attempts");
+        await attempts.Locator("summary").ClickAsync(); // each attempt: when, the answer's status, how long it took
+        await Expect(attempts.GetByTestId("delivery-attempt")).ToHaveCountAsync(1);
+        await Expect(attempts.GetByTestId("delivery-attempt")).ToContainTextAsync(" ms");
         await BrowserHost.ScreenshotAsync(page, "96-webhook-delivered");
 
         var received = Assert.Single(receiver.All);
