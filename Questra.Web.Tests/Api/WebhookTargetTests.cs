@@ -87,7 +87,7 @@ public sealed class WebhookTargetTests(ProductionWebhookFactory factory) : IClas
         }, "the refused attempt recorded", 20);
 
         Assert.Equal(JsonValueKind.Null, attempt.GetProperty("status_code").ValueKind);
-        Assert.Equal($"Refused: rebind.questra.test {WebhookTargets.NameRefused}.", attempt.GetProperty("error").GetString()); // the internal address is not shown
+        Assert.Equal(WebhookTargets.ConnectRefused("rebind.questra.test"), attempt.GetProperty("error").GetString()); // the internal address is not shown
         Assert.Empty(receiver.All);
     }
 

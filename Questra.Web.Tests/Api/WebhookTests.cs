@@ -241,7 +241,8 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         var (_, ownerKey) = await Data.KeyAsync(org, owner, scopes: AllScopes, name: "Owner's");
         var byOwner = factory.ApiClient(ownerKey, org);
         await Data.KeyAsync(org, owner, name: "Unheard");
-        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync(); // every message written so far is fanned out
+        Assert.False(await Data.WithDb(db => db.WebhookDeliveries.AnyAsync(d => d.EndpointId == endpointId)));
         Assert.Empty(receiver.All);
         var paused = await Problem.JsonAsync(await byOwner.GetAsync($"/api/webhooks/{endpointId}"));
         Assert.True(paused.GetProperty("paused").GetBoolean());
@@ -255,8 +256,10 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         // Still pointing where the departed admin chose: switched off until the new owner has looked and enables it.
         Assert.False(takeover.GetProperty("enabled").GetBoolean());
         Assert.Equal(WebhookService.TakenOver, takeover.GetProperty("disabled_reason").GetString());
+        var queuedBefore = await Data.WithDb(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId));
         await Data.KeyAsync(org, owner, name: "Unheard either");
-        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync(); // every message written so far is fanned out
+        Assert.Equal(queuedBefore, await Data.WithDb(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId)));
         Assert.Empty(receiver.All);
         Assert.True((await Problem.JsonAsync(await byOwner.PostAsync($"/api/webhooks/{endpointId}/enable", null))).GetProperty("enabled").GetBoolean());
         await Data.KeyAsync(org, owner, name: "Heard");
@@ -284,15 +287,19 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         await Data.AddMemberAsync(org, adminUser, OrgRole.Admin);
         var (_, adminKey) = await Data.KeyAsync(org, adminUser, scopes: AllScopes);
         var byAdmin = factory.ApiClient(adminKey, org);
+        await receiver.WaitForAsync(r => r.Count == 1, "the admin key's creation, at the owner's address");
 
         // An admin points the owner's endpoint at their own receiver, then loses the role: their address hears nothing more.
         var changed = await Problem.JsonAsync(await byAdmin.PutAsync($"/api/webhooks/{endpointId}", Json(new { url = elsewhere.Url, events = new[] { "api_key.created" } })));
         Assert.Equal(adminUser, changed.GetProperty("created_by").GetString());
         await Data.SetRoleAsync(org, adminUser, OrgRole.Member);
+        var queued = await Data.WithDb(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId));
+        var heardBefore = receiver.All.Count;
         await Data.KeyAsync(org, owner, name: "Unheard");
-        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync(); // every message written so far is fanned out
+        Assert.Equal(queued, await Data.WithDb(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId)));
         Assert.Empty(elsewhere.All);
-        Assert.Empty(receiver.All);
+        Assert.Equal(heardBefore, receiver.All.Count);
 
         // Paused, it cannot be changed (not even back); only a takeover (rolling its secret) or deleting it.
         await Problem.AssertAsync(await byOwner.PutAsync($"/api/webhooks/{endpointId}", Json(new { url = receiver.Url, events = new[] { "api_key.created" } })), HttpStatusCode.Conflict);
@@ -301,7 +308,8 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         await Problem.JsonAsync(await byOwner.PutAsync($"/api/webhooks/{endpointId}", Json(new { url = receiver.Url, events = new[] { "api_key.created" } })));
         await Problem.JsonAsync(await byOwner.PostAsync($"/api/webhooks/{endpointId}/enable", null));
         await Data.KeyAsync(org, owner, name: "Heard");
-        await receiver.WaitForAsync(r => r.Count == 1, "the creation after the owner took it back");
+        await receiver.WaitForAsync(r => r.Count == 2, "the creation after the owner took it back");
+        Assert.Equal("Heard", receiver.All[^1].Data.GetProperty("key").GetProperty("name").GetString());
         Assert.Empty(elsewhere.All);
     }
 
@@ -321,8 +329,10 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         var views = (await Data.WithService<WebhookService, ServiceResult<IReadOnlyList<WebhookEndpointView>>>(s => s.ListAsync(org, new Caller(owner, null)))).Value!;
         Assert.Contains("blocked by the key policy", views.Single(v => v.Endpoint.Id == direct).PausedReason);
         Assert.Contains("blocked by the key policy", views.Single(v => v.Endpoint.Id == byChild).PausedReason); // its parent never expires
+        var queued = await Data.WithDb(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == direct || d.EndpointId == byChild));
         await Data.KeyAsync(org, owner, name: "Unheard", expiresAt: factory.Clock.GetUtcNow().AddDays(5));
-        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync(); // every message written so far is fanned out
+        Assert.Equal(queued, await Data.WithDb(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == direct || d.EndpointId == byChild)));
         Assert.Single(receiver.All);
 
         await Data.WithDb(db => db.Organizations.Where(o => o.Id == org).ExecuteUpdateAsync(s => s.SetProperty(o => o.KeysMustExpire, false)));
@@ -337,8 +347,10 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         views = (await Data.WithService<WebhookService, ServiceResult<IReadOnlyList<WebhookEndpointView>>>(s => s.ListAsync(org, new Caller(owner, null)))).Value!;
         Assert.Contains("limited to certain addresses", views.Single(v => v.Endpoint.Id == direct).PausedReason);
         Assert.Contains("limited to certain addresses", views.Single(v => v.Endpoint.Id == byChild).PausedReason);
+        var queuedBefore = await Data.WithDb(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == direct || d.EndpointId == byChild));
         await Data.KeyAsync(org, owner, name: "Unheard again");
-        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        await factory.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync(); // every message written so far is fanned out
+        Assert.Equal(queuedBefore, await Data.WithDb(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == direct || d.EndpointId == byChild)));
         Assert.Equal(3, receiver.All.Count);
     }
 
@@ -383,7 +395,8 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
             var (otherId, _) = await EndpointAsyncAt(otherAdmin, other.Url);
             Assert.Equal(HttpStatusCode.Accepted, (await otherAdmin.PostAsync($"/api/webhooks/{otherId}/test", null)).StatusCode);
             var (slowAtOnce, slowAttempts) = await arrived.Task.WaitAsync(TimeSpan.FromSeconds(20));
-            Assert.Equal(0, slowAttempts);
+            // Not behind the slow endpoint's 20: at most its first turn (4) can have timed out meanwhile on a busy machine.
+            Assert.InRange(slowAttempts, 0, WebhookDispatcher.PerEndpoint);
             Assert.InRange(slowAtOnce, 1, WebhookDispatcher.PerEndpoint);
         }
         finally
@@ -401,17 +414,25 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         await Data.WithDb(db => db.WebhookEndpoints.Where(e => e.Id == endpointId).ExecuteUpdateAsync(s => s.SetProperty(e => e.SecretProtected, "CfDJ8-garbage")));
         await Data.KeyAsync(org, owner, name: "Unsignable");
         await Eventually.HoldsAsync(() => Data.WithDb(db => db.WebhookAttempts.AnyAsync(a => a.EndpointId == endpointId)), "the failed attempt recorded", 20);
-        var attempt = await Data.WithDb(db => db.WebhookAttempts.SingleAsync(a => a.EndpointId == endpointId));
+        var attempt = await Data.WithDb(db => db.WebhookAttempts.Where(a => a.EndpointId == endpointId).OrderBy(a => a.Id).FirstAsync());
         Assert.False(attempt.Succeeded);
         Assert.Contains("error on Questra's side", attempt.Error);
         var delivery = await Data.WithDb(db => db.WebhookDeliveries.SingleAsync(d => d.EndpointId == endpointId));
-        Assert.Equal(1, delivery.Attempts);
-        Assert.Null(delivery.ClaimedUntil);
+        Assert.InRange(delivery.Attempts, 1, 2); // the second try comes 5 s later
+        Assert.False(delivery.GaveUp);
         Assert.True(delivery.NextAttemptAt > attempt.At, "backs off like any failure");
+        Assert.Null(await Data.WithDb(db => db.WebhookEndpoints.Where(e => e.Id == endpointId).Select(e => e.FailingSince).SingleAsync())); // not the receiver's failure
         Assert.Empty(receiver.All);
+    }
 
-        Assert.Equal("a b  c", WebhookDispatcher.Printable("a\0b\r\nc\u0007", 100)); // what is stored never carries NUL or control characters
+    [Fact]
+    public void WhatAReceiverAnswers_IsStoredPrintable_AndCutBetweenCharacters()
+    {
+        Assert.Equal("a b  c", WebhookDispatcher.Printable("a\0b\r\nc\u0007", 100)); // no NUL (PostgreSQL refuses it) or control characters
         Assert.Null(WebhookDispatcher.Printable("\0\0", 100));
+        Assert.Equal("a", WebhookDispatcher.Printable("a" + string.Concat(Enumerable.Repeat("\U0001F600", 3)), 2)); // an emoji is never cut in half
+        Assert.Equal("a\U0001F600", WebhookDispatcher.Printable("a\U0001F600\U0001F600", 4));
+        Assert.Equal("x y  z", WebhookDispatcher.Printable("x\u202Ey\uD800\u200Bz", 100)); // bidi override, lone half, zero-width
     }
 
     [Fact]

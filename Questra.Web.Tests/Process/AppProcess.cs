@@ -35,6 +35,13 @@ public sealed class AppProcess : IDisposable
     public static Task<AppProcess> StartAsync(TestDatabase database, params (string Key, string Value)[] settings) =>
         StartOnPortAsync(database, LoopbackPorts.Free(), settings);
 
+    /// <summary>Starts the app on a database, handing every line it prints to <paramref name="onLine"/> as it comes (to act on a line while it starts).</summary>
+    public static Task<AppProcess> StartWatchingAsync(TestDatabase database, Action<string> onLine, params (string Key, string Value)[] settings)
+    {
+        var port = LoopbackPorts.Free();
+        return LaunchAsync(StartInfo(database, ["Questra.Web.dll", "--urls", $"http://127.0.0.1:{port}"], settings), $"http://127.0.0.1:{port}", onLine);
+    }
+
     /// <summary>Starts the app on a given port (to start it again where a browser expects it).</summary>
     public static Task<AppProcess> StartOnPortAsync(TestDatabase database, int port, params (string Key, string Value)[] settings) =>
         LaunchAsync(StartInfo(database, ["Questra.Web.dll", "--urls", $"http://127.0.0.1:{port}"], settings), $"http://127.0.0.1:{port}");
@@ -110,12 +117,18 @@ public sealed class AppProcess : IDisposable
         }
     }
 
-    private static async Task<AppProcess> LaunchAsync(ProcessStartInfo start, string baseUrl)
+    private static async Task<AppProcess> LaunchAsync(ProcessStartInfo start, string baseUrl, Action<string>? onLine = null)
     {
         var process = System.Diagnostics.Process.Start(start)!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        void Printed(string? line)
+        {
+            if (line is null) return;
+            output.Enqueue(line);
+            onLine?.Invoke(line);
+        }
+        process.OutputDataReceived += (_, e) => Printed(e.Data);
+        process.ErrorDataReceived += (_, e) => Printed(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var app = new AppProcess(process, baseUrl) { Output = output };

@@ -74,14 +74,15 @@ public sealed class StartupFaultTests
         var path = DatabaseFiles.NewPath("released-at-start");
         using var database = new SqliteTestDatabase(path, deleteOnDispose: true);
         var holder = await HoldWriteLockAsync(path);
-        var release = Task.Run(async () =>
+        var released = 0;
+        // The lock goes once the app has said it waits for it (however long its start took to get there).
+        using var app = await AppProcess.StartWatchingAsync(database, line =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            await holder.DisposeAsync();
-        });
-
-        using var app = await AppProcess.StartAsync(database, ("Database:StartupWaitSeconds", "60"));
-        await release;
+            if (line.Contains("is locked by another process; waiting", StringComparison.Ordinal) && Interlocked.Exchange(ref released, 1) == 0)
+            {
+                holder.Dispose();
+            }
+        }, ("Database:StartupWaitSeconds", "60"));
 
         Assert.Contains("is locked by another process; waiting", app.OutputText, StringComparison.Ordinal);
         Assert.Contains("was released after", app.OutputText, StringComparison.Ordinal);

@@ -171,7 +171,7 @@ public static class KeyLineage
         {
             if (depth == MaxWalk) return true;
             var key = await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(k => new { k.AllowedIps, k.ParentKeyId }).FirstOrDefaultAsync(ct);
-            if (key is null) return false;
+            if (key is null) return true; // gone: fail closed (a deleted ancestor's descendants were revoked with it anyway)
             if (!AddressList.FromStored(key.AllowedIps).IsEmpty) return true;
             id = key.ParentKeyId;
         }

@@ -26,7 +26,7 @@ public static class PlainText
         return null;
     }
 
-    private static bool IsDisguising(char c) => c switch
+    internal static bool IsDisguising(char c) => c switch
     {
         >= '\u202A' and <= '\u202E' => true, // bidi embeddings and overrides
         >= '\u2066' and <= '\u2069' => true, // bidi isolates

@@ -94,7 +94,8 @@ public sealed class WebhookDispatcher : BackgroundService
             {
                 // Until the next poll, or sooner when an attempt ends and frees its slot (not after a failure: the database gets its pause).
                 var delay = Task.Delay(poll, clock, stoppingToken);
-                await (failed ? delay : await Task.WhenAny(running.Append(delay)));
+                if (failed) await delay;
+                else await Task.WhenAny(running.Append(delay)); // an ended attempt is not awaited here: it logged its own failure
             }
             catch (OperationCanceledException)
             {
@@ -215,13 +216,38 @@ public sealed class WebhookDispatcher : BackgroundService
         {
             await AttemptAsync(delivery, token, ct);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            logger.LogWarning(e, "Webhook delivery {Delivery} could not be attempted; it is tried again when its claim runs out.", delivery.Id);
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Stopping: the claim runs out and another instance (or the next start) sends it.
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Webhook delivery {Delivery} could not be attempted or recorded; it backs off and is tried again.", delivery.Id);
+            await BackOffAsync(delivery, token);
+        }
+    }
+
+    /// <summary>
+    /// After an attempt whose outcome could not be written: counts the attempt and releases the claim with the usual
+    /// backoff, so no delivery is sent again and again unrecorded (and it gives up in time). Best effort: with the
+    /// database gone, the claim runs out instead.
+    /// </summary>
+    private async Task BackOffAsync(WebhookDelivery delivery, string token)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+            var attempts = delivery.Attempts + 1;
+            var next = clock.GetUtcNow() + Backoff(attempts);
+            var gaveUp = next > delivery.CreatedAt + RetryFor;
+            await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.ClaimToken == token)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Attempts, attempts).SetProperty(d => d.NextAttemptAt, next).SetProperty(d => d.GaveUp, gaveUp)
+                    .SetProperty(d => d.ClaimToken, (string?)null).SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Webhook delivery {Delivery}: its claim could not be released; it runs out instead.", delivery.Id);
         }
     }
 
@@ -254,12 +280,13 @@ public sealed class WebhookDispatcher : BackgroundService
             // Not the receiver's doing (say, a signing secret that no longer unprotects): recorded as a failed attempt,
             // so the delivery backs off and gives up in time instead of being claimed again forever.
             logger.LogError(e, "Webhook delivery {Delivery} to endpoint {Endpoint} could not be sent.", delivery.Id, endpoint.Id);
-            outcome = new Outcome(false, null, null, "Could not be sent because of an error on Questra's side; the operator's log has the details.", 0);
+            outcome = new Outcome(false, null, null, "Could not be sent because of an error on Questra's side; the operator's log has the details.", 0, OurSide: true);
         }
         await RecordAsync(scope.ServiceProvider, delivery, token, outcome, endpoint, clock.GetUtcNow(), ct);
     }
 
-    private sealed record Outcome(bool Succeeded, int? StatusCode, string? Excerpt, string? Error, int DurationMs);
+    /// <summary>How an attempt went. <c>OurSide</c>: it failed before reaching the receiver through no fault of theirs (it does not count toward disabling the endpoint).</summary>
+    private sealed record Outcome(bool Succeeded, int? StatusCode, string? Excerpt, string? Error, int DurationMs, bool OurSide = false);
 
     private async Task<Outcome> SendAsync(WebhookEndpoint endpoint, WebhookMessage message, WebhookSigning signing, CancellationToken ct)
     {
@@ -316,12 +343,28 @@ public sealed class WebhookDispatcher : BackgroundService
         }
     }
 
-    /// <summary>Text safe to store and show: control characters (NUL among them, which PostgreSQL refuses) become spaces; cut to <paramref name="max"/>.</summary>
+    /// <summary>
+    /// Text safe to store and show: control characters (NUL among them, which PostgreSQL refuses), half characters
+    /// (a lone surrogate, which it refuses too) and characters that disguise text (bidi overrides, zero-width) become
+    /// spaces; cut to at most <paramref name="max"/> without splitting a character.
+    /// </summary>
     internal static string? Printable(string? text, int max)
     {
         if (text is null) return null;
-        var clean = new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
-        return clean.Length == 0 ? null : clean.Length > max ? clean[..max] : clean;
+        var clean = new System.Text.StringBuilder(Math.Min(text.Length, max + 1));
+        for (var i = 0; i < text.Length && clean.Length < max; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                if (clean.Length + 2 > max) break;
+                clean.Append(c).Append(text[++i]);
+                continue;
+            }
+            clean.Append(char.IsControl(c) || char.IsSurrogate(c) || PlainText.IsDisguising(c) ? ' ' : c);
+        }
+        var trimmed = clean.ToString().Trim();
+        return trimmed.Length == 0 ? null : trimmed;
     }
 
     private async Task RecordAsync(IServiceProvider services, WebhookDelivery delivery, string token, Outcome outcome, WebhookEndpoint endpoint,
@@ -354,7 +397,7 @@ public sealed class WebhookDispatcher : BackgroundService
             await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id && e.FailingSince != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.FailingSince, (DateTimeOffset?)null), ct);
         }
-        else if (outcome.Error?.StartsWith("Not sent", StringComparison.Ordinal) != true)
+        else if (!outcome.OurSide && outcome.Error?.StartsWith("Not sent", StringComparison.Ordinal) != true)
         {
             await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id && e.FailingSince == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.FailingSince, now), ct);

@@ -30,6 +30,9 @@ public sealed class WebhookTargets(IWebhookResolver resolver, IOptions<WebhookOp
     /// <summary>What a person is told when a name resolves to a refused address; the address itself goes to the log only.</summary>
     public const string NameRefused = "resolves to a loopback, private, link-local or reserved address";
 
+    /// <summary>What a delivery attempt records when its host was not found or resolved inside (the same words for both).</summary>
+    public static string ConnectRefused(string host) => $"Refused: {host} could not be found, or it {NameRefused}.";
+
     /// <summary>One answer for a name that cannot be found and one that resolves inside: the difference would map an internal network.</summary>
     public static string Unreachable(string host) =>
         $"Questra cannot send to {host}: the name could not be found, or it {NameRefused}. Check the address; it must be a public https:// address.";
@@ -157,11 +160,21 @@ public sealed class WebhookTargets(IWebhookResolver resolver, IOptions<WebhookOp
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
         var host = context.DnsEndPoint.Host;
-        var addresses = await ResolveAsync(host, ct);
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await ResolveAsync(host, ct);
+        }
+        catch (Exception e) when (e is SocketException or TimeoutException)
+        {
+            // Told like a name resolving inside: the delivery log must not map which internal names exist either.
+            logger.LogWarning("Webhook connection to {Host} refused: the name could not be resolved ({Reason}).", host, e.Message);
+            throw new WebhookTargetRefusedException(ConnectRefused(host));
+        }
         if (addresses.Select(Refusal).FirstOrDefault(r => r is not null) is { } refusal)
         {
             logger.LogWarning("Webhook connection to {Host} refused: {Refusal}.", host, refusal);
-            throw new WebhookTargetRefusedException($"Refused: {host} {NameRefused}.");
+            throw new WebhookTargetRefusedException(ConnectRefused(host));
         }
         if (context.InitialRequestMessage.RequestUri?.Scheme == "http" && !addresses.All(AllowsHttp))
         {
