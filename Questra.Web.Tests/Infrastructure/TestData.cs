@@ -114,6 +114,7 @@ public sealed class TestData(IServiceProvider services)
                 Title = title,
                 Status = SurveyStatus.Active,
                 CreatedAt = DateTimeOffset.UtcNow,
+                UpdatedAt = DateTimeOffset.UtcNow,
                 PublicId = Survey.NewPublicId(),
                 Questions = [new SurveyQuestion { SurveyId = "", Position = 0, Text = "How was it?", Kind = "rating" }],
             };

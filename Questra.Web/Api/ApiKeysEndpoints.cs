@@ -28,8 +28,10 @@ public static class ApiKeysEndpoints
             .WithName("DeleteApiKey").WithSummary("Removes a key and revokes every key made from it, from the next request on.");
     }
 
-    public static async Task<Results<Ok<PagedResponse<ApiKeyDto>>, ProblemHttpResult>> List(
-        ApiCall call, Paging paging, HttpRequest request, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+    private const string KeysList = "api_keys";
+
+    public static async Task<Results<Ok<PagedResponse<ApiKeyDto>>, Ok<CursorPage<ApiKeyDto>>, ProblemHttpResult>> List(
+        ApiCall call, Paging paging, HttpRequest request, ApiKeyService keys, ListCursors cursors, TimeProvider clock, CancellationToken ct)
     {
         var (page, pageSize) = (paging.Page, paging.PageSize);
         var filter = request.Query["filter"];
@@ -41,7 +43,19 @@ public static class ApiKeysEndpoints
         {
             return ApiResults.FieldError("filter", unknown!);
         }
-        var result = await keys.ListAsync(call.OrganizationId, call.Caller, new ApiKeyQuery(null, page, pageSize, Flags: risks), ct);
+        // A cursor holds the filter it was made with: the flags, in their canonical order.
+        var filterText = string.Join(',', risks.Select(r => r.ToString()).Order(StringComparer.Ordinal));
+        KeysetPosition? after = null;
+        if (paging.Cursor is { } cursor)
+        {
+            if (cursors.Decode(cursor, call.OrganizationId) is not { List: KeysList } held || held.Filter != filterText)
+            {
+                return ApiResults.FieldError("cursor", ListCursors.Invalid);
+            }
+            after = held.Position;
+        }
+        var query = new ApiKeyQuery(null, page, paging.ByCursor ? paging.Take : pageSize, Flags: risks) { ByCursor = paging.ByCursor, After = after };
+        var result = await keys.ListAsync(call.OrganizationId, call.Caller, query, ct);
         if (!result.Succeeded)
         {
             return ApiResults.From(result.Error!);
@@ -49,6 +63,13 @@ public static class ApiKeysEndpoints
         var now = clock.GetUtcNow();
         var policy = await LifetimeAsync(call, keys, ct);
         var listed = result.Value!;
+        if (paging.ByCursor)
+        {
+            var hasMore = listed.Items.Count > paging.Take;
+            var items = listed.Items.Take(paging.Take).ToList();
+            var next = hasMore ? cursors.Encode(KeysList, call.OrganizationId, filterText, new KeysetPosition(items[^1].CreatedAt, items[^1].Id)) : null;
+            return TypedResults.Ok(new CursorPage<ApiKeyDto>(items.Select(k => ApiKeyDto.From(k, now, policy)).ToList(), next, hasMore));
+        }
         return TypedResults.Ok(new PagedResponse<ApiKeyDto>(listed.Items.Select(k => ApiKeyDto.From(k, now, policy)).ToList(), page, pageSize, listed.Total));
     }
 

@@ -44,7 +44,30 @@ public static partial class ApiResults
         return TryReadInt(request, "page_size", 1, MaxPageSize, ref pageSize, out error);
     }
 
-    private static bool TryReadInt(HttpRequest request, string name, int min, int max, ref int value, out ProblemHttpResult? error)
+    /// <summary>
+    /// An optional RFC 3339 instant (<c>2026-12-01T08:00:00Z</c>, or with an offset) from the query; null when absent.
+    /// A date without a time or a zone is refused rather than guessed.
+    /// </summary>
+    public static bool TryReadInstant(HttpRequest request, string name, out DateTimeOffset? value, out ProblemHttpResult? error)
+    {
+        value = null;
+        error = null;
+        var raw = request.Query[name];
+        if (raw.Count == 0) return true;
+        if (raw.Count > 1 || raw[0] is not { Length: >= 20 and <= 40 } text || !Rfc3339.IsMatch(text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            error = FieldError(name, $"'{name}' must be one RFC 3339 time with a zone, e.g. 2026-12-01T08:00:00Z.");
+            return false;
+        }
+        value = parsed.ToUniversalTime();
+        return true;
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex Rfc3339 = new(
+        @"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    internal static bool TryReadInt(HttpRequest request, string name, int min, int max, ref int value, out ProblemHttpResult? error)
     {
         error = null;
         var raw = request.Query[name];

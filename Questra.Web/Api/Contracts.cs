@@ -9,7 +9,11 @@ namespace Questra.Web.Api;
 
 public sealed record PagedResponse<T>(IReadOnlyList<T> Data, int Page, int PageSize, int Total);
 
-public sealed record SurveySummaryDto(string Id, string Title, string Status, DateTimeOffset CreatedAt, string OwnerId, int ResponseCount);
+/// <summary>A survey in a list. <c>updated_at</c>: its last change the API shows (title, status, questions, a new response).</summary>
+public sealed record SurveySummaryDto(string Id, string Title, string Status, DateTimeOffset CreatedAt, string OwnerId, int ResponseCount, DateTimeOffset UpdatedAt)
+{
+    public static SurveySummaryDto From(SurveySummary s) => new(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId, s.ResponseCount, s.UpdatedAt);
+}
 
 /// <summary>A question: its kind (<c>single_choice</c>, <c>multiple_choice</c>, <c>rating</c> 1–5, <c>nps</c> 0–10, <c>short_text</c>, <c>long_text</c>) and, for choices, its options.</summary>
 public sealed record QuestionDto(int Position, string Text, string Kind, bool Required, bool Hidden, IReadOnlyList<OptionDto> Options);
@@ -17,7 +21,8 @@ public sealed record QuestionDto(int Position, string Text, string Kind, bool Re
 /// <summary>An option of a choice question; its id stays the same when the option is renamed.</summary>
 public sealed record OptionDto(int Id, string Text);
 
-public sealed record SurveyDto(string Id, string Title, string Status, DateTimeOffset CreatedAt, string OwnerId, IReadOnlyList<QuestionDto> Questions);
+public sealed record SurveyDto(string Id, string Title, string Status, DateTimeOffset CreatedAt, string OwnerId, IReadOnlyList<QuestionDto> Questions,
+    DateTimeOffset UpdatedAt);
 
 public sealed record DailyCountDto(DateOnly Date, int Count);
 
@@ -132,6 +137,8 @@ public sealed record LeakReportAccepted(string Status, string Message);
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(PagedResponse<SurveySummaryDto>))]
+[JsonSerializable(typeof(CursorPage<SurveySummaryDto>))]
+[JsonSerializable(typeof(CursorPage<ApiKeyDto>))]
 [JsonSerializable(typeof(SurveyDto))]
 [JsonSerializable(typeof(ResponseMetricsDto))]
 [JsonSerializable(typeof(PagedResponse<ApiKeyDto>))]

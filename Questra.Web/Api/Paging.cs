@@ -3,17 +3,48 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Questra.Web.Api;
 
 /// <summary>
-/// <c>page</c> and <c>page_size</c> of a list, bound as a handler parameter. A bad value does not reach the handler:
-/// <see cref="PagingFilter"/> answers 400 naming the field.
+/// How a list is read, bound as a handler parameter: by cursor (<c>limit</c> 1–100 and <c>cursor</c>, the current
+/// form: each page costs the same however deep) or by page number (<c>page</c>, <c>page_size</c>, the older form,
+/// kept for existing scripts and the default when neither is sent). A bad value, or both forms at once, does not
+/// reach the handler: <see cref="PagingFilter"/> answers 400 naming the field.
 /// </summary>
-public sealed record Paging(int Page, int PageSize)
+public sealed record Paging(int Page, int PageSize, int? Limit = null, string? Cursor = null)
 {
+    public const int DefaultLimit = 20;
+
     internal ProblemHttpResult? Error { get; private init; }
 
-    public static ValueTask<Paging?> BindAsync(HttpContext http) =>
-        ValueTask.FromResult<Paging?>(ApiResults.TryReadPaging(http.Request, out var page, out var pageSize, out var error)
-            ? new Paging(page, pageSize)
-            : new Paging(1, 1) { Error = error });
+    /// <summary>Read by cursor: <c>limit</c> or <c>cursor</c> was sent.</summary>
+    public bool ByCursor => Limit is not null || Cursor is not null;
+
+    public int Take => Limit ?? DefaultLimit;
+
+    public static ValueTask<Paging?> BindAsync(HttpContext http)
+    {
+        var query = http.Request.Query;
+        if (!ApiResults.TryReadPaging(http.Request, out var page, out var pageSize, out var error)) return Failed(error!);
+        var byCursor = query.ContainsKey("limit") || query.ContainsKey("cursor");
+        if (!byCursor) return ValueTask.FromResult<Paging?>(new Paging(page, pageSize));
+        if (query.ContainsKey("page") || query.ContainsKey("page_size"))
+        {
+            return Failed(ApiResults.FieldError("cursor", "Use either 'limit' and 'cursor' or the older 'page' and 'page_size', not both."));
+        }
+        int? limit = null;
+        if (query.ContainsKey("limit"))
+        {
+            var value = DefaultLimit;
+            if (!ApiResults.TryReadInt(http.Request, "limit", 1, ApiResults.MaxPageSize, ref value, out error)) return Failed(error!);
+            limit = value;
+        }
+        var cursor = query["cursor"];
+        if (cursor.Count > 1 || (cursor.Count == 1 && string.IsNullOrEmpty(cursor[0])))
+        {
+            return Failed(ApiResults.FieldError("cursor", "Send one 'cursor': the next_cursor of the previous page."));
+        }
+        return ValueTask.FromResult<Paging?>(new Paging(1, limit ?? DefaultLimit, limit, cursor.Count == 1 ? cursor[0] : null));
+    }
+
+    private static ValueTask<Paging?> Failed(ProblemHttpResult error) => ValueTask.FromResult<Paging?>(new Paging(1, 1) { Error = error });
 }
 
 /// <summary>Refuses a list request whose <see cref="Paging"/> did not bind, before its handler runs.</summary>

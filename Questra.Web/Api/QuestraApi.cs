@@ -43,6 +43,7 @@ public static class QuestraApi
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         });
+        services.AddSingleton<ListCursors>();
         services.AddProblemDetails();
         services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
         services.AddCors(o => o.AddPolicy(CorsPolicy, p =>

@@ -10,21 +10,72 @@ public static class SurveysEndpoints
     {
         var group = api.MapGroup("/surveys").WithTags("Surveys");
         group.MapGet("/", List).RequireScope(ApiScopes.SurveysRead).AddEndpointFilter<PagingFilter>()
-            .WithName("ListSurveys").WithSummary("The surveys visible to the key, newest first, paged.");
+            .WithName("ListSurveys").WithSummary("The surveys visible to the key: newest first by cursor (limit, cursor) or page number (page, page_size; the older form); " +
+                "with updated_since, those created or changed since, oldest change first.");
         group.MapGet("/{id}", Get).RequireScope(ApiScopes.SurveysRead)
             .WithName("GetSurvey").WithSummary("One survey with its questions (never its answers).");
         group.MapGet("/{id}/metrics/responses", Metrics).RequireScope(ApiScopes.ResponsesRead)
             .WithName("GetResponseMetrics").WithSummary("Aggregates over a survey's responses: totals, completion, per-day counts.");
     }
 
-    public static async Task<Results<Ok<PagedResponse<SurveySummaryDto>>, ProblemHttpResult>> List(
-        ApiCall call, Paging paging, SurveyAccess access, CancellationToken ct)
+    /// <summary>
+    /// How long a change waits before a list of changes shows it: longer than any transaction that stamps a survey
+    /// takes to commit, so a change is never listed behind a position a client already passed.
+    /// </summary>
+    public static readonly TimeSpan ChangesSettle = TimeSpan.FromSeconds(5);
+
+    private const string NewestList = "surveys";
+    private const string ChangesList = "surveys.changes";
+
+    public static async Task<Results<Ok<PagedResponse<SurveySummaryDto>>, Ok<CursorPage<SurveySummaryDto>>, ProblemHttpResult>> List(
+        ApiCall call, Paging paging, HttpRequest request, SurveyAccess access, ListCursors cursors, TimeProvider clock, CancellationToken ct)
     {
-        var (page, pageSize) = (paging.Page, paging.PageSize);
-        var result = await access.ListAsync(call.Viewer, page, pageSize, ct);
-        var data = result.Items.Select(s => new SurveySummaryDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId, s.ResponseCount)).ToList();
-        return TypedResults.Ok(new PagedResponse<SurveySummaryDto>(data, page, pageSize, result.Total));
+        if (!ApiResults.TryReadInstant(request, "updated_since", out var since, out var sinceError)) return sinceError!;
+        if (since is null && !paging.ByCursor)
+        {
+            var (page, pageSize) = (paging.Page, paging.PageSize);
+            var result = await access.ListAsync(call.Viewer, page, pageSize, ct);
+            return TypedResults.Ok(new PagedResponse<SurveySummaryDto>(result.Items.Select(SurveySummaryDto.From).ToList(), page, pageSize, result.Total));
+        }
+        if (since is not null && (request.Query.ContainsKey("page") || request.Query.ContainsKey("page_size")))
+        {
+            return ApiResults.FieldError("updated_since", "A list of changes (updated_since) is read by cursor: use 'limit' and 'cursor', not 'page' and 'page_size'.");
+        }
+        var list = since is null ? NewestList : ChangesList;
+        KeysetPosition? after = null;
+        if (paging.Cursor is { } cursor)
+        {
+            // A cursor names its list and filter; a filter sent beside it must be the one it was made with.
+            if (cursors.Decode(cursor, call.OrganizationId) is not { } held
+                || held.List is not (NewestList or ChangesList)
+                || (since is not null && (held.List != ChangesList || held.Filter != Filter(since.Value))))
+            {
+                return ApiResults.FieldError("cursor", ListCursors.Invalid);
+            }
+            list = held.List;
+            since ??= list == ChangesList ? new DateTimeOffset(long.Parse(held.Filter, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero) : null;
+            after = held.Position;
+        }
+        if (list == NewestList)
+        {
+            var newest = await access.NewestAsync(call.Viewer, after, paging.Take, ct);
+            var next = newest.HasMore && newest.Items.Count > 0
+                ? cursors.Encode(NewestList, call.OrganizationId, "", new KeysetPosition(newest.Items[^1].CreatedAt, newest.Items[^1].Id))
+                : null;
+            return TypedResults.Ok(new CursorPage<SurveySummaryDto>(newest.Items.Select(SurveySummaryDto.From).ToList(), next, newest.HasMore));
+        }
+        var upTo = clock.GetUtcNow() - ChangesSettle;
+        var changed = await access.ChangedAsync(call.Viewer, since!.Value, after, upTo, paging.Take, ct);
+        // Always a cursor: at the end of the changes it is where the next run starts (after everything up to now, less the settling time).
+        var from = after?.At ?? since.Value;
+        var resume = changed.HasMore
+            ? new KeysetPosition(changed.Items[^1].UpdatedAt, changed.Items[^1].Id)
+            : new KeysetPosition(upTo > from ? upTo : from, null);
+        return TypedResults.Ok(new CursorPage<SurveySummaryDto>(changed.Items.Select(SurveySummaryDto.From).ToList(),
+            cursors.Encode(ChangesList, call.OrganizationId, Filter(since.Value), resume), changed.HasMore));
     }
+
+    private static string Filter(DateTimeOffset since) => since.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static async Task<Results<Ok<SurveyDto>, ProblemHttpResult>> Get(
         string id, ApiCall call, SurveyAccess access, CancellationToken ct)
@@ -36,7 +87,8 @@ public static class SurveysEndpoints
         }
         var s = found.Value!;
         return TypedResults.Ok(new SurveyDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId,
-            [.. s.Questions.Select(q => new QuestionDto(q.Position, q.Text, q.Kind, q.Required, q.Hidden, [.. q.Options.Select(o => new OptionDto(o.Id, o.Text))]))]));
+            [.. s.Questions.Select(q => new QuestionDto(q.Position, q.Text, q.Kind, q.Required, q.Hidden, [.. q.Options.Select(o => new OptionDto(o.Id, o.Text))]))],
+            s.UpdatedAt));
     }
 
     public static async Task<Results<Ok<ResponseMetricsDto>, ProblemHttpResult>> Metrics(

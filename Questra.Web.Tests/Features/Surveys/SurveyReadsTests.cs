@@ -200,7 +200,7 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
         if (viewer.Restriction is { } ids) visible = visible.Where(s => ids.Contains(s.Id));
         var total = await visible.CountAsync();
         var items = await visible.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id).Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(s => new SurveySummary(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, db.SurveyResponseDays.Where(d => d.SurveyId == s.Id).Sum(d => d.Total)))
+            .Select(s => new SurveySummary(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, db.SurveyResponseDays.Where(d => d.SurveyId == s.Id).Sum(d => d.Total), s.UpdatedAt))
             .ToListAsync();
         return new Page<SurveySummary>(items, page, pageSize, total);
     }
@@ -211,7 +211,7 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
         if (withQuestions) query = query.Include(s => s.Questions.OrderBy(q => q.Position).ThenBy(q => q.Id));
         var s = await query.FirstOrDefaultAsync();
         return s is null ? null
-            : new SurveyDetail(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, [.. s.Questions.Select(q => new QuestionView(q.Position, q.Text, q.Kind, q.Required, q.Hidden, q.Options))]);
+            : new SurveyDetail(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, [.. s.Questions.Select(q => new QuestionView(q.Position, q.Text, q.Kind, q.Required, q.Hidden, q.Options))], s.UpdatedAt);
     }
 
     private static string Describe(SurveyDetail? s) => s is null ? "none"

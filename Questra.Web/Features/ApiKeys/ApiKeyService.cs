@@ -116,7 +116,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
             if (!rows.Succeeded) return rows.Error!;
             var matching = rows.Value!.Where(r => flags.All(r.Flags.Contains)).Select(r => r.Key)
                 .OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
-            return new Page<ApiKey>(matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(), query.Page, query.PageSize, matching.Count);
+            return PageOf(matching, query);
         }
         var keys = db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId);
         if (role == OrgRole.Member)
@@ -143,16 +143,37 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
                 // The survey and address subset tests need the parsed lists: page in memory over the (few) candidates.
                 var candidates = grant.SurveyIds is null ? keys : keys.Where(k => k.SurveyRestriction != null);
                 var lineage = grant.IsAddressRestricted ? await LineageMapAsync(organizationId, ct) : null;
-                var restricted = (await candidates.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
-                    .ToListAsync(ct)).Where(k => IsWithin(k, grant) && (lineage is null || IsWithinAddresses(lineage.ListsOf(k.Id), grant))).ToList();
-                return new Page<ApiKey>(restricted.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(),
-                    query.Page, query.PageSize, restricted.Count);
+                var restricted = (await candidates.ToListAsync(ct))
+                    .Where(k => IsWithin(k, grant) && (lineage is null || IsWithinAddresses(lineage.ListsOf(k.Id), grant)))
+                    .OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
+                return PageOf(restricted, query);
             }
+        }
+        if (query.ByCursor)
+        {
+            // From the index, after the position: the same cost however deep (the list's order, newest first, ties by id).
+            if (query.After is { } position)
+            {
+                var (at, id) = (position.At, position.Id ?? "");
+                keys = keys.Where(k => k.CreatedAt < at || (k.CreatedAt == at && string.Compare(k.Id, id) > 0));
+            }
+            var slice = await keys.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id).Take(query.PageSize + 1).ToListAsync(ct);
+            return new Page<ApiKey>(slice, 1, query.PageSize, -1);
         }
         var total = await keys.CountAsync(ct);
         var items = await keys.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
             .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(ct);
         return new Page<ApiKey>(items, query.Page, query.PageSize, total);
+    }
+
+    /// <summary>A page of a list already in memory and in order (newest first, ties by id, ordinal): by number, or by cursor (one extra item, no total).</summary>
+    private static Page<ApiKey> PageOf(List<ApiKey> ordered, ApiKeyQuery query)
+    {
+        if (!query.ByCursor) return new Page<ApiKey>(ordered.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(), query.Page, query.PageSize, ordered.Count);
+        var after = query.After;
+        var rest = after is null ? ordered
+            : ordered.Where(k => k.CreatedAt < after.At || (k.CreatedAt == after.At && string.CompareOrdinal(k.Id, after.Id ?? "") > 0));
+        return new Page<ApiKey>(rest.Take(query.PageSize + 1).ToList(), 1, query.PageSize, -1);
     }
 
     public async Task<ServiceResult<ApiKey>> GetAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)

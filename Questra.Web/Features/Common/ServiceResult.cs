@@ -45,3 +45,12 @@ public readonly struct ServiceResult<T>
 
 /// <summary>One page of a longer list, with the total across all pages.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);
+
+/// <summary>
+/// A place in a list ordered by an instant then by id: the last item a page held. A null <see cref="Id"/> means
+/// "after everything at <see cref="At"/>" (where a list of changes caught up).
+/// </summary>
+public sealed record KeysetPosition(DateTimeOffset At, string? Id);
+
+/// <summary>Items after a <see cref="KeysetPosition"/>, and whether more follow them.</summary>
+public sealed record Slice<T>(IReadOnlyList<T> Items, bool HasMore);

@@ -16,6 +16,12 @@ public sealed class Survey
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>
+    /// When it last changed as the API shows it: title, description, status, questions (set by the app) or its
+    /// responses (set by the database's response-count trigger, to the response's time). Never moves back.
+    /// </summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
     /// The id in the survey's public link (<c>/s/{PublicId}</c>): random, unguessable, and not the id the API and
     /// the dashboard use, so knowing a survey's API id does not let anyone answer it, and the link reveals nothing else.
     /// </summary>

@@ -34,6 +34,7 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
             Description = Blank(draft.Description),
             Status = SurveyStatus.Draft,
             CreatedAt = now,
+            UpdatedAt = now,
             PublicId = Survey.NewPublicId(),
         };
         Apply(survey, draft);
@@ -42,6 +43,13 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
             new { title = survey.Title, questions = survey.Questions.Count });
         await db.SaveChangesAsync(ct);
         return survey;
+    }
+
+    // A change the API shows: lists of changes (updated_since) pick the survey up again.
+    private void Touch(Survey survey)
+    {
+        var now = clock.GetUtcNow();
+        if (now > survey.UpdatedAt) survey.UpdatedAt = now;
     }
 
     /// <summary>A survey the caller may manage, with its draft and answer counts, for the editor.</summary>
@@ -68,6 +76,7 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
         survey.Title = draft.Title.Trim();
         survey.Description = Blank(draft.Description);
         Apply(survey, draft);
+        Touch(survey);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.SurveyUpdated, survey.Id, clock.GetUtcNow(),
             new { title = survey.Title, questions = draft.Questions.Count });
         await db.SaveChangesAsync(ct);
@@ -96,6 +105,7 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
             return new ServiceError(ErrorKind.Conflict, "Add at least one question (not hidden) before publishing.");
         }
         survey.Status = target;
+        Touch(survey);
         db.AddAuditEvent(organizationId, caller, type, survey.Id, clock.GetUtcNow(), new { title = survey.Title });
         await db.SaveChangesAsync(ct);
         return survey;

@@ -5,7 +5,8 @@ using Questra.Web.Data;
 namespace Questra.Web.Features.Surveys;
 
 /// <summary>A survey as the API shows it: never its responses.</summary>
-public sealed record SurveyDetail(string Id, string Title, SurveyStatus Status, DateTimeOffset CreatedAt, string OwnerUserId, IReadOnlyList<QuestionView> Questions);
+public sealed record SurveyDetail(string Id, string Title, SurveyStatus Status, DateTimeOffset CreatedAt, string OwnerUserId, IReadOnlyList<QuestionView> Questions,
+    DateTimeOffset UpdatedAt = default);
 
 public sealed record QuestionView(int Position, string Text, string Kind, bool Required, bool Hidden, IReadOnlyList<QuestionOption> Options);
 
@@ -18,7 +19,7 @@ public sealed record QuestionView(int Position, string Text, string Kind, bool R
 public sealed class SurveyReads(PreparedReads database)
 {
     private const string SurveySql = """
-        SELECT "Id", "Title", "Status", "CreatedAt", "OwnerUserId" FROM "Surveys" WHERE "Id" = $1 AND "OrganizationId" = $2
+        SELECT "Id", "Title", "Status", "CreatedAt", "OwnerUserId", "UpdatedAt" FROM "Surveys" WHERE "Id" = $1 AND "OrganizationId" = $2
         """;
 
     private const string QuestionsSql = """
@@ -48,7 +49,7 @@ public sealed class SurveyReads(PreparedReads database)
         {
             if (!await reader.ReadAsync(ct)) return null;
             found = new SurveyDetail(reader.GetString(0), reader.GetString(1), ParseStatus(reader.GetString(2)),
-                database.ReadInstant(reader, 3), reader.GetString(4), []);
+                database.ReadInstant(reader, 3), reader.GetString(4), [], database.ReadInstant(reader, 5));
         }
         if (!withQuestions) return found;
         var questions = new List<QuestionView>();
@@ -128,7 +129,7 @@ public sealed class SurveyReads(PreparedReads database)
             while (await reader.ReadAsync(ct))
             {
                 items.Add(new SurveySummary(reader.GetString(0), reader.GetString(1), ParseStatus(reader.GetString(2)),
-                    database.ReadInstant(reader, 3), reader.GetString(4), reader.GetInt32(5)));
+                    database.ReadInstant(reader, 3), reader.GetString(4), reader.GetInt32(5), database.ReadInstant(reader, 6)));
             }
         }
         var total = Convert.ToInt32(await session.Command(countSql, filter).ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
@@ -148,7 +149,7 @@ public sealed class SurveyReads(PreparedReads database)
             ? $""" AND s."Id" = ANY(${++n})"""
             : $""" AND s."Id" IN (SELECT value FROM json_each(${++n}))""";
         return ($"""
-            SELECT s."Id", s."Title", s."Status", s."CreatedAt", s."OwnerUserId", s."ResponseCount"
+            SELECT s."Id", s."Title", s."Status", s."CreatedAt", s."OwnerUserId", s."ResponseCount", s."UpdatedAt"
             FROM "Surveys" s {where}
             ORDER BY s."CreatedAt" DESC, s."Id" LIMIT ${n + 1} OFFSET ${n + 2}
             """, $"""SELECT COUNT(*) FROM "Surveys" s {where}""");

@@ -1,0 +1,223 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Primitives;
+using Questra.Web.Api;
+using Questra.Web.Features.Surveys;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Api;
+
+/// <summary>
+/// What a BI or ETL job relies on: cursor paging that neither repeats nor skips while data changes, a cursor that
+/// cannot be edited or carried elsewhere, and a list of changes since a time that a job can loop over without ever
+/// missing a change made during its run.
+/// </summary>
+public abstract class SyncApiTests(QuestraFactory factory)
+{
+    private TestData Data => factory.Data;
+
+    private static async Task<(List<JsonElement> Items, JsonElement Page)> PageAsync(HttpClient client, string url)
+    {
+        var page = await Problem.JsonAsync(await client.GetAsync(url));
+        return ([.. page.GetProperty("data").EnumerateArray()], page);
+    }
+
+    private static string? NextCursor(JsonElement page) =>
+        page.GetProperty("next_cursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
+
+    [Fact]
+    public async Task ACursor_WalksEverySurveyOnce_NewestFirst_WhileSurveysAreAdded()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var before = new List<string>();
+        for (var i = 0; i < 23; i++) before.Add(await Data.SurveyAsync(org, owner, $"S{i}"));
+        var (_, secret) = await Data.KeyAsync(org, owner);
+        var client = factory.ApiClient(secret, org);
+
+        var seen = new List<JsonElement>();
+        var (items, page) = await PageAsync(client, "/api/surveys?limit=5");
+        var pages = 1;
+        seen.AddRange(items);
+        while (page.GetProperty("has_more").GetBoolean())
+        {
+            await Data.SurveyAsync(org, owner, $"Added during page {pages}"); // newer than every position: never shifts the rest
+            (items, page) = await PageAsync(client, $"/api/surveys?limit=5&cursor={Uri.EscapeDataString(NextCursor(page)!)}");
+            seen.AddRange(items);
+            pages++;
+        }
+        Assert.Null(NextCursor(page));
+        Assert.Equal(5, pages);
+        var ids = seen.Select(s => s.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(before.Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        var created = seen.Select(s => s.GetProperty("created_at").GetDateTimeOffset()).ToList();
+        Assert.Equal(created.OrderDescending(), created);
+        Assert.All(seen, s => Assert.True(s.TryGetProperty("updated_at", out _)));
+
+        // The older form still answers as it did, with its total.
+        var old = await Problem.JsonAsync(await client.GetAsync("/api/surveys?page=2&page_size=10"));
+        Assert.Equal(23 + 4, old.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task ACursor_CannotBeEdited_MovedToAnotherOrganizationOrList_OrMixedWithPages()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        for (var i = 0; i < 3; i++) await Data.SurveyAsync(org, owner, $"S{i}");
+        var (_, secret) = await Data.KeyAsync(org, owner, scopes: ["surveys:read", "api_keys:read"]);
+        var client = factory.ApiClient(secret, org);
+        var cursor = NextCursor((await PageAsync(client, "/api/surveys?limit=1")).Page)!;
+
+        var edited = cursor[..^2] + (cursor[^2] == 'A' ? 'B' : 'A') + cursor[^1];
+        foreach (var url in new[]
+                 {
+                     $"/api/surveys?cursor={Uri.EscapeDataString(edited)}",
+                     "/api/surveys?cursor=bm90IGEgY3Vyc29y",
+                     $"/api/api-keys?cursor={Uri.EscapeDataString(cursor)}", // another list
+                     $"/api/surveys?cursor={Uri.EscapeDataString(cursor)}&updated_since=2020-01-01T00:00:00Z", // another filter
+                 })
+        {
+            Assert.Contains("cursor", await Problem.AssertAsync(await client.GetAsync(url), HttpStatusCode.BadRequest));
+        }
+        var (otherOrg, otherOwner) = await Data.OrgWithOwnerAsync();
+        var (_, otherSecret) = await Data.KeyAsync(otherOrg, otherOwner);
+        await Problem.AssertAsync(await factory.ApiClient(otherSecret, otherOrg).GetAsync($"/api/surveys?cursor={Uri.EscapeDataString(cursor)}"), HttpStatusCode.BadRequest);
+
+        foreach (var query in new[] { "limit=0", "limit=101", "limit=x", "limit=5&page=2", "cursor=", "updated_since=2026-12-01", "updated_since=yesterday",
+                     "updated_since=2026-12-01T00:00:00", "updated_since=2026-12-01T00:00:00Z&page=1" })
+        {
+            var detail = await Problem.AssertAsync(await client.GetAsync($"/api/surveys?{query}"), HttpStatusCode.BadRequest);
+            Assert.Contains(query.Contains("updated_since", StringComparison.Ordinal) ? "updated_since" : query.Contains("limit=5", StringComparison.Ordinal) ? "cursor" : query.Split('=')[0], detail);
+        }
+    }
+
+    [Fact]
+    public async Task ARestrictedKey_PagesOnlyItsSurveys_WhateverCursorItIsHanded()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var all = new List<string>();
+        for (var i = 0; i < 8; i++) all.Add(await Data.SurveyAsync(org, owner, $"S{i}"));
+        var (_, wide) = await Data.KeyAsync(org, owner);
+        var (_, narrow) = await Data.KeyAsync(org, owner, surveyIds: [all[1], all[6]]);
+        var narrowClient = factory.ApiClient(narrow, org);
+
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var (items, page) = await PageAsync(narrowClient, "/api/surveys?limit=1" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            ids.AddRange(items.Select(s => s.GetProperty("id").GetString()!));
+            cursor = NextCursor(page);
+        }
+        while (cursor is not null);
+        Assert.Equal(new[] { all[1], all[6] }.Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+
+        // A cursor made by a key that sees everything carries a position, not a view.
+        var wideCursor = NextCursor((await PageAsync(factory.ApiClient(wide, org), "/api/surveys?limit=1")).Page)!;
+        var (handed, _) = await PageAsync(narrowClient, $"/api/surveys?limit=100&cursor={Uri.EscapeDataString(wideCursor)}");
+        Assert.All(handed, s => Assert.Contains(s.GetProperty("id").GetString(), new[] { all[1], all[6] }));
+        factory.Clock.Advance(SurveysEndpoints.ChangesSettle + TimeSpan.FromSeconds(1));
+        var (changes, _) = await PageAsync(narrowClient, "/api/surveys?updated_since=2000-01-01T00:00:00Z&limit=100");
+        Assert.Equal(new[] { all[1], all[6] }.Order(StringComparer.Ordinal), changes.Select(s => s.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ASyncLoop_OverChangesSince_NeverMissesAChangeMadeDuringItsRun()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var caller = new Caller(owner, "127.0.0.1");
+        var since = factory.Clock.GetUtcNow().AddSeconds(-1);
+        var surveys = new List<Survey>();
+        for (var i = 0; i < 7; i++) surveys.Add(await Data.AuthoredSurveyAsync(org, owner, TestData.EveryKind($"Survey {i}")));
+        var (_, secret) = await Data.KeyAsync(org, owner);
+        var client = factory.ApiClient(secret, org);
+        factory.Clock.Advance(SurveysEndpoints.ChangesSettle + TimeSpan.FromSeconds(1));
+
+        // The job's copy: id → the latest state it was given.
+        var copy = new Dictionary<string, JsonElement>();
+        async Task<string> RunAsync(string start, Func<int, Task>? duringPage = null)
+        {
+            var url = start;
+            for (var pageNumber = 1; ; pageNumber++)
+            {
+                var (items, page) = await PageAsync(client, url);
+                foreach (var item in items) copy[item.GetProperty("id").GetString()!] = item;
+                var updated = items.Select(s => s.GetProperty("updated_at").GetDateTimeOffset()).ToList();
+                Assert.Equal(updated.Order(), updated); // oldest change first
+                var next = NextCursor(page)!; // a list of changes always gives where to go on from
+                if (duringPage is not null) await duringPage(pageNumber);
+                if (!page.GetProperty("has_more").GetBoolean()) return next;
+                url = $"/api/surveys?limit=3&cursor={Uri.EscapeDataString(next)}";
+            }
+        }
+
+        var resume = await RunAsync($"/api/surveys?limit=3&updated_since={since.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'}", async pageNumber =>
+        {
+            if (pageNumber != 1) return;
+            // While the job is on its first page: a survey it already has is renamed, one it has is answered, one is closed, one is added.
+            var renamed = SurveyDraft.Of(surveys[0]);
+            renamed.Title = "Renamed mid-sync";
+            Assert.True((await Data.WithService<SurveyAuthoring, ServiceResult<Survey>>(a => a.SaveAsync(org, caller, surveys[0].Id, renamed))).Succeeded);
+            await Data.RespondAsync(surveys[1], [new(FieldOf(surveys[1], QuestionKinds.Rating), new StringValues("4"))], factory.Clock.GetUtcNow());
+            Assert.True((await Data.WithService<SurveyAuthoring, ServiceResult<Survey>>(a => a.SetStatusAsync(org, caller, surveys[6].Id, SurveyStatus.Closed))).Succeeded);
+            surveys.Add(await Data.AuthoredSurveyAsync(org, owner, TestData.EveryKind("Added mid-sync")));
+        });
+        // The first run saw every survey as it was when the run began, except one changed before the run reached it
+        // (survey 6): a change moves a survey to the end of the changes, which the next run reads.
+        Assert.Equal(6, copy.Count);
+        Assert.False(copy.ContainsKey(surveys[6].Id));
+
+        // The next run starts where the last one stopped (its final cursor) and brings every change made meanwhile.
+        factory.Clock.Advance(SurveysEndpoints.ChangesSettle + TimeSpan.FromSeconds(1));
+        var again = await RunAsync($"/api/surveys?limit=3&cursor={Uri.EscapeDataString(resume)}");
+        Assert.Equal(8, copy.Count);
+        Assert.Equal("Renamed mid-sync", copy[surveys[0].Id].GetProperty("title").GetString());
+        Assert.Equal(1, copy[surveys[1].Id].GetProperty("response_count").GetInt32());
+        Assert.Equal("Closed", copy[surveys[6].Id].GetProperty("status").GetString());
+        Assert.Equal("Added mid-sync", copy[surveys[7].Id].GetProperty("title").GetString());
+
+        // Nothing changed since: an empty page, and the cursor still moves on.
+        factory.Clock.Advance(SurveysEndpoints.ChangesSettle + TimeSpan.FromSeconds(1));
+        var (quiet, quietPage) = await PageAsync(client, $"/api/surveys?limit=3&cursor={Uri.EscapeDataString(again)}");
+        Assert.Empty(quiet);
+        Assert.False(quietPage.GetProperty("has_more").GetBoolean());
+        Assert.NotNull(NextCursor(quietPage));
+    }
+
+    [Fact]
+    public async Task TheKeyList_PagesByCursor_WithItsFilterBoundToTheCursor()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var (_, secret) = await Data.KeyAsync(org, owner, scopes: ["surveys:read", "responses:read", "api_keys:read", "api_keys:write"]);
+        for (var i = 0; i < 11; i++) await Data.KeyAsync(org, owner, name: $"K{i}");
+        var client = factory.ApiClient(secret, org);
+
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var (items, page) = await PageAsync(client, "/api/api-keys?limit=4" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            ids.AddRange(items.Select(k => k.GetProperty("id").GetString()!));
+            cursor = NextCursor(page);
+            if (cursor is not null)
+            {
+                await Data.KeyAsync(org, owner, name: "Made while paging"); // newer than the position: not in this walk
+                await Problem.AssertAsync(await client.GetAsync($"/api/api-keys?limit=4&filter=never_expires&cursor={Uri.EscapeDataString(cursor)}"), HttpStatusCode.BadRequest);
+            }
+        }
+        while (cursor is not null);
+        Assert.Equal(12, ids.Count);
+        Assert.Equal(12, ids.Distinct().Count());
+
+        var flagged = await Problem.JsonAsync(await client.GetAsync("/api/api-keys?limit=2&filter=never_expires"));
+        Assert.Equal(2, flagged.GetProperty("data").GetArrayLength());
+        var rest = await Problem.JsonAsync(await client.GetAsync($"/api/api-keys?limit=100&filter=never_expires&cursor={Uri.EscapeDataString(NextCursor(flagged)!)}"));
+        Assert.DoesNotContain(flagged.GetProperty("data")[1].GetProperty("id").GetString()!, rest.GetRawText());
+    }
+
+    private static string FieldOf(Survey survey, string kind) => $"q{survey.Questions.First(q => q.Kind == kind).Id}";
+}
+
+public sealed class SyncApiTestsOnSqlite(QuestraFactory factory) : SyncApiTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class SyncApiTestsOnPostgres(PostgresFactory factory) : SyncApiTests(factory), IClassFixture<PostgresFactory>;
