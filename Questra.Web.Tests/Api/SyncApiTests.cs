@@ -215,6 +215,58 @@ public abstract class SyncApiTests(QuestraFactory factory)
         Assert.DoesNotContain(flagged.GetProperty("data")[1].GetProperty("id").GetString()!, rest.GetRawText());
     }
 
+    [Fact]
+    public async Task AnUnchangedAnswer_Is304WithoutABody_CostsNoQuota_AndAnyChangeChangesItsETag()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var survey = await Data.AuthoredSurveyAsync(org, owner);
+        var (_, secret) = await Data.KeyAsync(org, owner);
+        var client = factory.ApiClient(secret, org);
+        static int Remaining(HttpResponseMessage r) => int.Parse(r.Headers.GetValues("RateLimit-Remaining").Single(), System.Globalization.CultureInfo.InvariantCulture);
+
+        var urls = new[] { "/api/surveys", "/api/surveys?limit=5", $"/api/surveys/{survey.Id}", $"/api/surveys/{survey.Id}/metrics/responses" };
+        var tags = new Dictionary<string, string>();
+        foreach (var url in urls)
+        {
+            var first = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            var tag = first.Headers.ETag!.Tag;
+            tags[url] = tag;
+            Assert.StartsWith("application/json", first.Content.Headers.ContentType!.ToString());
+
+            using var conditional = new HttpRequestMessage(HttpMethod.Get, url);
+            conditional.Headers.TryAddWithoutValidation("If-None-Match", $"\"other\", W/{tag}");
+            var unchanged = await client.SendAsync(conditional);
+            Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+            Assert.Equal(tag, unchanged.Headers.ETag!.Tag);
+            Assert.Empty(await unchanged.Content.ReadAsByteArrayAsync());
+            Assert.Equal(Remaining(first), Remaining(unchanged)); // the 304 was given back
+
+            var again = await client.GetAsync(url);
+            Assert.Equal(tag, again.Headers.ETag!.Tag); // the same data, the same tag
+            Assert.Equal(Remaining(first) - 1, Remaining(again));
+
+            using var other = new HttpRequestMessage(HttpMethod.Get, url);
+            other.Headers.TryAddWithoutValidation("If-None-Match", "\"not-this-one\"");
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(other)).StatusCode);
+        }
+
+        // A response changes the survey's count, its metrics and when it changed: every tag moves.
+        await Data.RespondAsync(survey, [new(FieldOf(survey, QuestionKinds.Rating), new StringValues("5"))], factory.Clock.GetUtcNow());
+        foreach (var url in urls)
+        {
+            using var stale = new HttpRequestMessage(HttpMethod.Get, url);
+            stale.Headers.TryAddWithoutValidation("If-None-Match", tags[url]);
+            var changed = await client.SendAsync(stale);
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+            Assert.NotEqual(tags[url], changed.Headers.ETag!.Tag);
+        }
+        // A bad or missing survey is still 404, never a 304.
+        using var missing = new HttpRequestMessage(HttpMethod.Get, "/api/surveys/sv_missing");
+        missing.Headers.TryAddWithoutValidation("If-None-Match", "*");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(missing)).StatusCode);
+    }
+
     private static string FieldOf(Survey survey, string kind) => $"q{survey.Questions.First(q => q.Kind == kind).Id}";
 }
 

@@ -9,12 +9,12 @@ public static class SurveysEndpoints
     public static void MapSurveys(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/surveys").WithTags("Surveys");
-        group.MapGet("/", List).RequireScope(ApiScopes.SurveysRead).AddEndpointFilter<PagingFilter>()
+        group.MapGet("/", List).RequireScope(ApiScopes.SurveysRead).AddEndpointFilter<PagingFilter>().Conditional()
             .WithName("ListSurveys").WithSummary("The surveys visible to the key: newest first by cursor (limit, cursor) or page number (page, page_size; the older form); " +
                 "with updated_since, those created or changed since, oldest change first.");
-        group.MapGet("/{id}", Get).RequireScope(ApiScopes.SurveysRead)
+        group.MapGet("/{id}", Get).RequireScope(ApiScopes.SurveysRead).Conditional()
             .WithName("GetSurvey").WithSummary("One survey with its questions (never its answers).");
-        group.MapGet("/{id}/metrics/responses", Metrics).RequireScope(ApiScopes.ResponsesRead)
+        group.MapGet("/{id}/metrics/responses", Metrics).RequireScope(ApiScopes.ResponsesRead).Conditional()
             .WithName("GetResponseMetrics").WithSummary("Aggregates over a survey's responses: totals, completion, per-day counts.");
     }
 

@@ -19,4 +19,7 @@ public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeP
         var (taken, count, resetIn) = windows.TryAdd(keyId, limit);
         return new RateLimitState(taken, limit, limit - count, resetIn);
     }
+
+    /// <summary>Gives back the request just taken (an answer that does not count, such as a 304); returns how many remain.</summary>
+    public int GiveBack(string keyId) => options.CurrentValue.RequestsPerMinutePerKey - windows.GiveBack(keyId);
 }

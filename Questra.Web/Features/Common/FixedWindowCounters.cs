@@ -62,6 +62,17 @@ public sealed class FixedWindowCounters(TimeProvider clock, TimeSpan window, int
         }
     }
 
+    /// <summary>Takes back one event counted in the key's current window (one that turned out not to count); returns the count now.</summary>
+    public int GiveBack(string key)
+    {
+        if (!counters.TryGetValue(key, out var counter)) return 0;
+        lock (counter)
+        {
+            if (counter.Start + window > clock.GetUtcNow() && counter.Count > 0) counter.Count--;
+            return counter.Count;
+        }
+    }
+
     private Counter CounterOf(string key, DateTimeOffset now)
     {
         if (counters.TryGetValue(key, out var counter)) return counter;

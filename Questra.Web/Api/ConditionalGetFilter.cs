@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Questra.Web.Features.ApiKeys;
+
+namespace Questra.Web.Api;
+
+/// <summary>
+/// Cheap polling for reads: a 200 answer carries an <c>ETag</c> made from its body (so it changes whenever the data
+/// does, and only then), and a request whose <c>If-None-Match</c> names it is answered <c>304 Not Modified</c>
+/// without the body. A 304 is given back to the key's rate limit: polling an unchanged resource costs no quota.
+/// </summary>
+public sealed class ConditionalGetFilter(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, KeyRateLimiter rateLimiter) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var answer = result is INestedHttpResult nested ? nested.Result : result; // Results<Ok<T>, …> holds the one it chose
+        if (answer is not (IValueHttpResult { Value: { } value } and IStatusCodeHttpResult { StatusCode: 200 })) return result;
+        var http = context.HttpContext;
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json.Value.SerializerOptions);
+        var tag = "\"" + Convert.ToBase64String(SHA256.HashData(body), 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
+        http.Response.Headers.ETag = tag;
+        if (Matches(http.Request.Headers.IfNoneMatch, tag))
+        {
+            var remaining = rateLimiter.GiveBack(http.Features.GetRequiredFeature<AuthenticatedKey>().KeyId);
+            http.Response.Headers["RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
+    }
+
+    // If-None-Match compares weakly: W/"x" matches "x"; "*" matches any current representation.
+    private static bool Matches(Microsoft.Extensions.Primitives.StringValues header, string tag)
+    {
+        if (header.Count == 0 || !EntityTagHeaderValue.TryParseList(header, out var tags)) return false;
+        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Equals(tag, StringComparison.Ordinal));
+    }
+}
+
+public static class ConditionalGetExtensions
+{
+    /// <summary>ETag on the answer and 304 for an <c>If-None-Match</c> that names it (<see cref="ConditionalGetFilter"/>).</summary>
+    public static RouteHandlerBuilder Conditional(this RouteHandlerBuilder route) =>
+        route.AddEndpointFilter<ConditionalGetFilter>().Produces(StatusCodes.Status304NotModified);
+}
