@@ -64,6 +64,22 @@ public static partial class ApiResults
         return true;
     }
 
+    /// <summary>An optional calendar date (<c>2026-12-01</c>) from the query; null when absent.</summary>
+    public static bool TryReadDate(HttpRequest request, string name, out DateOnly? value, out ProblemHttpResult? error)
+    {
+        value = null;
+        error = null;
+        var raw = request.Query[name];
+        if (raw.Count == 0) return true;
+        if (raw.Count > 1 || !DateOnly.TryParseExact(raw[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            error = FieldError(name, $"'{name}' must be one date written yyyy-MM-dd (UTC), e.g. 2026-12-01.");
+            return false;
+        }
+        value = parsed;
+        return true;
+    }
+
     private static readonly System.Text.RegularExpressions.Regex Rfc3339 = new(
         @"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 

@@ -35,6 +35,45 @@ public sealed record ResponseMetricsDto(
         m.ResponsesPerDay.Select(d => new DailyCountDto(d.Date, d.Count)).ToList());
 }
 
+/// <summary>A count, or null with <c>suppressed</c> when it is under the organization's minimum cell size (or would let one be worked out).</summary>
+public sealed record CountDto(int? Count, bool Suppressed)
+{
+    public static CountDto From(CellCount c) => new(c.Count, c.Suppressed);
+}
+
+/// <summary>How often an option of a choice question was chosen.</summary>
+public sealed record OptionCountDto(int Id, string? Text, int? Count, bool Suppressed);
+
+/// <summary>How often a value of a rating (1–5) or NPS (0–10) question was given.</summary>
+public sealed record ValueCountDto(int Value, int? Count, bool Suppressed);
+
+/// <summary>
+/// One question's counts over a period: <c>answered</c> (responses that answered it), <c>options</c> (choice
+/// questions) or <c>values</c> and <c>mean</c> (scales); a text question has only <c>answered</c>.
+/// </summary>
+public sealed record QuestionCountsDto(CountDto Answered, IReadOnlyList<OptionCountDto>? Options, IReadOnlyList<ValueCountDto>? Values, double? Mean,
+    bool MeanSuppressed)
+{
+    public static QuestionCountsDto From(string kind, QuestionPeriod p) => new(CountDto.From(p.Answered),
+        QuestionKinds.HasOptions(kind) ? p.Cells.Select(c => new OptionCountDto(c.Key, c.Text, c.Count.Count, c.Count.Suppressed)).ToList() : null,
+        QuestionKinds.IsScale(kind) ? p.Cells.Select(c => new ValueCountDto(c.Key, c.Count.Count, c.Count.Suppressed)).ToList() : null,
+        p.Mean, p.MeanSuppressed);
+}
+
+/// <summary>A period of <c>interval</c> (a day, or an ISO week from its Monday) and its counts.</summary>
+public sealed record PeriodCountsDto(DateOnly Start, QuestionCountsDto Counts);
+
+public sealed record QuestionMetricsDto(int Position, string Text, string Kind, bool Hidden, QuestionCountsDto Total, IReadOnlyList<PeriodCountsDto>? Periods);
+
+/// <summary>Per-question aggregates of a survey; answers themselves never leave.</summary>
+public sealed record QuestionMetricsResponseDto(string SurveyId, DateOnly? From, DateOnly? To, string? Interval, int MinCellSize, IReadOnlyList<QuestionMetricsDto> Questions)
+{
+    public static QuestionMetricsResponseDto Of(QuestionMetricsResult r) => new(r.SurveyId, r.From, r.To,
+        r.Interval == MetricsInterval.None ? null : r.Interval.ToString().ToLowerInvariant(), r.MinCellSize,
+        r.Questions.Select(q => new QuestionMetricsDto(q.Position, q.Text, q.Kind, q.Hidden, QuestionCountsDto.From(q.Kind, q.Total),
+            q.Periods?.Select(p => new PeriodCountsDto(p.Start, QuestionCountsDto.From(q.Kind, p.Counts))).ToList())).ToList());
+}
+
 public record ApiKeyDto(
     string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, IReadOnlyList<string>? SurveyIds,
     DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, bool Expired, DateTimeOffset? LastUsedAt, string CreatedBy,
@@ -141,6 +180,7 @@ public sealed record LeakReportAccepted(string Status, string Message);
 [JsonSerializable(typeof(CursorPage<ApiKeyDto>))]
 [JsonSerializable(typeof(SurveyDto))]
 [JsonSerializable(typeof(ResponseMetricsDto))]
+[JsonSerializable(typeof(QuestionMetricsResponseDto))]
 [JsonSerializable(typeof(PagedResponse<ApiKeyDto>))]
 [JsonSerializable(typeof(ApiKeyDto))]
 [JsonSerializable(typeof(CreatedApiKeyDto))]

@@ -16,6 +16,9 @@ public static class SurveysEndpoints
             .WithName("GetSurvey").WithSummary("One survey with its questions (never its answers).");
         group.MapGet("/{id}/metrics/responses", Metrics).RequireScope(ApiScopes.ResponsesRead).Conditional()
             .WithName("GetResponseMetrics").WithSummary("Aggregates over a survey's responses: totals, completion, per-day counts.");
+        group.MapGet("/{id}/metrics/questions", QuestionMetrics).RequireScope(ApiScopes.ResponsesRead).Conditional()
+            .WithName("GetQuestionMetrics").WithSummary("Per-question counts (options, rating values and mean, answered counts; never answers), optionally " +
+                "from/to (dates, UTC) and per interval (day or week); counts under the organization's minimum cell size are null with suppressed: true.");
     }
 
     /// <summary>
@@ -73,6 +76,35 @@ public static class SurveysEndpoints
             : new KeysetPosition(upTo > from ? upTo : from, null);
         return TypedResults.Ok(new CursorPage<SurveySummaryDto>(changed.Items.Select(SurveySummaryDto.From).ToList(),
             cursors.Encode(ChangesList, call.OrganizationId, Filter(since.Value), resume), changed.HasMore));
+    }
+
+    /// <summary>How many periods one request may ask for (days or weeks).</summary>
+    public const int MaxPeriods = 400;
+
+    public static async Task<Results<Ok<QuestionMetricsResponseDto>, ProblemHttpResult>> QuestionMetrics(
+        string id, ApiCall call, HttpRequest request, SurveyAccess access, SurveyMetrics metrics, TimeProvider clock, CancellationToken ct)
+    {
+        if (!ApiResults.TryReadDate(request, "from", out var from, out var error) || !ApiResults.TryReadDate(request, "to", out var to, out error)) return error!;
+        if (from > to) return ApiResults.FieldError("to", "'to' must be on or after 'from'.");
+        var intervalText = request.Query["interval"];
+        var interval = intervalText.Count == 0 ? MetricsInterval.None
+            : intervalText.Count == 1 && intervalText[0] is "day" ? MetricsInterval.Day
+            : intervalText.Count == 1 && intervalText[0] is "week" ? MetricsInterval.Week
+            : (MetricsInterval?)null;
+        if (interval is null) return ApiResults.FieldError("interval", "'interval' must be 'day' or 'week' (or left out for totals only).");
+        var found = await access.FindAsync(call.Viewer, id, withQuestions: true, ct);
+        if (!found.Succeeded) return ApiResults.From(found.Error!);
+        if (interval != MetricsInterval.None)
+        {
+            var first = from ?? DateOnly.FromDateTime(found.Value!.CreatedAt.UtcDateTime);
+            var last = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var periods = (last.DayNumber - first.DayNumber) / (interval == MetricsInterval.Week ? 7 : 1) + 1;
+            if (periods > MaxPeriods)
+            {
+                return ApiResults.FieldError("interval", $"At most {MaxPeriods} periods per request: narrow 'from' and 'to', or use interval=week.");
+            }
+        }
+        return TypedResults.Ok(QuestionMetricsResponseDto.Of(await metrics.QuestionsAsync(call.OrganizationId, found.Value!, from, to, interval.Value, ct)));
     }
 
     private static string Filter(DateTimeOffset since) => since.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -17,6 +17,7 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     public DbSet<SurveyQuestion> SurveyQuestions => Set<SurveyQuestion>();
     public DbSet<SurveyResponse> SurveyResponses => Set<SurveyResponse>();
     public DbSet<SurveyResponseDay> SurveyResponseDays => Set<SurveyResponseDay>();
+    public DbSet<SurveyAnswerDay> SurveyAnswerDays => Set<SurveyAnswerDay>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DeletedApiKey> DeletedApiKeys => Set<DeletedApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

@@ -211,7 +211,7 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
         if (withQuestions) query = query.Include(s => s.Questions.OrderBy(q => q.Position).ThenBy(q => q.Id));
         var s = await query.FirstOrDefaultAsync();
         return s is null ? null
-            : new SurveyDetail(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, [.. s.Questions.Select(q => new QuestionView(q.Position, q.Text, q.Kind, q.Required, q.Hidden, q.Options))], s.UpdatedAt);
+            : new SurveyDetail(s.Id, s.Title, s.Status, s.CreatedAt, s.OwnerUserId, [.. s.Questions.Select(q => new QuestionView(q.Position, q.Text, q.Kind, q.Required, q.Hidden, q.Options, q.Id))], s.UpdatedAt);
     }
 
     private static string Describe(SurveyDetail? s) => s is null ? "none"

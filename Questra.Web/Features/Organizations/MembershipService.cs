@@ -42,6 +42,26 @@ public sealed class MembershipService(QuestraDbContext db, TimeProvider clock, I
             return new { setting = "notify_admins_of_new_keys", to = notify };
         }, ct);
 
+    /// <summary>
+    /// The smallest count the API's per-question aggregates show (1 to <see cref="Organization.MaxMinCellSize"/>):
+    /// smaller ones, and what would give them back, are withheld. Takes effect on the next request.
+    /// </summary>
+    public Task<ServiceResult<Organization>> SetMinCellSizeAsync(string organizationId, Caller caller, int? size, CancellationToken ct = default)
+    {
+        if (size is not { } value || value < 1 || value > Organization.MaxMinCellSize)
+        {
+            return Task.FromResult<ServiceResult<Organization>>(ServiceError.Field("min_cell_size",
+                $"Enter a whole number from 1 (show every count) to {Organization.MaxMinCellSize}; {Organization.DefaultMinCellSize} is a common choice."));
+        }
+        return ChangeSettingAsync(organizationId, caller, org =>
+        {
+            if (org.MinCellSize == value) return null;
+            var before = org.MinCellSize;
+            org.MinCellSize = value;
+            return new { setting = "min_cell_size", from = before, to = value };
+        }, ct);
+    }
+
     public const int OrganizationNameMaxLength = 100;
 
     /// <summary>Renames the organization: 1–100 characters of plain text (the name shows in the sidebar and in emails).</summary>

@@ -29,6 +29,15 @@ public sealed class Organization
     /// <summary>Keys must have an expiry ("Never" is refused); implied by <see cref="MaxKeyLifetimeDays"/>.</summary>
     public bool KeysMustExpire { get; set; }
 
+    /// <summary>
+    /// The smallest count the API's per-question aggregates show (never below 1): a smaller one is withheld, with
+    /// whatever would let it be worked out, so small groups of respondents cannot be singled out.
+    /// </summary>
+    public int MinCellSize { get; set; } = DefaultMinCellSize;
+
+    public const int DefaultMinCellSize = 5;
+    public const int MaxMinCellSize = 1000;
+
     public Questra.Web.Features.ApiKeys.KeyLifetimePolicy KeyLifetime => new(MaxKeyLifetimeDays, KeysMustExpire);
 
     public bool IsPaid => Plan != Plan.Free;

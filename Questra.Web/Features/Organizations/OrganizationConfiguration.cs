@@ -14,5 +14,6 @@ public sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organiz
         builder.Property(o => o.Name).HasMaxLength(NameColumnLength);
         builder.Property(o => o.AllowedIps).HasMaxLength(Questra.Web.Features.ApiKeys.ApiKeyConfiguration.AddressListColumnLength);
         builder.Ignore(o => o.KeyLifetime);
+        builder.Property(o => o.MinCellSize).HasDefaultValue(Organization.DefaultMinCellSize);
     }
 }

@@ -47,7 +47,30 @@ public sealed class ResponseSubmission(SurveyReads reads, ResponseWriter writer,
     public Task<bool> StoreAsync(PublicSurvey survey, CheckedAnswers check, DateTimeOffset at)
     {
         if (!check.Valid) throw new ArgumentException("Only checked, valid answers are stored.", nameof(check));
-        return writer.WriteAsync(survey.SurveyId, at, Answers.Write(check.Answers));
+        return writer.WriteAsync(survey.SurveyId, at, Answers.Write(check.Answers), CountedCells(survey, check.Answers));
+    }
+
+    /// <summary>
+    /// What a response adds to the per-question counts (<see cref="SurveyAnswerDay"/>): one "answered" per question
+    /// it answers, and one per option chosen or value given; a text answer is counted, never read.
+    /// </summary>
+    public static IReadOnlyList<(long QuestionId, int Value)> CountedCells(PublicSurvey survey, IReadOnlyDictionary<long, Answer> answers)
+    {
+        var cells = new List<(long, int)>();
+        foreach (var question in survey.Questions)
+        {
+            if (!answers.TryGetValue(question.Id, out var answer)) continue;
+            cells.Add((question.Id, SurveyAnswerDay.Answered));
+            if (answer.Choices is { } choices && question.Kind == QuestionKinds.MultipleChoice)
+            {
+                foreach (var choice in choices.Distinct()) cells.Add((question.Id, choice));
+            }
+            else if (answer.Value is { } value && (question.Kind == QuestionKinds.SingleChoice || QuestionKinds.IsScale(question.Kind)))
+            {
+                cells.Add((question.Id, value));
+            }
+        }
+        return cells;
     }
 
     public static PublicSurvey FormOf(Survey survey) => new(survey.Id, survey.PublicId, survey.Title, survey.Description, survey.Status,

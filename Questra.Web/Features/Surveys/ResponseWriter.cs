@@ -19,7 +19,16 @@ public sealed partial class ResponseWriter : IAsyncDisposable
         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM "Surveys" WHERE "Id" = $1 AND "Status" = 'Active')
         """;
 
-    private sealed record Pending(string SurveyId, DateTimeOffset At, string AnswersJson, TaskCompletionSource<bool> Stored);
+    // One statement per response for its answer counts, prepared once per number of cells.
+    private static string CountSql(int cells) =>
+        "INSERT INTO \"SurveyAnswerDays\" (\"SurveyId\", \"QuestionId\", \"Day\", \"Value\", \"Count\") VALUES " +
+        string.Join(", ", Enumerable.Range(0, cells).Select(i => $"($1, ${2 * i + 3}, $2, ${2 * i + 4}, 1)")) +
+        " ON CONFLICT (\"SurveyId\", \"QuestionId\", \"Day\", \"Value\") DO UPDATE SET \"Count\" = \"SurveyAnswerDays\".\"Count\" + 1";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> CountSqls = new();
+
+    private sealed record Pending(string SurveyId, DateTimeOffset At, string AnswersJson, IReadOnlyList<(long QuestionId, int Value)> Cells,
+        TaskCompletionSource<bool> Stored);
 
     private readonly PreparedReads database;
     private readonly ILogger<ResponseWriter> logger;
@@ -33,10 +42,13 @@ public sealed partial class ResponseWriter : IAsyncDisposable
         loop = Task.Run(WriteLoopAsync);
     }
 
-    /// <summary>Stores a response; true once committed, false when its survey is not Active (nothing stored).</summary>
-    public Task<bool> WriteAsync(string surveyId, DateTimeOffset at, string answersJson)
+    /// <summary>
+    /// Stores a response and adds its <paramref name="cells"/> to the per-question counts, together; true once
+    /// committed, false when its survey is not Active (nothing stored, nothing counted).
+    /// </summary>
+    public Task<bool> WriteAsync(string surveyId, DateTimeOffset at, string answersJson, IReadOnlyList<(long QuestionId, int Value)> cells)
     {
-        var pending = new Pending(surveyId, at, answersJson, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(surveyId, at, answersJson, cells, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(pending), this);
         return pending.Stored.Task;
     }
@@ -78,8 +90,19 @@ public sealed partial class ResponseWriter : IAsyncDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 var p = batch[i];
-                var command = session.Command(InsertSql, p.SurveyId, database.Instant(p.At), database.Date(DateOnly.FromDateTime(p.At.UtcDateTime)), true, p.AnswersJson);
+                var day = database.Date(DateOnly.FromDateTime(p.At.UtcDateTime));
+                var command = session.Command(InsertSql, p.SurveyId, database.Instant(p.At), day, true, p.AnswersJson);
                 stored[i] = await command.ExecuteNonQueryAsync() == 1;
+                if (!stored[i] || p.Cells.Count == 0) continue;
+                var values = new object[2 + 2 * p.Cells.Count];
+                values[0] = p.SurveyId;
+                values[1] = day;
+                for (var c = 0; c < p.Cells.Count; c++)
+                {
+                    values[2 + 2 * c] = p.Cells[c].QuestionId;
+                    values[3 + 2 * c] = p.Cells[c].Value;
+                }
+                await session.Command(CountSqls.GetOrAdd(p.Cells.Count, CountSql), values).ExecuteNonQueryAsync();
             }
             await transaction.CommitAsync();
         }

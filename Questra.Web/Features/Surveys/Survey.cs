@@ -72,6 +72,23 @@ public sealed class SurveyResponseDay
 }
 
 /// <summary>
+/// How often one answer was given to one question of a survey on one UTC day, counted as each response is stored
+/// (in its transaction), so per-question aggregates read these rows instead of every response. <see cref="Value"/>
+/// is the option id (choice questions) or the value (rating, NPS); <see cref="Answered"/> counts the responses
+/// that answered the question at all (the only row of a text question: its answers are never counted by content).
+/// </summary>
+public sealed class SurveyAnswerDay
+{
+    public const int Answered = -1;
+
+    public required string SurveyId { get; init; }
+    public long QuestionId { get; init; }
+    public DateOnly Day { get; init; }
+    public int Value { get; init; }
+    public int Count { get; init; }
+}
+
+/// <summary>
 /// A submitted response. Its answers are personal data: they never leave through the API. Every response stored
 /// through the public form is complete (the form is one page, sent once); <see cref="Completed"/> stays so
 /// responses imported or written by other tools may say otherwise, and completion_rate reads it.

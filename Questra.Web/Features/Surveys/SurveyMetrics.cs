@@ -15,6 +15,19 @@ public sealed record ResponseMetrics(
 /// <summary>Aggregates over a survey's responses, computed by the database. Answers are never read.</summary>
 public sealed class SurveyMetrics(SurveyReads reads)
 {
+    /// <summary>
+    /// Per-question counts of a survey (with its questions, as <see cref="SurveyAccess.FindAsync"/> gave it) from the
+    /// answer counts, days <paramref name="from"/> to <paramref name="to"/> included, withheld under the organization's
+    /// minimum cell size as <see cref="QuestionMetrics"/> says.
+    /// </summary>
+    public async Task<QuestionMetricsResult> QuestionsAsync(string organizationId, SurveyDetail survey, DateOnly? from, DateOnly? to,
+        MetricsInterval interval, CancellationToken ct = default)
+    {
+        var minCell = await reads.MinCellSizeAsync(organizationId, ct);
+        var rows = await reads.AnswerDaysAsync(survey.Id, from ?? DateOnly.MinValue, to ?? DateOnly.MaxValue, ct);
+        return new QuestionMetricsResult(survey.Id, from, to, interval, minCell, QuestionMetrics.Build(survey.Questions, rows, interval, minCell));
+    }
+
     public async Task<ResponseMetrics> ForSurveyAsync(string surveyId, CancellationToken ct = default)
     {
         // One row per day with responses, maintained by the database (see SurveyResponseDay).

@@ -8,7 +8,7 @@ namespace Questra.Web.Features.Surveys;
 public sealed record SurveyDetail(string Id, string Title, SurveyStatus Status, DateTimeOffset CreatedAt, string OwnerUserId, IReadOnlyList<QuestionView> Questions,
     DateTimeOffset UpdatedAt = default);
 
-public sealed record QuestionView(int Position, string Text, string Kind, bool Required, bool Hidden, IReadOnlyList<QuestionOption> Options);
+public sealed record QuestionView(int Position, string Text, string Kind, bool Required, bool Hidden, IReadOnlyList<QuestionOption> Options, long Id = 0);
 
 /// <summary>
 /// The public API's hot reads as hand-written SQL on prepared statements (<see cref="PreparedReads"/>), the same
@@ -23,7 +23,7 @@ public sealed class SurveyReads(PreparedReads database)
         """;
 
     private const string QuestionsSql = """
-        SELECT q."Position", q."Text", q."Kind", q."Required", q."Hidden", q."Options" FROM "SurveyQuestions" q
+        SELECT q."Position", q."Text", q."Kind", q."Required", q."Hidden", q."Options", q."Id" FROM "SurveyQuestions" q
         WHERE q."SurveyId" = $1 AND EXISTS (SELECT 1 FROM "Surveys" s WHERE s."Id" = $1 AND s."OrganizationId" = $2)
         ORDER BY q."Position", q."Id"
         """;
@@ -58,7 +58,7 @@ public sealed class SurveyReads(PreparedReads database)
             while (await reader.ReadAsync(ct))
             {
                 questions.Add(new QuestionView(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetBoolean(4),
-                    ParseOptions(reader.GetString(5))));
+                    ParseOptions(reader.GetString(5)), reader.GetInt64(6)));
             }
         }
         return found with { Questions = questions };
@@ -79,6 +79,32 @@ public sealed class SurveyReads(PreparedReads database)
             questions.Add(new PublicQuestion(reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetBoolean(7), ParseOptions(reader.GetString(8))));
         }
         return form;
+    }
+
+    private const string MinCellSizeSql = """
+        SELECT "MinCellSize" FROM "Organizations" WHERE "Id" = $1
+        """;
+
+    /// <summary>The organization's minimum cell size for aggregates (the default when it is gone).</summary>
+    public async Task<int> MinCellSizeAsync(string organizationId, CancellationToken ct)
+    {
+        await using var session = await database.OpenAsync(ct);
+        var value = await session.Command(MinCellSizeSql, organizationId).ExecuteScalarAsync(ct);
+        return value is null or DBNull ? Organizations.Organization.DefaultMinCellSize : Math.Max(1, Convert.ToInt32(value, CultureInfo.InvariantCulture));
+    }
+
+    private const string AnswerDaysSql = """
+        SELECT "QuestionId", "Day", "Value", "Count" FROM "SurveyAnswerDays" WHERE "SurveyId" = $1 AND "Day" >= $2 AND "Day" <= $3
+        """;
+
+    /// <summary>A survey's answer counts (<see cref="SurveyAnswerDay"/>) from <paramref name="from"/> to <paramref name="to"/>, days included.</summary>
+    public async Task<List<(long QuestionId, DateOnly Day, int Value, int Count)>> AnswerDaysAsync(string surveyId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        await using var session = await database.OpenAsync(ct);
+        await using var reader = await session.Command(AnswerDaysSql, surveyId, database.Date(from), database.Date(to)).ExecuteReaderAsync(ct);
+        var rows = new List<(long, DateOnly, int, int)>();
+        while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), database.ReadDate(reader, 1), reader.GetInt32(2), reader.GetInt32(3)));
+        return rows;
     }
 
     /// <summary>The per-day roll-up rows of a survey, oldest day first.</summary>

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Primitives;
+using Questra.Web.Features.Organizations;
+using Questra.Web.Features.Surveys;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Api;
+
+/// <summary>
+/// <c>GET /api/surveys/{id}/metrics/questions</c> on both databases: counts written with each response, small counts
+/// withheld under the organization's minimum cell size (with what would give them back), answers never sent, and
+/// the key's survey restriction kept.
+/// </summary>
+public abstract class QuestionMetricsApiTests(QuestraFactory factory)
+{
+    private TestData Data => factory.Data;
+
+    private static string Field(Survey survey, string kind) => $"q{survey.Questions.First(q => q.Kind == kind).Id}";
+
+    private static int OptionId(Survey survey, string kind, string text) =>
+        survey.Questions.First(q => q.Kind == kind).Options.Single(o => o.Text == text).Id;
+
+    private async Task<(string Org, string Owner, Survey Survey)> AnsweredSurveyAsync()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var survey = await Data.AuthoredSurveyAsync(org, owner);
+        var at = factory.Clock.GetUtcNow();
+        string Id(string text) => OptionId(survey, QuestionKinds.SingleChoice, text).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string Red = Id("Red"), Green = Id("Green"), Blue = Id("Blue");
+        // 12 responses: single choice Red ×7, Green ×4, Blue ×1; rating 5 ×6 and 4 ×6; the city typed 5 times; Red+Green chosen together 3 times.
+        for (var i = 0; i < 12; i++)
+        {
+            var fields = new List<KeyValuePair<string, StringValues>>
+            {
+                new(Field(survey, QuestionKinds.SingleChoice), i < 7 ? Red : i < 11 ? Green : Blue),
+                new(Field(survey, QuestionKinds.Rating), i % 2 == 0 ? "5" : "4"),
+            };
+            if (i < 5) fields.Add(new(Field(survey, QuestionKinds.ShortText), $"Secret city {i}"));
+            if (i < 3) fields.Add(new(Field(survey, QuestionKinds.MultipleChoice), new StringValues([Red, Green])));
+            await Data.RespondAsync(survey, fields, at);
+        }
+        return (org, owner, survey);
+    }
+
+    private static JsonElement Question(JsonElement metrics, string kind) =>
+        metrics.GetProperty("questions").EnumerateArray().Single(q => q.GetProperty("kind").GetString() == kind);
+
+    private static JsonElement Option(JsonElement counts, string text) =>
+        counts.GetProperty("options").EnumerateArray().Single(o => o.GetProperty("text").GetString() == text);
+
+    [Fact]
+    public async Task CountsPerQuestion_WithholdSmallGroups_AndWhatWouldGiveThemBack_NeverAnAnswer()
+    {
+        var (org, owner, survey) = await AnsweredSurveyAsync();
+        var (_, secret) = await Data.KeyAsync(org, owner, scopes: ["responses:read"]);
+        var response = await factory.ApiClient(secret, org).GetAsync($"/api/surveys/{survey.Id}/metrics/questions");
+        var metrics = await Problem.JsonAsync(response);
+        var body = metrics.GetRawText();
+
+        Assert.Equal(5, metrics.GetProperty("min_cell_size").GetInt32());
+        var single = Question(metrics, QuestionKinds.SingleChoice).GetProperty("total");
+        Assert.Equal(12, single.GetProperty("answered").GetProperty("count").GetInt32());
+        Assert.Equal(7, Option(single, "Red").GetProperty("count").GetInt32());
+        foreach (var small in new[] { "Green", "Blue" }) // 4 and 1: both under 5, together 5
+        {
+            Assert.Equal(JsonValueKind.Null, Option(single, small).GetProperty("count").ValueKind);
+            Assert.True(Option(single, small).GetProperty("suppressed").GetBoolean());
+        }
+        var rating = Question(metrics, QuestionKinds.Rating).GetProperty("total");
+        Assert.Equal(4.5, rating.GetProperty("mean").GetDouble());
+        Assert.Equal(6, rating.GetProperty("values").EnumerateArray().Single(v => v.GetProperty("value").GetInt32() == 5).GetProperty("count").GetInt32());
+        Assert.Equal(0, rating.GetProperty("values").EnumerateArray().Single(v => v.GetProperty("value").GetInt32() == 1).GetProperty("count").GetInt32());
+        var multiple = Question(metrics, QuestionKinds.MultipleChoice).GetProperty("total");
+        Assert.True(multiple.GetProperty("answered").GetProperty("suppressed").GetBoolean()); // 3 answered it
+        var text = Question(metrics, QuestionKinds.ShortText).GetProperty("total");
+        Assert.Equal(5, text.GetProperty("answered").GetProperty("count").GetInt32());
+        Assert.Equal(JsonValueKind.Null, text.GetProperty("options").ValueKind);
+        Assert.DoesNotContain("Secret city", body);
+        Assert.NotNull(response.Headers.ETag);
+
+        // The organization says 1: every count shows.
+        var caller = new Caller(owner, "127.0.0.1");
+        Assert.True((await Data.WithService<MembershipService, ServiceResult<Organization>>(m => m.SetMinCellSizeAsync(org, caller, 1))).Succeeded);
+        var open = Question(await Problem.JsonAsync(await factory.ApiClient(secret, org).GetAsync($"/api/surveys/{survey.Id}/metrics/questions")), QuestionKinds.SingleChoice);
+        Assert.Equal(1, Option(open.GetProperty("total"), "Blue").GetProperty("count").GetInt32());
+        foreach (var bad in new int?[] { 0, -3, 1001, null })
+        {
+            Assert.False((await Data.WithService<MembershipService, ServiceResult<Organization>>(m => m.SetMinCellSizeAsync(org, caller, bad))).Succeeded);
+        }
+        Assert.Equal(1, await Data.WithDb(db => db.Organizations.Where(o => o.Id == org).Select(o => o.MinCellSize).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Periods_FromToAndInterval_AreChecked_AndARestrictedKeySeesOnlyItsSurveys()
+    {
+        var (org, owner, survey) = await AnsweredSurveyAsync();
+        var other = await Data.AuthoredSurveyAsync(org, owner);
+        var (_, secret) = await Data.KeyAsync(org, owner, scopes: ["responses:read"]);
+        var client = factory.ApiClient(secret, org);
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+
+        var daily = await Problem.JsonAsync(await client.GetAsync($"/api/surveys/{survey.Id}/metrics/questions?interval=day&from={today.AddDays(-3):yyyy-MM-dd}&to={today:yyyy-MM-dd}"));
+        Assert.Equal("day", daily.GetProperty("interval").GetString());
+        var periods = Question(daily, QuestionKinds.SingleChoice).GetProperty("periods");
+        Assert.Equal(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Assert.Single(periods.EnumerateArray()).GetProperty("start").GetString());
+        var before = await Problem.JsonAsync(await client.GetAsync($"/api/surveys/{survey.Id}/metrics/questions?to={today.AddDays(-1):yyyy-MM-dd}"));
+        Assert.Equal(0, Question(before, QuestionKinds.SingleChoice).GetProperty("total").GetProperty("answered").GetProperty("count").GetInt32());
+
+        foreach (var (query, field) in new[]
+                 {
+                     ("from=2026-13-01", "from"), ("to=yesterday", "to"), ("from=2026-12-05&to=2026-12-01", "to"), ("interval=month", "interval"),
+                     ("interval=day&from=2020-01-01&to=2026-01-01", "interval"),
+                 })
+        {
+            var problem = await Problem.JsonAsync(await client.GetAsync($"/api/surveys/{survey.Id}/metrics/questions?{query}"), HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), query);
+        }
+
+        var (_, narrow) = await Data.KeyAsync(org, owner, scopes: ["responses:read"], surveyIds: [other.Id]);
+        await Problem.AssertAsync(await factory.ApiClient(narrow, org).GetAsync($"/api/surveys/{survey.Id}/metrics/questions"), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(narrow, org).GetAsync($"/api/surveys/{other.Id}/metrics/questions")).StatusCode);
+        var (_, surveysOnly) = await Data.KeyAsync(org, owner, scopes: ["surveys:read"]);
+        await Problem.AssertAsync(await factory.ApiClient(surveysOnly, org).GetAsync($"/api/surveys/{survey.Id}/metrics/questions"), HttpStatusCode.Forbidden);
+    }
+}
+
+public sealed class QuestionMetricsApiTestsOnSqlite(QuestraFactory factory) : QuestionMetricsApiTests(factory), IClassFixture<QuestraFactory>;
+
+public sealed class QuestionMetricsApiTestsOnPostgres(PostgresFactory factory) : QuestionMetricsApiTests(factory), IClassFixture<PostgresFactory>;
