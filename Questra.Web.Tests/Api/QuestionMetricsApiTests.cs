@@ -93,6 +93,39 @@ public abstract class QuestionMetricsApiTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task CsvIsSentWhenAskedFor_QuotedAndNeutralisedAgainstFormulas()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var draft = TestData.EveryKind("=HYPERLINK(\"http://evil.example\",\"x\")");
+        draft.Questions[0].Options[0].Text = "+1, \"quoted\"";
+        var survey = await Data.AuthoredSurveyAsync(org, owner, draft);
+        await Data.RespondAsync(survey, [new(Field(survey, QuestionKinds.Rating), new StringValues("3"))], factory.Clock.GetUtcNow());
+        var (_, secret) = await Data.KeyAsync(org, owner);
+        var client = factory.ApiClient(secret, org);
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/csv");
+
+        var list = await client.GetAsync("/api/surveys?limit=1");
+        Assert.Equal("text/csv", list.Content.Headers.ContentType!.MediaType);
+        var lines = (await list.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("\"id\",\"title\",\"status\",\"created_at\",\"updated_at\",\"owner_id\",\"response_count\"", lines[0]);
+        Assert.StartsWith($"\"{survey.Id}\",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",\"Active\"", lines[1]);
+        Assert.Equal("false", list.Headers.GetValues("Questra-Has-More").Single());
+        Assert.Contains("Accept", list.Headers.Vary);
+
+        var questions = await (await client.GetAsync($"/api/surveys/{survey.Id}/metrics/questions")).Content.ReadAsStringAsync();
+        Assert.StartsWith("\"position\",\"question\",\"kind\",\"period_start\",\"measure\"", questions);
+        Assert.Contains("\"option\",\"1\",\"'+1, \"\"quoted\"\"\"", questions);
+        Assert.Contains("\"mean\",\"\",\"\",\"\",\"\",\"\",\"true\"", questions); // one rating of 3: withheld
+        var days = await (await client.GetAsync($"/api/surveys/{survey.Id}/metrics/responses")).Content.ReadAsStringAsync();
+        Assert.Equal($"\"date\",\"responses\"\r\n\"{factory.Clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}\",\"1\"\r\n", days);
+
+        // JSON stays the default, and the two forms have their own tags.
+        var json = await factory.ApiClient(secret, org).GetAsync("/api/surveys?limit=1");
+        Assert.Equal("application/json", json.Content.Headers.ContentType!.MediaType);
+        Assert.NotEqual(list.Headers.ETag!.Tag, json.Headers.ETag!.Tag);
+    }
+
+    [Fact]
     public async Task Periods_FromToAndInterval_AreChecked_AndARestrictedKeySeesOnlyItsSurveys()
     {
         var (org, owner, survey) = await AnsweredSurveyAsync();

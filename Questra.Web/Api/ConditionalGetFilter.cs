@@ -9,7 +9,8 @@ using Questra.Web.Features.ApiKeys;
 namespace Questra.Web.Api;
 
 /// <summary>
-/// Cheap polling for reads: a 200 answer carries an <c>ETag</c> made from its body (so it changes whenever the data
+/// How a read's answer is sent: as JSON, or as CSV when the client asks for it (<see cref="CsvAnswers"/>). And cheap
+/// polling: a 200 answer carries an <c>ETag</c> made from its body (so it changes whenever the data
 /// does, and only then), and a request whose <c>If-None-Match</c> names it is answered <c>304 Not Modified</c>
 /// without the body. A 304 is given back to the key's rate limit: polling an unchanged resource costs no quota.
 /// </summary>
@@ -21,7 +22,9 @@ public sealed class ConditionalGetFilter(IOptions<Microsoft.AspNetCore.Http.Json
         var answer = result is INestedHttpResult nested ? nested.Result : result; // Results<Ok<T>, …> holds the one it chose
         if (answer is not (IValueHttpResult { Value: { } value } and IStatusCodeHttpResult { StatusCode: 200 })) return result;
         var http = context.HttpContext;
-        var body = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json.Value.SerializerOptions);
+        http.Response.Headers.Vary = "Accept";
+        var csv = CsvAnswers.Wanted(http.Request) ? CsvAnswers.Of(value, http.Response) : null;
+        var body = csv ?? JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json.Value.SerializerOptions);
         var tag = "\"" + Convert.ToBase64String(SHA256.HashData(body), 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
         http.Response.Headers.ETag = tag;
         if (Matches(http.Request.Headers.IfNoneMatch, tag))
@@ -30,7 +33,7 @@ public sealed class ConditionalGetFilter(IOptions<Microsoft.AspNetCore.Http.Json
             http.Response.Headers["RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        return TypedResults.Bytes(body, "application/json; charset=utf-8");
+        return TypedResults.Bytes(body, csv is null ? "application/json; charset=utf-8" : "text/csv; charset=utf-8; header=present");
     }
 
     // If-None-Match compares weakly: W/"x" matches "x"; "*" matches any current representation.

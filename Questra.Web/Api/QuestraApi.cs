@@ -51,7 +51,7 @@ public static class QuestraApi
             // Browsers may call the API cross-origin only from origins listed in Cors:AllowedOrigins; none by default.
             var origins = configuration.Read<CorsOptions>(CorsOptions.Section).AllowedOrigins;
             p.WithOrigins(origins).WithMethods("GET", "POST", "DELETE").WithHeaders("Authorization", "X-Org-Id", "Content-Type", "If-None-Match")
-                .WithExposedHeaders("ETag", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After");
+                .WithExposedHeaders("ETag", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "Questra-Next-Cursor", "Questra-Has-More", "Questra-Total");
         }));
         services.AddOpenApi("v1", o =>
         {

@@ -78,15 +78,7 @@ public static class AuditCsv
         }
     }
 
-    private static string Line(IEnumerable<string?> cells) => string.Join(',', cells.Select(Cell)) + "\r\n";
-
-    // Every cell quoted; one that a spreadsheet would read as a formula starts with an apostrophe instead.
-    private static string Cell(string? value)
-    {
-        value ??= "";
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-        return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-    }
+    private static string Line(IEnumerable<string?> cells) => Csv.Line(cells);
 
     private static string? Single(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 1 ? values[0] : null;
 
