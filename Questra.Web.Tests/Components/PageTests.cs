@@ -136,6 +136,25 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
     }
 
     [Fact]
+    public async Task SettingsPage_SavesTheMinimumCellSize_AndSaysWhatIsWrongWithABadOne()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        UseApp(factory, owner);
+
+        var cut = Render<SettingsPage>();
+        cut.WaitForAssertion(() => Assert.Equal("5", cut.Find("#min-cell-size").GetAttribute("value")));
+        cut.Find("#min-cell-size").Change("");
+        cut.Find("[data-testid=aggregates-panel] form").Submit();
+        cut.WaitForAssertion(() => Assert.Contains("whole number from 1", cut.Find("[data-testid=aggregates-panel]").TextContent));
+        Assert.Equal(5, await factory.Data.WithDb(db => db.Organizations.Where(o => o.Id == org).Select(o => o.MinCellSize).SingleAsync()));
+
+        cut.Find("#min-cell-size").Change("10");
+        cut.Find("[data-testid=aggregates-panel] form").Submit();
+        await Eventually.HoldsAsync(async () => await factory.Data.WithDb(db => db.Organizations.Where(o => o.Id == org).Select(o => o.MinCellSize).SingleAsync()) == 10,
+            "the minimum cell size was saved", seconds: 10);
+    }
+
+    [Fact]
     public async Task SettingsPage_DisablesTheOnlyOwnersControls_WithTheReason_AndSavesThePolicyAsItIsChosen()
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();

@@ -65,7 +65,13 @@ public static class QuestraApi
                     "Errors are `application/problem+json` with a `detail` that says what to fix. " +
                     "Every answer to a key that expires carries `Questra-Key-Expires` (RFC 3339, UTC); while a rolled key's grace period runs, " +
                     "its answers also carry `Deprecation` (RFC 9745, when it was rolled), `Sunset` (RFC 8594, when it stops) and a `Link` " +
-                    "(rel=\"deprecation\") to the key's page.";
+                    "(rel=\"deprecation\") to the key's page. " +
+                    "Lists page by cursor: `limit` (1–100) and `cursor` (the opaque `next_cursor` of the previous page, sealed and bound to its list, " +
+                    "organization and filter; anything else is a 400 naming `cursor`); `page`/`page_size` is the older form. " +
+                    "`updated_since` on the survey list gives surveys created or changed since, oldest change first; its `next_cursor` is where the next run starts. " +
+                    "The survey list, a survey and both metrics answers carry an `ETag`; `If-None-Match` with it answers 304 without a body, " +
+                    "and a 304 does not count against the key's rate limit. `Accept: text/csv` gives CSV for the survey list and both metrics answers " +
+                    "(formula-like cells start with an apostrophe). Per-question counts under the organization's minimum cell size are null with `suppressed: true`.";
                 return Task.CompletedTask;
             });
         });
