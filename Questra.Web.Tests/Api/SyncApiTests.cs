@@ -182,6 +182,19 @@ public abstract class SyncApiTests(QuestraFactory factory)
         Assert.Empty(quiet);
         Assert.False(quietPage.GetProperty("has_more").GetBoolean());
         Assert.NotNull(NextCursor(quietPage));
+
+        // Surveys changing faster than the job reads: a run still ends where its first page said; the rest is the next run's.
+        var busy = 0;
+        await RunAsync("/api/surveys?limit=1&updated_since=2000-01-01T00:00:00Z", async _ =>
+        {
+            busy++;
+            Assert.True(busy < 20, "a run that never ends");
+            var renamed = SurveyDraft.Of(surveys[busy % surveys.Count]);
+            renamed.Title = $"Busy {busy}";
+            Assert.True((await Data.WithService<SurveyAuthoring, ServiceResult<Survey>>(a => a.SaveAsync(org, caller, surveys[busy % surveys.Count].Id, renamed))).Succeeded);
+            factory.Clock.Advance(SurveysEndpoints.ChangesSettle + TimeSpan.FromSeconds(1));
+        });
+        Assert.InRange(busy, 1, 8); // at most one page per survey as it stood when the run began (one renamed ahead of the job drops out of it)
     }
 
     [Fact]
@@ -219,12 +232,15 @@ public abstract class SyncApiTests(QuestraFactory factory)
     public async Task AnUnchangedAnswer_Is304WithoutABody_CostsNoQuota_AndAnyChangeChangesItsETag()
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();
+        await Data.AuthoredSurveyAsync(org, owner, TestData.EveryKind("Older"));
         var survey = await Data.AuthoredSurveyAsync(org, owner);
         var (_, secret) = await Data.KeyAsync(org, owner);
         var client = factory.ApiClient(secret, org);
         static int Remaining(HttpResponseMessage r) => int.Parse(r.Headers.GetValues("RateLimit-Remaining").Single(), System.Globalization.CultureInfo.InvariantCulture);
 
-        var urls = new[] { "/api/surveys", "/api/surveys?limit=5", $"/api/surveys/{survey.Id}", $"/api/surveys/{survey.Id}/metrics/responses" };
+        // limit=1: a page with a next_cursor (sealed afresh each time) still has a stable tag.
+        var urls = new[] { "/api/surveys", "/api/surveys?limit=1", $"/api/surveys/{survey.Id}", $"/api/surveys/{survey.Id}/metrics/responses",
+            $"/api/surveys/{survey.Id}/metrics/questions" };
         var tags = new Dictionary<string, string>();
         foreach (var url in urls)
         {
@@ -249,6 +265,13 @@ public abstract class SyncApiTests(QuestraFactory factory)
             using var other = new HttpRequestMessage(HttpMethod.Get, url);
             other.Headers.TryAddWithoutValidation("If-None-Match", "\"not-this-one\"");
             Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(other)).StatusCode);
+
+            // "*" spares nobody the body or the quota: only the holder of the current tag is.
+            using var any = new HttpRequestMessage(HttpMethod.Get, url);
+            any.Headers.TryAddWithoutValidation("If-None-Match", "*");
+            var full = await client.SendAsync(any);
+            Assert.Equal(HttpStatusCode.OK, full.StatusCode);
+            Assert.Equal(Remaining(first) - 3, Remaining(full));
         }
 
         // A response changes the survey's count, its metrics and when it changed: every tag moves.

@@ -25,7 +25,11 @@ public sealed class ConditionalGetFilter(IOptions<Microsoft.AspNetCore.Http.Json
         http.Response.Headers.Vary = "Accept";
         var csv = CsvAnswers.Wanted(http.Request) ? CsvAnswers.Of(value, http.Response) : null;
         var body = csv ?? JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json.Value.SerializerOptions);
-        var tag = "\"" + Convert.ToBase64String(SHA256.HashData(body), 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
+        // A cursor is sealed afresh on every answer (it differs each time): the tag is made from the data without it.
+        var tagged = value is ICursorPage page ? JsonSerializer.SerializeToUtf8Bytes(page.WithoutCursor, value.GetType(), json.Value.SerializerOptions) : null;
+        var hash = SHA256.HashData(tagged ?? body);
+        if (csv is not null) hash[0] ^= 0x5a; // the CSV form is another representation: another tag
+        var tag = "\"" + Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
         http.Response.Headers.ETag = tag;
         if (Matches(http.Request.Headers.IfNoneMatch, tag))
         {
@@ -36,11 +40,12 @@ public sealed class ConditionalGetFilter(IOptions<Microsoft.AspNetCore.Http.Json
         return TypedResults.Bytes(body, csv is null ? "application/json; charset=utf-8" : "text/csv; charset=utf-8; header=present");
     }
 
-    // If-None-Match compares weakly: W/"x" matches "x"; "*" matches any current representation.
+    // If-None-Match compares weakly: W/"x" matches "x". "*" is not honoured here: only a client that holds the
+    // current tag is spared the body (and the quota), so "*" cannot turn every read into a free one.
     private static bool Matches(Microsoft.Extensions.Primitives.StringValues header, string tag)
     {
         if (header.Count == 0 || !EntityTagHeaderValue.TryParseList(header, out var tags)) return false;
-        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Equals(tag, StringComparison.Ordinal));
+        return tags.Any(t => !t.Equals(EntityTagHeaderValue.Any) && t.Tag.Equals(tag, StringComparison.Ordinal));
     }
 }
 

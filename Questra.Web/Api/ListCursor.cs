@@ -16,23 +16,31 @@ public sealed class ListCursors(IDataProtectionProvider protection)
 
     public const string Invalid = "The cursor is not valid here: pass next_cursor exactly as a previous page of this list gave it, with the same filters.";
 
-    public string Encode(string list, string organizationId, string filter, KeysetPosition position) =>
+    /// <summary>A cursor; <paramref name="until"/>: where a list of changes ends for the run under way (its pages all stop there).</summary>
+    public string Encode(string list, string organizationId, string filter, KeysetPosition position, DateTimeOffset? until = null) =>
         Base64Url(protector.Protect(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', list, organizationId, filter,
-            position.At.UtcTicks.ToString(CultureInfo.InvariantCulture), position.Id ?? ""))));
+            position.At.UtcTicks.ToString(CultureInfo.InvariantCulture), position.Id ?? "",
+            until?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? ""))));
 
     /// <summary>
     /// What a cursor holds — the list it was made for, its filter, its position — or null when this app did not make
     /// it for this organization (edited, truncated, from another deployment or organization).
     /// </summary>
-    public (string List, string Filter, KeysetPosition Position)? Decode(string cursor, string organizationId)
+    public (string List, string Filter, KeysetPosition Position, DateTimeOffset? Until)? Decode(string cursor, string organizationId)
     {
         if (cursor.Length is 0 or > 1024) return null;
         try
         {
             var parts = System.Text.Encoding.UTF8.GetString(protector.Unprotect(FromBase64Url(cursor))).Split('\n');
-            if (parts.Length != 5 || parts[1] != organizationId) return null;
+            if (parts.Length != 6 || parts[1] != organizationId) return null;
             if (!long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)) return null;
-            return (parts[0], parts[2], new KeysetPosition(new DateTimeOffset(ticks, TimeSpan.Zero), parts[4].Length == 0 ? null : parts[4]));
+            DateTimeOffset? until = null;
+            if (parts[5].Length > 0)
+            {
+                if (!long.TryParse(parts[5], NumberStyles.None, CultureInfo.InvariantCulture, out var untilTicks)) return null;
+                until = new DateTimeOffset(untilTicks, TimeSpan.Zero);
+            }
+            return (parts[0], parts[2], new KeysetPosition(new DateTimeOffset(ticks, TimeSpan.Zero), parts[4].Length == 0 ? null : parts[4]), until);
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
         {
@@ -50,4 +58,13 @@ public sealed class ListCursors(IDataProtectionProvider protection)
 }
 
 /// <summary>One page of a list read by cursor: <c>next_cursor</c> continues after the last item (null at the end of a newest-first list).</summary>
-public sealed record CursorPage<T>(IReadOnlyList<T> Data, string? NextCursor, bool HasMore);
+public sealed record CursorPage<T>(IReadOnlyList<T> Data, string? NextCursor, bool HasMore) : ICursorPage
+{
+    object ICursorPage.WithoutCursor => this with { NextCursor = null };
+}
+
+/// <summary>A page whose data, without its (freshly sealed) cursor, makes its ETag.</summary>
+public interface ICursorPage
+{
+    object WithoutCursor { get; }
+}

@@ -46,6 +46,7 @@ public static class SurveysEndpoints
         }
         var list = since is null ? NewestList : ChangesList;
         KeysetPosition? after = null;
+        DateTimeOffset? until = null;
         if (paging.Cursor is { } cursor)
         {
             // A cursor names its list and filter; a filter sent beside it must be the one it was made with.
@@ -58,24 +59,26 @@ public static class SurveysEndpoints
             list = held.List;
             since ??= list == ChangesList ? new DateTimeOffset(long.Parse(held.Filter, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero) : null;
             after = held.Position;
+            until = held.Until;
         }
         if (list == NewestList)
         {
             var newest = await access.NewestAsync(call.Viewer, after, paging.Take, ct);
-            var next = newest.HasMore && newest.Items.Count > 0
+            var further = newest.HasMore && newest.Items.Count > 0
                 ? cursors.Encode(NewestList, call.OrganizationId, "", new KeysetPosition(newest.Items[^1].CreatedAt, newest.Items[^1].Id))
                 : null;
-            return TypedResults.Ok(new CursorPage<SurveySummaryDto>(newest.Items.Select(SurveySummaryDto.From).ToList(), next, newest.HasMore));
+            return TypedResults.Ok(new CursorPage<SurveySummaryDto>(newest.Items.Select(SurveySummaryDto.From).ToList(), further, newest.HasMore));
         }
-        var upTo = clock.GetUtcNow() - ChangesSettle;
+        // A run ends where its first page said (now, less the settling time): surveys changing faster than a job
+        // reads cannot keep it going for ever; what changes meanwhile is the next run's.
+        var upTo = until ?? clock.GetUtcNow() - ChangesSettle;
         var changed = await access.ChangedAsync(call.Viewer, since!.Value, after, upTo, paging.Take, ct);
-        // Always a cursor: at the end of the changes it is where the next run starts (after everything up to now, less the settling time).
+        // Always a cursor: at the end of the run it is where the next run starts (after everything up to its end).
         var from = after?.At ?? since.Value;
-        var resume = changed.HasMore
-            ? new KeysetPosition(changed.Items[^1].UpdatedAt, changed.Items[^1].Id)
-            : new KeysetPosition(upTo > from ? upTo : from, null);
-        return TypedResults.Ok(new CursorPage<SurveySummaryDto>(changed.Items.Select(SurveySummaryDto.From).ToList(),
-            cursors.Encode(ChangesList, call.OrganizationId, Filter(since.Value), resume), changed.HasMore));
+        var next = changed.HasMore
+            ? cursors.Encode(ChangesList, call.OrganizationId, Filter(since.Value), new KeysetPosition(changed.Items[^1].UpdatedAt, changed.Items[^1].Id), upTo)
+            : cursors.Encode(ChangesList, call.OrganizationId, Filter(since.Value), new KeysetPosition(upTo > from ? upTo : from, null));
+        return TypedResults.Ok(new CursorPage<SurveySummaryDto>(changed.Items.Select(SurveySummaryDto.From).ToList(), next, changed.HasMore));
     }
 
     /// <summary>How many periods one request may ask for (days or weeks).</summary>

@@ -44,10 +44,23 @@ public sealed class QuestionMetricsTests
         Assert.Equal(0, CountOf(shown, 2));
         Assert.Equal(0, CountOf(shown, 3));
 
+        // Three answered (the response totals tell that much) and all chose Red: shown zeros beside a withheld Red
+        // would say so, so the zeros go with it.
         var few = QuestionMetrics.Build([Choice(10)], Rows(10, Day1, 3, (1, 3)), MetricsInterval.None, 5).Single().Total;
         Assert.True(few.Answered.Suppressed);
-        Assert.Null(CountOf(few, 1));
-        Assert.Equal(0, CountOf(few, 2));
+        Assert.All(few.Cells, c => Assert.True(c.Count.Suppressed));
+    }
+
+    [Fact]
+    public void ARangeCountWithheldAsAComplement_CannotBeAddedUpFromItsPeriods()
+    {
+        // Day 1: A=3, B=8, C=6; day 2: A=0, B=0, C=10. B's range count (8) is withheld beside A's (3); were both of
+        // B's periods shown, 8 + 0 would give it back, and answered − C − B would give A.
+        var rows = new List<(long, DateOnly, int, int)>([.. Rows(10, Day1, 17, (1, 3), (2, 8), (3, 6)), .. Rows(10, Day2, 10, (3, 10))]);
+        var built = QuestionMetrics.Build([Choice(10)], rows, MetricsInterval.Day, 5).Single();
+        Assert.True(built.Total.Cells.Single(c => c.Key == 2).Count.Suppressed);
+        Assert.True(built.Periods!.Count(p => p.Counts.Cells.Single(c => c.Key == 2).Count.Suppressed) >= 2);
+        AssertNothingDerivable(built, 5);
     }
 
     [Fact]
@@ -133,15 +146,17 @@ public sealed class QuestionMetricsTests
         {
             Assert.All(period.Cells, c => Assert.False(c.Count.Count is > 0 and var n && n < minCell, $"a count under {minCell} shown"));
             var hidden = period.Cells.Where(c => c.Count.Suppressed).ToList();
-            if (addsUp && hidden.Count > 0 && !period.Answered.Suppressed) Assert.True(hidden.Count >= 2, "one withheld count with a shown whole");
+            // "answered" is known whether shown or not (the response totals tell it).
+            if (addsUp && hidden.Count > 0) Assert.True(hidden.Count >= 2, "one withheld count in a question whose counts add up to a known whole");
             if (hidden.Count > 0) Assert.True(period.MeanSuppressed || built.Kind != QuestionKinds.Rating);
         }
         if (periods.Count < 2) return;
         foreach (var key in built.Total.Cells.Select(c => c.Key))
         {
-            if (built.Total.Cells.Single(c => c.Key == key).Count.Suppressed) continue;
+            var rangeHidden = built.Total.Cells.Single(c => c.Key == key).Count.Suppressed;
             var hiddenDown = periods.Count(p => p.Counts.Cells.Single(c => c.Key == key).Count.Suppressed);
-            Assert.True(hiddenDown != 1, $"one withheld period of option {key} with the range shown");
+            Assert.True(hiddenDown != 1, $"one withheld period of option {key}: the range's count gives it back");
+            Assert.False(rangeHidden && hiddenDown == 0, $"option {key}'s withheld range count is the sum of its shown periods");
         }
     }
 }

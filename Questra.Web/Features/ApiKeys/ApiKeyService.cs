@@ -155,7 +155,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
             if (query.After is { } position)
             {
                 var (at, id) = (position.At, position.Id ?? "");
-                keys = keys.Where(k => k.CreatedAt < at || (k.CreatedAt == at && string.Compare(k.Id, id) > 0));
+                keys = keys.Where(k => k.CreatedAt <= at).Where(k => k.CreatedAt < at || (k.CreatedAt == at && string.Compare(k.Id, id) > 0));
             }
             var slice = await keys.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id).Take(query.PageSize + 1).ToListAsync(ct);
             return new Page<ApiKey>(slice, 1, query.PageSize, -1);

@@ -29,8 +29,10 @@ public sealed record QuestionMetricsResult(string SurveyId, DateOnly? From, Date
 /// so where one count is withheld, the next smallest is too, until at least two are and together they reach the
 /// minimum (if nothing is left to withhold, the answered count goes as well);</item>
 /// <item>with periods, a count over the whole range is the sum of its periods: the same rule runs down each option
-/// or value across the periods (where no other period has any, the range's count is withheld instead), and the
-/// rules repeat until none withholds more;</item>
+/// or value across the periods, whether the range's count is shown or withheld (it may be worked out from the
+/// others), and the rules repeat until none withholds more;</item>
+/// <item>"answered" is taken as known (the response totals tell it): a withheld count among shown zeros takes a zero
+/// with it;</item>
 /// <item>a scale's mean is withheld whenever one of its counts is (it would give them back).</item>
 /// </list>
 /// Zero is shown: it singles out nobody. What this does not stop: comparing answers for overlapping date ranges.
@@ -41,12 +43,12 @@ public static class QuestionMetrics
         IReadOnlyList<(long QuestionId, DateOnly Day, int Value, int Count)> rows, MetricsInterval interval, int minCell)
     {
         var result = new List<QuestionAggregate>();
-        for (var q = 0; q < questions.Count; q++)
+        var byQuestion = rows.ToLookup(r => r.QuestionId);
+        foreach (var question in questions)
         {
-            var question = questions[q];
             var id = question.Id;
             var keys = KeysOf(question);
-            var mine = rows.Where(r => r.QuestionId == id).ToList();
+            var mine = byQuestion[id].ToList();
             var total = Counts(keys, mine);
             List<(DateOnly Start, Dictionary<int, int> Counts)>? periods = null;
             if (interval != MetricsInterval.None)
@@ -99,16 +101,19 @@ public static class QuestionMetrics
                 changed |= Complete(keys, total, totalHidden, minCell);
                 for (var i = 0; i < periods.Count; i++) changed |= Complete(keys, periods[i], periodHidden[i], minCell);
             }
-            // Down each key (and "answered") across the periods: they add up to the count over the whole range.
+            // Down each key (and "answered") across the periods: they add up to the count over the range, which may be
+            // shown or worked out from the other counts. So the same rule as across a question: none withheld, or at
+            // least two that together reach the minimum; when no period is left to withhold, the range's count goes.
+            if (periods.Count < 2) continue;
             foreach (var key in keys.Append(SurveyAnswerDay.Answered))
             {
-                if (periods.Count < 2 || totalHidden.Contains(key)) continue;
                 var column = periods.Select((p, i) => (Index: i, Count: p[key])).ToList();
                 var hidden = column.Where(c => periodHidden[c.Index].Contains(key)).ToList();
-                if (hidden.Count == 0 || (hidden.Count >= 2 && hidden.Sum(c => c.Count) >= minCell)) continue;
-                var next = column.Where(c => !periodHidden[c.Index].Contains(key) && c.Count > 0).OrderBy(c => c.Count).FirstOrDefault();
-                if (next.Count > 0) periodHidden[next.Index].Add(key);
-                else totalHidden.Add(key); // no other period to withhold: the range's count goes instead
+                if (hidden.Count == 0 && !totalHidden.Contains(key)) continue;
+                if (hidden.Count >= 2 && hidden.Sum(c => c.Count) >= minCell) continue;
+                var visible = column.Where(c => !periodHidden[c.Index].Contains(key)).OrderBy(c => c.Count == 0).ThenBy(c => c.Count).ToList();
+                if (visible.Count > 0) periodHidden[visible[0].Index].Add(key);
+                else if (!totalHidden.Add(key)) continue;
                 changed = true;
             }
         }
@@ -124,7 +129,9 @@ public static class QuestionMetrics
         {
             var hiddenCells = keys.Where(hidden.Contains).ToList();
             if (hiddenCells.Count == 0 || (hiddenCells.Count >= 2 && hiddenCells.Sum(k => counts[k]) >= minCell)) return changed;
-            var next = keys.Where(k => !hidden.Contains(k) && counts[k] > 0).OrderBy(k => counts[k]).ThenBy(k => k).Select(k => (int?)k).FirstOrDefault();
+            // The smallest count still shown; a zero only when no other is left ("answered" is known: the response
+            // totals tell it, so one withheld count among shown zeros would be plain to see).
+            var next = keys.Where(k => !hidden.Contains(k)).OrderBy(k => counts[k] == 0).ThenBy(k => counts[k]).ThenBy(k => k).Select(k => (int?)k).FirstOrDefault();
             if (next is null)
             {
                 if (hidden.Add(SurveyAnswerDay.Answered)) changed = true;

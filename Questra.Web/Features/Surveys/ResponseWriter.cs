@@ -30,14 +30,22 @@ public sealed partial class ResponseWriter : IAsyncDisposable
     private sealed record Pending(string SurveyId, DateTimeOffset At, string AnswersJson, IReadOnlyList<(long QuestionId, int Value)> Cells,
         TaskCompletionSource<bool> Stored);
 
+    // The survey changed as the API shows it (its count): stamped at commit, never moved back, so a list of changes
+    // that passed a position before this commit cannot have passed the stamp.
+    private const string StampSql = """
+        UPDATE "Surveys" SET "UpdatedAt" = CASE WHEN "UpdatedAt" > $2 THEN "UpdatedAt" ELSE $2 END WHERE "Id" = $1
+        """;
+
     private readonly PreparedReads database;
+    private readonly TimeProvider clock;
     private readonly ILogger<ResponseWriter> logger;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task loop;
 
-    public ResponseWriter(PreparedReads database, ILogger<ResponseWriter> logger)
+    public ResponseWriter(PreparedReads database, TimeProvider clock, ILogger<ResponseWriter> logger)
     {
         this.database = database;
+        this.clock = clock;
         this.logger = logger;
         loop = Task.Run(WriteLoopAsync);
     }
@@ -103,6 +111,11 @@ public sealed partial class ResponseWriter : IAsyncDisposable
                     values[3 + 2 * c] = p.Cells[c].Value;
                 }
                 await session.Command(CountSqls.GetOrAdd(p.Cells.Count, CountSql), values).ExecuteNonQueryAsync();
+            }
+            var now = database.Instant(clock.GetUtcNow());
+            foreach (var surveyId in batch.Where((_, i) => stored[i]).Select(p => p.SurveyId).Distinct())
+            {
+                await session.Command(StampSql, surveyId, now).ExecuteNonQueryAsync();
             }
             await transaction.CommitAsync();
         }

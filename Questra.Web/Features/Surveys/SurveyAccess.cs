@@ -86,7 +86,8 @@ public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
         if (after is { } position)
         {
             var (at, id) = (position.At, position.Id ?? "");
-            query = query.Where(s => s.CreatedAt < at || (s.CreatedAt == at && string.Compare(s.Id, id) > 0));
+            // The first bound lets the database seek the index to the position; the second picks what follows it.
+            query = query.Where(s => s.CreatedAt <= at).Where(s => s.CreatedAt < at || (s.CreatedAt == at && string.Compare(s.Id, id) > 0));
         }
         return Cut(await Summaries(query.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id)).Take(limit + 1).ToListAsync(ct), limit);
     }
@@ -102,7 +103,7 @@ public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
         if (after is { Id: { } id } position)
         {
             var at = position.At;
-            query = query.Where(s => s.UpdatedAt > at || (s.UpdatedAt == at && string.Compare(s.Id, id) > 0));
+            query = query.Where(s => s.UpdatedAt >= at).Where(s => s.UpdatedAt > at || (s.UpdatedAt == at && string.Compare(s.Id, id) > 0));
         }
         else
         {

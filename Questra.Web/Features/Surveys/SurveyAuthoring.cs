@@ -45,10 +45,15 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
         return survey;
     }
 
-    // A change the API shows: lists of changes (updated_since) pick the survey up again.
-    private void Touch(Survey survey)
+    // A change the API shows: saved with the survey's change stamp moved to now (never back: a response's commit may
+    // have stamped it later), in one transaction, so lists of changes (updated_since) pick the survey up again.
+    private async Task SaveStampedAsync(Survey survey, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
         var now = clock.GetUtcNow();
+        await db.Surveys.Where(s => s.Id == survey.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.UpdatedAt, x => x.UpdatedAt > now ? x.UpdatedAt : now), ct);
+        await tx.CommitAsync(ct);
         if (now > survey.UpdatedAt) survey.UpdatedAt = now;
     }
 
@@ -76,10 +81,9 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
         survey.Title = draft.Title.Trim();
         survey.Description = Blank(draft.Description);
         Apply(survey, draft);
-        Touch(survey);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.SurveyUpdated, survey.Id, clock.GetUtcNow(),
             new { title = survey.Title, questions = draft.Questions.Count });
-        await db.SaveChangesAsync(ct);
+        await SaveStampedAsync(survey, ct);
         return survey;
     }
 
@@ -105,9 +109,8 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
             return new ServiceError(ErrorKind.Conflict, "Add at least one question (not hidden) before publishing.");
         }
         survey.Status = target;
-        Touch(survey);
         db.AddAuditEvent(organizationId, caller, type, survey.Id, clock.GetUtcNow(), new { title = survey.Title });
-        await db.SaveChangesAsync(ct);
+        await SaveStampedAsync(survey, ct);
         return survey;
     }
 

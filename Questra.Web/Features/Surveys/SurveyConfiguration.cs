@@ -23,6 +23,8 @@ public sealed class SurveyConfiguration : IEntityTypeConfiguration<Survey>
         // In the list's order (newest first, ties by id): a page is read from the index, never sorted.
         builder.HasIndex(s => new { s.OrganizationId, s.CreatedAt, s.Id }).IsDescending(false, true, false);
         builder.HasIndex(s => new { s.OrganizationId, s.OwnerUserId, s.CreatedAt, s.Id }).IsDescending(false, false, true, false);
+        // Moved forward by SQL only (never back): a saved survey must not overwrite a later stamp.
+        builder.Property(s => s.UpdatedAt).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
         // Lists of changes (updated_since) read in this order, oldest change first.
         builder.HasIndex(s => new { s.OrganizationId, s.UpdatedAt, s.Id });
         builder.HasOne<Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Cascade);
