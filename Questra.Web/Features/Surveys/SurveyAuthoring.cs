@@ -54,7 +54,7 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         await db.Surveys.Where(s => s.Id == survey.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.UpdatedAt, x => x.UpdatedAt > now ? x.UpdatedAt : now), ct);
         await tx.CommitAsync(ct);
-        if (now > survey.UpdatedAt) survey.UpdatedAt = now;
+        // The tracked survey keeps the stamp it was read with: EF never writes it again (SurveyConfiguration).
     }
 
     /// <summary>A survey the caller may manage, with its draft and answer counts, for the editor.</summary>
