@@ -25,6 +25,20 @@ public abstract class SyncApiTests(QuestraFactory factory)
     private static string? NextCursor(JsonElement page) =>
         page.GetProperty("next_cursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
 
+    /// <summary>Follows a newest-first list from <paramref name="first"/> to its end; the ids it gave, in order. <paramref name="between"/> runs before each further page.</summary>
+    private static async Task<List<string>> WalkAsync(HttpClient client, string first, Func<string, Task>? between = null)
+    {
+        var ids = new List<string>();
+        for (var url = first; ;)
+        {
+            var (items, page) = await PageAsync(client, url);
+            ids.AddRange(items.Select(i => i.GetProperty("id").GetString()!));
+            if (NextCursor(page) is not { } cursor) return ids;
+            if (between is not null) await between(cursor);
+            url = $"{first}&cursor={Uri.EscapeDataString(cursor)}";
+        }
+    }
+
     [Fact]
     public async Task ACursor_WalksEverySurveyOnce_NewestFirst_WhileSurveysAreAdded()
     {
@@ -101,15 +115,7 @@ public abstract class SyncApiTests(QuestraFactory factory)
         var (_, narrow) = await Data.KeyAsync(org, owner, surveyIds: [all[1], all[6]]);
         var narrowClient = factory.ApiClient(narrow, org);
 
-        var ids = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var (items, page) = await PageAsync(narrowClient, "/api/surveys?limit=1" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
-            ids.AddRange(items.Select(s => s.GetProperty("id").GetString()!));
-            cursor = NextCursor(page);
-        }
-        while (cursor is not null);
+        var ids = await WalkAsync(narrowClient, "/api/surveys?limit=1");
         Assert.Equal(new[] { all[1], all[6] }.Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
 
         // A cursor made by a key that sees everything carries a position, not a view.
@@ -205,20 +211,11 @@ public abstract class SyncApiTests(QuestraFactory factory)
         for (var i = 0; i < 11; i++) await Data.KeyAsync(org, owner, name: $"K{i}");
         var client = factory.ApiClient(secret, org);
 
-        var ids = new List<string>();
-        string? cursor = null;
-        do
+        var ids = await WalkAsync(client, "/api/api-keys?limit=4", async cursor =>
         {
-            var (items, page) = await PageAsync(client, "/api/api-keys?limit=4" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
-            ids.AddRange(items.Select(k => k.GetProperty("id").GetString()!));
-            cursor = NextCursor(page);
-            if (cursor is not null)
-            {
-                await Data.KeyAsync(org, owner, name: "Made while paging"); // newer than the position: not in this walk
-                await Problem.AssertAsync(await client.GetAsync($"/api/api-keys?limit=4&filter=never_expires&cursor={Uri.EscapeDataString(cursor)}"), HttpStatusCode.BadRequest);
-            }
-        }
-        while (cursor is not null);
+            await Data.KeyAsync(org, owner, name: "Made while paging"); // newer than the position: not in this walk
+            await Problem.AssertAsync(await client.GetAsync($"/api/api-keys?limit=4&filter=never_expires&cursor={Uri.EscapeDataString(cursor)}"), HttpStatusCode.BadRequest);
+        });
         Assert.Equal(12, ids.Count);
         Assert.Equal(12, ids.Distinct().Count());
 

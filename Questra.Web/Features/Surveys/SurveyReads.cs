@@ -85,26 +85,25 @@ public sealed class SurveyReads(PreparedReads database)
         SELECT "MinCellSize" FROM "Organizations" WHERE "Id" = $1
         """;
 
-    /// <summary>The organization's minimum cell size for aggregates (the default when it is gone).</summary>
-    public async Task<int> MinCellSizeAsync(string organizationId, CancellationToken ct)
-    {
-        await using var session = await database.OpenAsync(ct);
-        var value = await session.Command(MinCellSizeSql, organizationId).ExecuteScalarAsync(ct);
-        return value is null or DBNull ? Organizations.Organization.DefaultMinCellSize : Math.Max(1, Convert.ToInt32(value, CultureInfo.InvariantCulture));
-    }
-
     private const string AnswerDaysSql = """
         SELECT "QuestionId", "Day", "Value", "Count" FROM "SurveyAnswerDays" WHERE "SurveyId" = $1 AND "Day" >= $2 AND "Day" <= $3
         """;
 
-    /// <summary>A survey's answer counts (<see cref="SurveyAnswerDay"/>) from <paramref name="from"/> to <paramref name="to"/>, days included.</summary>
-    public async Task<List<(long QuestionId, DateOnly Day, int Value, int Count)>> AnswerDaysAsync(string surveyId, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>
+    /// What a survey's per-question aggregates read, on one connection: the organization's minimum cell size (the
+    /// default when it is gone) and the answer counts (<see cref="SurveyAnswerDay"/>) from <paramref name="from"/>
+    /// to <paramref name="to"/>, days included.
+    /// </summary>
+    public async Task<(int MinCellSize, List<(long QuestionId, DateOnly Day, int Value, int Count)> Rows)> AnswerCountsAsync(
+        string organizationId, string surveyId, DateOnly from, DateOnly to, CancellationToken ct)
     {
         await using var session = await database.OpenAsync(ct);
+        var value = await session.Command(MinCellSizeSql, organizationId).ExecuteScalarAsync(ct);
+        var minCell = value is null or DBNull ? Organizations.Organization.DefaultMinCellSize : Math.Max(1, Convert.ToInt32(value, CultureInfo.InvariantCulture));
         await using var reader = await session.Command(AnswerDaysSql, surveyId, database.Date(from), database.Date(to)).ExecuteReaderAsync(ct);
         var rows = new List<(long, DateOnly, int, int)>();
         while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), database.ReadDate(reader, 1), reader.GetInt32(2), reader.GetInt32(3)));
-        return rows;
+        return (minCell, rows);
     }
 
     /// <summary>The per-day roll-up rows of a survey, oldest day first.</summary>
