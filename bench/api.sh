@@ -30,9 +30,29 @@ run_database() { # size
     [metrics_small]="/api/surveys/$SMALL_SURVEY/metrics/responses $OUT/keys.txt 1"
     [metrics_big]="/api/surveys/$BIG_SURVEY/metrics/responses $OUT/keys.txt 1"
     [bad_checksum]="/api/surveys $OUT/bad-checksum.txt 1000"
+    [metrics_questions]="/api/surveys/$BIG_SURVEY/metrics/questions $OUT/keys.txt 1"
   )
-  local endpoints=(get list metrics_small metrics_big bad_checksum)
+  local endpoints=(get list metrics_small metrics_big bad_checksum metrics_questions not_modified)
   app_start ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000
+  local key
+  key=$(head -1 "$OUT/keys.txt")
+  # 304: the survey read with the ETag its 200 carried (checked to answer 304 before and after the rounds).
+  ETAG=$(curl -s -o /dev/null -D - -H "Authorization: Bearer $key" -H "X-Org-Id: $ORG" "$URL/api/surveys/$SMALL_SURVEY" |
+    awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
+  SCENARIOS[not_modified]="/api/surveys/$SMALL_SURVEY $OUT/keys.txt 1 - BENCH_IF_NONE_MATCH=$ETAG"
+  check_status 304 "$key" "$ORG" "/api/surveys/$SMALL_SURVEY" "$ETAG"
+  if [ -n "${DEEP_ORG:-}" ]; then
+    # Page 1 and page 2,500 (20 a page) of the organization with 50,000 surveys; the deep cursor is reached by
+    # walking the list as a client would.
+    local deep_key deep_cursor
+    deep_key=$(head -1 "$OUT/keys-deep.txt")
+    echo "[$size] walking 2,499 pages of the 50,000-survey organization..."
+    deep_cursor=$(python3 bench/walk.py "$URL" "$deep_key" "$DEEP_ORG" 2499)
+    SCENARIOS[deep_page_1]="/api/surveys?limit=20 $OUT/keys-deep.txt 1 - BENCH_ORG=$DEEP_ORG"
+    SCENARIOS[deep_page_2500]="/api/surveys?limit=20&cursor=$deep_cursor $OUT/keys-deep.txt 1 - BENCH_ORG=$DEEP_ORG"
+    check_status 200 "$deep_key" "$DEEP_ORG" "/api/surveys?limit=20&cursor=$deep_cursor" ""
+    endpoints+=(deep_page_1 deep_page_2500)
+  fi
   if [ "${KEY_HEADERS:-}" = 1 ]; then # show that the headers are really there
     curl -s -o /dev/null -D - -H "Authorization: Bearer $(head -1 "$OUT/keys.txt")" -H "X-Org-Id: $ORG" "$URL/api/surveys/$SMALL_SURVEY" |
       grep -iE '^(questra-key-expires|deprecation|sunset|link):' || { echo "KEY_HEADERS=1 but the headers are missing" >&2; exit 1; }
@@ -50,7 +70,14 @@ run_database() { # size
       echo "$size $round $s $line $floor" | tee -a "$WORK/results.txt"
     done
   done
+  check_status 304 "$key" "$ORG" "/api/surveys/$SMALL_SURVEY" "$ETAG"
   bench_stop_app
+}
+
+check_status() { # status key org path if-none-match: the app answers this request with that status
+  local got
+  got=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $2" -H "X-Org-Id: $3" ${5:+-H "If-None-Match: $5"} "$URL$4")
+  [ "$got" = "$1" ] || { echo "expected $1 from $4, got $got" >&2; exit 1; }
 }
 
 : >"$WORK/results.txt"
@@ -66,13 +93,13 @@ rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     size, rnd, name, rps, _, _, total, bad, cpu, hrps, _, _, _, _, hcpu = line.split()
     rows[(size, name)].append((float(rps) / float(hrps), float(cpu), float(hcpu), float(rps), int(bad), int(total)))
-expected_401 = {"bad_checksum"}
-print(f"{'database':<9}{'endpoint':<15}{'ratio to /healthz':>19}{'  (rounds)':<22}{'app CPU us/req':>15}{'/healthz us/req':>16}{'req/s':>8}   answers")
+expected = {"bad_checksum": "401", "not_modified": "304"}
+print(f"{'database':<9}{'endpoint':<18}{'ratio to /healthz':>19}{'  (rounds)':<22}{'app CPU us/req':>15}{'/healthz us/req':>16}{'req/s':>8}   answers")
 for (size, name), r in rows.items():
     ratios = [x[0] for x in r]
-    wrong = sum(x[5] - x[4] if name in expected_401 else x[4] for x in r)
-    kind = "401" if name in expected_401 else "200"
-    print(f"{size:<9}{name:<15}{statistics.median(ratios):>19.3f}  ({', '.join(f'{x:.3f}' for x in ratios)}){'':<2}"
+    kind = expected.get(name, "200")
+    wrong = sum(x[5] - x[4] if kind == "401" else x[4] for x in r)
+    print(f"{size:<9}{name:<18}{statistics.median(ratios):>19.3f}  ({', '.join(f'{x:.3f}' for x in ratios)}){'':<2}"
           f"{statistics.median(x[1] for x in r):>13.1f}{statistics.median(x[2] for x in r):>16.1f}{statistics.median(x[3] for x in r):>8.0f}"
           f"   {kind} expected, {wrong} other")
 PY

@@ -45,12 +45,17 @@ bench_scenarios() {
 }
 
 # One scenario from the table for wrk: name seconds connections; wrk's report on stdout. A scenario is
-# "path keyfile keycount [script]": the wrk script defaults to lua/keys.lua (GETs with keys).
+# "path keyfile keycount [script [NAME=value...]]": the wrk script defaults to lua/keys.lua (GETs with keys; "-"
+# names the default too), and the NAME=value words are set in wrk's environment (BENCH_ORG, BENCH_IF_NONE_MATCH).
 run_scenario_raw() {
-  local path file count script
-  read -r path file count script <<<"${SCENARIOS[$1]}"
+  local path file count script extra
+  read -r path file count script extra <<<"${SCENARIOS[$1]}"
   [ "$file" = "-" ] && file=""
-  BENCH_SCRIPT="${script:-bench/lua/keys.lua}" run_wrk_raw "$path" "$file" "$count" "$2" "$3"
+  [ "$script" = "-" ] && script=""
+  (
+    for assignment in $extra; do export "${assignment?}"; done
+    BENCH_SCRIPT="${script:-bench/lua/keys.lua}" run_wrk_raw "$path" "$file" "$count" "$2" "$3"
+  )
 }
 
 # One measured wrk window of a scenario from $SCENARIOS on the running app: name seconds ->

@@ -93,6 +93,61 @@ public abstract class QuestionMetricsApiTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task AWholeSurvey_ReadFromItsTotals_CountsWhatItsDaysCount()
+    {
+        // Responses on two days: the whole survey (read from its totals), the range over both days (summed by the
+        // database) and the days one by one give the same counts.
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var survey = await Data.AuthoredSurveyAsync(org, owner);
+        var now = factory.Clock.GetUtcNow();
+        var red = OptionId(survey, QuestionKinds.SingleChoice, "Red").ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var blue = OptionId(survey, QuestionKinds.SingleChoice, "Blue").ToString(System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < 7; i++)
+        {
+            await Data.RespondAsync(survey, [new(Field(survey, QuestionKinds.SingleChoice), i < 4 ? red : blue), new(Field(survey, QuestionKinds.Rating), i < 3 ? "2" : "5")],
+                i < 3 ? now.AddDays(-1) : now);
+        }
+        var caller = new Caller(owner, "127.0.0.1");
+        Assert.True((await Data.WithService<MembershipService, ServiceResult<Organization>>(m => m.SetMinCellSizeAsync(org, caller, 1))).Succeeded);
+        var (_, secret) = await Data.KeyAsync(org, owner, scopes: ["responses:read"]);
+        var client = factory.ApiClient(secret, org);
+        var (yesterday, today) = (DateOnly.FromDateTime(now.AddDays(-1).UtcDateTime), DateOnly.FromDateTime(now.UtcDateTime));
+
+        async Task<Dictionary<string, int>> CountsAsync(string query, bool byPeriods = false)
+        {
+            var metrics = await Problem.JsonAsync(await client.GetAsync($"/api/surveys/{survey.Id}/metrics/questions{query}"));
+            var counts = new Dictionary<string, int>();
+            foreach (var question in metrics.GetProperty("questions").EnumerateArray())
+            {
+                var kind = question.GetProperty("kind").GetString();
+                var parts = byPeriods ? question.GetProperty("periods").EnumerateArray().Select(p => p.GetProperty("counts")).ToList() : [question.GetProperty("total")];
+                foreach (var part in parts)
+                {
+                    void Add(string name, JsonElement cell) => counts[name] = counts.GetValueOrDefault(name) + cell.GetProperty("count").GetInt32();
+                    Add($"{kind} answered", part.GetProperty("answered"));
+                    foreach (var list in new[] { "options", "values" })
+                    {
+                        if (!part.TryGetProperty(list, out var cells) || cells.ValueKind != JsonValueKind.Array) continue;
+                        foreach (var cell in cells.EnumerateArray())
+                        {
+                            Add($"{kind} {list} {(cell.TryGetProperty("id", out var id) ? id : cell.GetProperty("value")).GetInt32()}", cell);
+                        }
+                    }
+                }
+            }
+            return counts.Where(c => c.Value != 0).ToDictionary(); // a period with nothing in it is not listed
+        }
+
+        var whole = await CountsAsync("");
+        Assert.Equal(7, whole["single_choice answered"]);
+        Assert.Equal(4, whole[$"single_choice options {red}"]);
+        Assert.Equal(3, whole["rating values 2"]);
+        Assert.Equal(whole, await CountsAsync($"?from={yesterday:yyyy-MM-dd}&to={today:yyyy-MM-dd}"));
+        Assert.Equal(whole, await CountsAsync($"?interval=day&from={yesterday:yyyy-MM-dd}&to={today:yyyy-MM-dd}", byPeriods: true));
+        Assert.Equal(3, (await CountsAsync($"?to={yesterday:yyyy-MM-dd}"))["rating answered"]);
+    }
+
+    [Fact]
     public async Task CsvIsSentWhenAskedFor_QuotedAndNeutralisedAgainstFormulas()
     {
         var (org, owner) = await Data.OrgWithOwnerAsync();

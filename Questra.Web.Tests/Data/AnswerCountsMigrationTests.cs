@@ -8,7 +8,8 @@ namespace Questra.Web.Tests.Data;
 
 /// <summary>
 /// Migration 0018 counts the answers already stored, on both databases: a database at 0017 with responses (one of
-/// them unreadable, one naming no question) gains the same counts the app writes with each new response.
+/// them unreadable, one naming no question) gains the same counts the app writes with each new response; 0019 sums
+/// them into each survey's totals.
 /// </summary>
 public sealed class AnswerCountsMigrationTests
 {
@@ -37,10 +38,10 @@ public sealed class AnswerCountsMigrationTests
         "11 -1 3", "11 1 1", "11 2 2", "12 -1 2", "12 1 1", "12 3 2", "13 -1 2", "13 4 1", "13 5 1", "14 -1 1",
     ];
 
-    private static async Task<List<string>> CountsAsync(DbConnection connection)
+    private static async Task<List<string>> CountsAsync(DbConnection connection, string table = "SurveyAnswerDays")
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = """SELECT "QuestionId", "Value", "Count" FROM "SurveyAnswerDays" WHERE "SurveyId" = 'sv_m'""";
+        command.CommandText = $"""SELECT "QuestionId", "Value", "Count" FROM "{table}" WHERE "SurveyId" = 'sv_m'""";
         var rows = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) rows.Add($"{reader.GetInt64(0)} {reader.GetInt32(1)} {reader.GetInt32(2)}");
@@ -55,6 +56,17 @@ public sealed class AnswerCountsMigrationTests
         await command.ExecuteNonQueryAsync();
     }
 
+    // Migration 0019 then sums the days into each survey's totals: with a second day counted, the totals add both.
+    private static async Task TotalsAsync(DbConnection connection, string secondDay, string provider)
+    {
+        await RunAsync(connection, $"""
+            INSERT INTO "SurveyAnswerDays" ("SurveyId", "QuestionId", "Day", "Value", "Count") VALUES ('sv_m', 11, {secondDay}, 2, 4), ('sv_m', 11, {secondDay}, -1, 4)
+            """);
+        await RunAsync(connection, SchemaScripts.Read("0019_answer_totals", provider));
+        Assert.Equal(Expected.Select(row => row switch { "11 -1 3" => "11 -1 7", "11 2 2" => "11 2 6", _ => row }).Order(StringComparer.Ordinal),
+            await CountsAsync(connection, "SurveyAnswerTotals"));
+    }
+
     [Fact]
     public async Task OnSqlite_ExistingAnswersAreCounted()
     {
@@ -66,6 +78,7 @@ public sealed class AnswerCountsMigrationTests
         await RunAsync(connection, Data(DateTimeOffset.UtcNow.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), "'2026-12-01'", "1"));
         await RunAsync(connection, SchemaScripts.Read("0018_answer_counts", "Microsoft.EntityFrameworkCore.Sqlite"));
         Assert.Equal(Expected, await CountsAsync(connection));
+        await TotalsAsync(connection, "'2026-12-02'", "Microsoft.EntityFrameworkCore.Sqlite");
     }
 
     [Fact]
@@ -78,5 +91,6 @@ public sealed class AnswerCountsMigrationTests
         await RunAsync(connection, Data("now()", "DATE '2026-12-01'", "TRUE"));
         await RunAsync(connection, SchemaScripts.Read("0018_answer_counts", "Npgsql.EntityFrameworkCore.PostgreSQL"));
         Assert.Equal(Expected, await CountsAsync(connection));
+        await TotalsAsync(connection, "DATE '2026-12-02'", "Npgsql.EntityFrameworkCore.PostgreSQL");
     }
 }

@@ -18,6 +18,7 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     public DbSet<SurveyResponse> SurveyResponses => Set<SurveyResponse>();
     public DbSet<SurveyResponseDay> SurveyResponseDays => Set<SurveyResponseDay>();
     public DbSet<SurveyAnswerDay> SurveyAnswerDays => Set<SurveyAnswerDay>();
+    public DbSet<SurveyAnswerTotal> SurveyAnswerTotals => Set<SurveyAnswerTotal>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DeletedApiKey> DeletedApiKeys => Set<DeletedApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

@@ -91,7 +91,7 @@ static async Task<int> Generate(string dbPath, string outDir, bool small)
     // 500 surveys per org; the first survey of org 0 gets 100,000 responses, the rest share 400,000.
     var surveyIds = new string[Surveys];
     var publicIds = new string[Surveys];
-    using (var insert = Prepare(connection, tx, "INSERT INTO Surveys (Id, OrganizationId, OwnerUserId, Title, Status, CreatedAt, PublicId) VALUES ($1, $2, $3, $4, 'Active', $5, $6)", 6))
+    using (var insert = Prepare(connection, tx, "INSERT INTO Surveys (Id, OrganizationId, OwnerUserId, Title, Status, CreatedAt, UpdatedAt, PublicId) VALUES ($1, $2, $3, $4, 'Active', $5, $5, $6)", 6))
     {
         for (var s = 0; s < Surveys; s++)
         {
@@ -101,24 +101,89 @@ static async Task<int> Generate(string dbPath, string outDir, bool small)
             Run(insert, surveyIds[s], orgIds[o], userIds[o], $"Survey {s}", now.AddMinutes(-s).UtcTicks, publicIds[s]);
         }
     }
-    using (var insert = Prepare(connection, tx, "INSERT INTO SurveyQuestions (SurveyId, Position, Text, Kind) VALUES ($1, $2, $3, $4)", 4))
+    // Every survey has five questions: rating and long text; the big survey's are one of each kind that is counted
+    // (single and multiple choice, rating, NPS, text), so its per-question aggregates have every shape of row.
+    string[] bigKinds = ["single_choice", "multiple_choice", "rating", "nps", "long_text"];
+    const string Choices = """[{"id":1,"text":"Yes"},{"id":2,"text":"No"},{"id":3,"text":"Not sure"},{"id":4,"text":"Other"}]""";
+    using (var insert = Prepare(connection, tx, "INSERT INTO SurveyQuestions (SurveyId, Position, Text, Kind, Options) VALUES ($1, $2, $3, $4, $5)", 5))
     {
         foreach (var survey in surveyIds)
         {
             for (var q = 1; q <= QuestionsPerSurvey; q++)
             {
-                Run(insert, survey, q, $"Question {q}: how would you rate this part of the service?", q % 2 == 0 ? "rating" : "long_text");
+                var kind = survey == surveyIds[0] ? bigKinds[q - 1] : q % 2 == 0 ? "rating" : "long_text";
+                Run(insert, survey, q, $"Question {q}: how would you rate this part of the service?", kind, kind.EndsWith("_choice", StringComparison.Ordinal) ? Choices : "[]");
             }
         }
     }
-    using (var insert = Prepare(connection, tx, "INSERT INTO SurveyResponses (SurveyId, SubmittedAt, SubmittedOn, Completed, AnswersJson) VALUES ($1, $2, $3, $4, '{}')", 4))
+    var bigQuestions = new long[QuestionsPerSurvey];
+    using (var read = connection.CreateCommand())
+    {
+        read.Transaction = tx;
+        read.CommandText = "SELECT Id FROM SurveyQuestions WHERE SurveyId = $s ORDER BY Position";
+        read.Parameters.AddWithValue("$s", surveyIds[0]);
+        using var rows = read.ExecuteReader();
+        for (var q = 0; rows.Read(); q++) bigQuestions[q] = rows.GetInt64(0);
+    }
+    // The big survey's answers are real (every counted kind), and their per-day counts are written as the app writes
+    // them with each response (SurveyAnswerDays), so metrics/questions reads the roll-up of 100,000 responses.
+    var answerDays = new Dictionary<(long Question, string Day, int Value), int>();
+    void Count(long question, string day, int value) => answerDays[(question, day, value)] = answerDays.GetValueOrDefault((question, day, value)) + 1;
+    using (var insert = Prepare(connection, tx, "INSERT INTO SurveyResponses (SurveyId, SubmittedAt, SubmittedOn, Completed, AnswersJson) VALUES ($1, $2, $3, $4, $5)", 5))
     {
         for (var r = 0; r < Responses; r++)
         {
-            var survey = r < BigSurveyResponses ? surveyIds[0] : surveyIds[1 + random.Next(Surveys - 1)];
+            var big = r < BigSurveyResponses;
+            var survey = big ? surveyIds[0] : surveyIds[1 + random.Next(Surveys - 1)];
             var at = now.AddMinutes(-random.Next(0, 60 * 24 * 180));
-            Run(insert, survey, at.UtcTicks, DateOnly.FromDateTime(at.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), random.NextDouble() < 0.8 ? 1 : 0);
+            var day = DateOnly.FromDateTime(at.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var answers = "{}";
+            if (big)
+            {
+                var (choice, picks, rating, nps) = (1 + random.Next(4), new[] { 1 + random.Next(2), 3 + random.Next(2) }, 1 + random.Next(5), random.Next(11));
+                answers = $$"""{"{{bigQuestions[0]}}":{{choice}},"{{bigQuestions[1]}}":[{{picks[0]}},{{picks[1]}}],"{{bigQuestions[2]}}":{{rating}},"{{bigQuestions[3]}}":{{nps}},"{{bigQuestions[4]}}":"Fine, thanks"}""";
+                foreach (var q in bigQuestions) Count(q, day, -1);
+                Count(bigQuestions[0], day, choice);
+                foreach (var pick in picks) Count(bigQuestions[1], day, pick);
+                Count(bigQuestions[2], day, rating);
+                Count(bigQuestions[3], day, nps);
+            }
+            Run(insert, survey, at.UtcTicks, day, random.NextDouble() < 0.8 ? 1 : 0, answers);
         }
+    }
+    using (var insert = Prepare(connection, tx, "INSERT INTO SurveyAnswerDays (SurveyId, QuestionId, Day, Value, Count) VALUES ($1, $2, $3, $4, $5)", 5))
+    {
+        foreach (var ((question, day, value), count) in answerDays) Run(insert, surveyIds[0], question, day, value, count);
+    }
+    Console.WriteLine($"big survey: {answerDays.Count} answer-count rows for {BigSurveyResponses} responses");
+
+    // Large only: one more organization with 50,000 surveys and a key of its own, for reading its list by cursor at
+    // page 1 and at page 2,500 (issue 25: a page costs the same however deep it is).
+    string? deepOrg = null;
+    var deepKey = ApiKeySecret.Generate();
+    if (!small)
+    {
+        deepOrg = Ids.New("org_");
+        var deepUser = Guid.NewGuid().ToString();
+        Exec(connection, tx, """
+            INSERT INTO AspNetUsers (Id, UserName, NormalizedUserName, Email, NormalizedEmail, EmailConfirmed, PasswordHash, SecurityStamp,
+              ConcurrencyStamp, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount, SelectedOrganizationId)
+            VALUES ($id, 'deep@example.test', 'DEEP@EXAMPLE.TEST', 'deep@example.test', 'DEEP@EXAMPLE.TEST', 1, 'x', $stamp, $stamp, 0, 0, 1, 0, $org)
+            """, ("$id", deepUser), ("$stamp", Guid.NewGuid().ToString("N")), ("$org", deepOrg));
+        Exec(connection, tx, "INSERT INTO Organizations (Id, Name, Plan, ApiKeyCreation, CreatedAt) VALUES ($id, 'Deep org', 'Pro', 'OwnersAndAdmins', $at)",
+            ("$id", deepOrg), ("$at", now.UtcTicks));
+        Exec(connection, tx, "INSERT INTO Memberships (OrganizationId, UserId, Role, JoinedAt) VALUES ($org, $user, 'Owner', $at)",
+            ("$org", deepOrg), ("$user", deepUser), ("$at", now.UtcTicks));
+        using (var insert = Prepare(connection, tx, "INSERT INTO Surveys (Id, OrganizationId, OwnerUserId, Title, Status, CreatedAt, UpdatedAt, PublicId) VALUES ($1, $2, $3, $4, 'Active', $5, $5, $6)", 6))
+        {
+            for (var s = 0; s < 50_000; s++)
+            {
+                Run(insert, Ids.New("sv_"), deepOrg, deepUser, $"Deep survey {s}", now.AddSeconds(-s).UtcTicks, Ids.RandomBase62(22));
+            }
+        }
+        Exec(connection, tx, "INSERT INTO ApiKeys (Id, OrganizationId, CreatedByUserId, Name, Prefix, SecretHash, Scopes, CreatedAt) VALUES ($1, $2, $3, 'Deep key', $4, $5, $6, $7)",
+            ("$1", Ids.New("ak_")), ("$2", deepOrg), ("$3", deepUser), ("$4", ApiKeySecret.DisplayPrefix(deepKey)), ("$5", ApiKeySecret.Hash(deepKey)),
+            ("$6", (int)ApiScopes.FullAccess), ("$7", now.UtcTicks));
     }
 
     var secrets = new List<string>(Keys);
@@ -165,7 +230,9 @@ static async Task<int> Generate(string dbPath, string outDir, bool small)
         ["authenticator_key"] = authenticatorKey,
     }));
     await File.WriteAllTextAsync(Path.Combine(outDir, "meta.env"),
-        $"ORG={orgIds[0]}\nUSER_ID={userIds[0]}\nBIG_SURVEY={surveyIds[0]}\nSMALL_SURVEY={surveyIds[Orgs]}\nSMALL_PUBLIC={publicIds[Orgs]}\n");
+        $"ORG={orgIds[0]}\nUSER_ID={userIds[0]}\nBIG_SURVEY={surveyIds[0]}\nSMALL_SURVEY={surveyIds[Orgs]}\nSMALL_PUBLIC={publicIds[Orgs]}\n" +
+        (deepOrg is null ? "" : $"DEEP_ORG={deepOrg}\n"));
+    if (deepOrg is not null) await File.WriteAllTextAsync(Path.Combine(outDir, "keys-deep.txt"), deepKey + "\n");
     Console.WriteLine($"generated {(small ? "small" : "large")} database: {Orgs} orgs, {Keys} keys, {Surveys} surveys, {Responses} responses in {watch.Elapsed.TotalSeconds:F1} s");
     return 0;
 }

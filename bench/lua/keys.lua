@@ -1,9 +1,11 @@
--- wrk script: GET the path in env BENCH_PATH with X-Org-Id from env ORG, rotating through the first
--- BENCH_KEYS lines of the file in env BENCH_KEYFILE as bearer tokens (no file: no Authorization header).
+-- wrk script: GET the path in env BENCH_PATH with X-Org-Id from env BENCH_ORG (else ORG), rotating through the first
+-- BENCH_KEYS lines of the file in env BENCH_KEYFILE as bearer tokens (no file: no Authorization header), and with
+-- If-None-Match from env BENCH_IF_NONE_MATCH when it is set.
 local keys = {}
 local i = 0
 local path = os.getenv("BENCH_PATH") or "/api/surveys"
-local org = os.getenv("ORG")
+local org = os.getenv("BENCH_ORG") or os.getenv("ORG")
+local if_none_match = os.getenv("BENCH_IF_NONE_MATCH")
 
 function init(args)
   local file = os.getenv("BENCH_KEYFILE")
@@ -19,6 +21,7 @@ end
 
 function request()
   local headers = { ["X-Org-Id"] = org }
+  if if_none_match and if_none_match ~= "" then headers["If-None-Match"] = if_none_match end
   if #keys > 0 then
     i = i % #keys + 1
     headers["Authorization"] = "Bearer " .. keys[i]

@@ -89,6 +89,19 @@ public sealed class SurveyAnswerDay
 }
 
 /// <summary>
+/// How often one answer was given to one question of a survey over all its days: the sum of its
+/// <see cref="SurveyAnswerDay"/> rows, written with them as each response is stored, so a whole survey's
+/// per-question aggregates read a row per option or value instead of one per day.
+/// </summary>
+public sealed class SurveyAnswerTotal
+{
+    public required string SurveyId { get; init; }
+    public long QuestionId { get; init; }
+    public int Value { get; init; }
+    public int Count { get; init; }
+}
+
+/// <summary>
 /// A submitted response. Its answers are personal data: they never leave through the API. Every response stored
 /// through the public form is complete (the form is one page, sent once); <see cref="Completed"/> stays so
 /// responses imported or written by other tools may say otherwise, and completion_rate reads it.

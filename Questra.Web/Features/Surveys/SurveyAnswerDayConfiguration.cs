@@ -11,3 +11,12 @@ public sealed class SurveyAnswerDayConfiguration : IEntityTypeConfiguration<Surv
         builder.HasOne<Survey>().WithMany().HasForeignKey(d => d.SurveyId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+public sealed class SurveyAnswerTotalConfiguration : IEntityTypeConfiguration<SurveyAnswerTotal>
+{
+    public void Configure(EntityTypeBuilder<SurveyAnswerTotal> builder)
+    {
+        builder.HasKey(t => new { t.SurveyId, t.QuestionId, t.Value });
+        builder.HasOne<Survey>().WithMany().HasForeignKey(t => t.SurveyId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -23,7 +23,7 @@ public sealed class SurveyMetrics(SurveyReads reads)
     public async Task<QuestionMetricsResult> QuestionsAsync(string organizationId, SurveyDetail survey, DateOnly? from, DateOnly? to,
         MetricsInterval interval, CancellationToken ct = default)
     {
-        var (minCell, rows) = await reads.AnswerCountsAsync(organizationId, survey.Id, from ?? DateOnly.MinValue, to ?? DateOnly.MaxValue, ct);
+        var (minCell, rows) = await reads.AnswerCountsAsync(organizationId, survey.Id, from, to, byDay: interval != MetricsInterval.None, ct);
         return new QuestionMetricsResult(survey.Id, from, to, interval, minCell, QuestionMetrics.Build(survey.Questions, rows, interval, minCell));
     }
 

@@ -89,20 +89,40 @@ public sealed class SurveyReads(PreparedReads database)
         SELECT "QuestionId", "Day", "Value", "Count" FROM "SurveyAnswerDays" WHERE "SurveyId" = $1 AND "Day" >= $2 AND "Day" <= $3
         """;
 
+    private const string AnswerRangeSql = """
+        SELECT "QuestionId", "Value", CAST(sum("Count") AS integer) FROM "SurveyAnswerDays" WHERE "SurveyId" = $1 AND "Day" >= $2 AND "Day" <= $3
+        GROUP BY "QuestionId", "Value"
+        """;
+
+    private const string AnswerTotalsSql = """
+        SELECT "QuestionId", "Value", "Count" FROM "SurveyAnswerTotals" WHERE "SurveyId" = $1
+        """;
+
     /// <summary>
     /// What a survey's per-question aggregates read, on one connection: the organization's minimum cell size (the
-    /// default when it is gone) and the answer counts (<see cref="SurveyAnswerDay"/>) from <paramref name="from"/>
-    /// to <paramref name="to"/>, days included.
+    /// default when it is gone) and the answer counts from <paramref name="from"/> to <paramref name="to"/>, days
+    /// included (null: from the first day, to the last). Per day (<see cref="SurveyAnswerDay"/> rows) when
+    /// <paramref name="byDay"/>; otherwise one row per question and value, summed by the database — over the whole
+    /// survey read from its totals (<see cref="SurveyAnswerTotal"/>), so its cost does not grow with the days it ran.
+    /// Rows without days carry <c>default</c> as their day.
     /// </summary>
     public async Task<(int MinCellSize, List<(long QuestionId, DateOnly Day, int Value, int Count)> Rows)> AnswerCountsAsync(
-        string organizationId, string surveyId, DateOnly from, DateOnly to, CancellationToken ct)
+        string organizationId, string surveyId, DateOnly? from, DateOnly? to, bool byDay, CancellationToken ct)
     {
         await using var session = await database.OpenAsync(ct);
         var value = await session.Command(MinCellSizeSql, organizationId).ExecuteScalarAsync(ct);
         var minCell = value is null or DBNull ? Organizations.Organization.DefaultMinCellSize : Math.Max(1, Convert.ToInt32(value, CultureInfo.InvariantCulture));
-        await using var reader = await session.Command(AnswerDaysSql, surveyId, database.Date(from), database.Date(to)).ExecuteReaderAsync(ct);
+        var (first, last) = (database.Date(from ?? DateOnly.MinValue), database.Date(to ?? DateOnly.MaxValue));
+        var command = byDay ? session.Command(AnswerDaysSql, surveyId, first, last)
+            : from is null && to is null ? session.Command(AnswerTotalsSql, surveyId)
+            : session.Command(AnswerRangeSql, surveyId, first, last);
+        await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<(long, DateOnly, int, int)>();
-        while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), database.ReadDate(reader, 1), reader.GetInt32(2), reader.GetInt32(3)));
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(byDay ? (reader.GetInt64(0), database.ReadDate(reader, 1), reader.GetInt32(2), reader.GetInt32(3))
+                : (reader.GetInt64(0), default, reader.GetInt32(1), reader.GetInt32(2)));
+        }
         return (minCell, rows);
     }
 
