@@ -9,7 +9,9 @@ using Questra.Web.Features;
 using Questra.Web.Features.Accounts;
 using Questra.Web.Features.AuditTrail;
 using Questra.Web.Features.Email;
+using Questra.Web.Features.Health;
 using Questra.Web.Features.Operators;
+using Questra.Web.Features.Telemetry;
 
 try
 {
@@ -36,7 +38,9 @@ static async Task<int> RunAsync(string[] args)
     builder.Services.AddQuestraEmail(builder.Environment);
     builder.Services.AddQuestraApi(builder.Configuration, builder.Environment);
     builder.Services.AddQuestraReverseProxy(builder.Configuration);
-    builder.Services.AddHealthChecks();
+    builder.Services.AddQuestraHealth();
+    builder.AddQuestraMetrics();
+    builder.AddQuestraLogFormat();
     if (builder.Environment.IsDevelopment())
     {
         builder.Services.AddDatabaseDeveloperPageExceptionFilter();
@@ -53,6 +57,7 @@ static async Task<int> RunAsync(string[] args)
     {
         return await AdminCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
     }
+    app.UseQuestraMetrics();
     app.UseQuestraReverseProxy(app.Configuration);
     app.UseApiNoStore();
     app.UseQuestraErrorHandling();
@@ -65,7 +70,7 @@ static async Task<int> RunAsync(string[] args)
     app.UseAntiforgery();
     app.UseSudoGate();
     app.MapStaticAssets();
-    app.MapHealthChecks("/healthz");
+    app.MapQuestraHealth();
     app.MapQuestraApi();
     app.MapPublicSurveyForm();
     app.MapDevMail();

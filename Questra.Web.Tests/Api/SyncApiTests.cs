@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Primitives;
 using Questra.Web.Api;
 using Questra.Web.Features.Surveys;
@@ -285,6 +286,44 @@ public abstract class SyncApiTests(QuestraFactory factory)
         using var missing = new HttpRequestMessage(HttpMethod.Get, "/api/surveys/sv_missing");
         missing.Headers.TryAddWithoutValidation("If-None-Match", "*");
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(missing)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AChange_MovesTheStampForward_EvenWhenItIsAhead_SoTagsAndTheChangesFeedSeeIt()
+    {
+        // Another instance whose clock runs an hour ahead stamped the survey: a change made here, at an earlier
+        // time, must still give it a new stamp (so a new tag, and a place after the old one in the changes).
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var survey = await Data.AuthoredSurveyAsync(org, owner);
+        var ahead = factory.Clock.GetUtcNow().AddHours(1);
+        await Data.WithDb(db => db.Surveys.Where(x => x.Id == survey.Id).ExecuteUpdateAsync(x => x.SetProperty(v => v.UpdatedAt, ahead)));
+        var (_, secret) = await Data.KeyAsync(org, owner);
+        var client = factory.ApiClient(secret, org);
+        var before = await client.GetAsync($"/api/surveys/{survey.Id}");
+        var tag = before.Headers.ETag!.Tag;
+        var stamp = (await Problem.JsonAsync(before)).GetProperty("updated_at").GetDateTimeOffset();
+
+        var caller = new Caller(owner, "127.0.0.1");
+        var renamed = SurveyDraft.Of(survey);
+        renamed.Title = "Renamed behind the stamp";
+        Assert.True((await Data.WithService<SurveyAuthoring, ServiceResult<Survey>>(a => a.SaveAsync(org, caller, survey.Id, renamed))).Succeeded);
+        using (var stale = new HttpRequestMessage(HttpMethod.Get, $"/api/surveys/{survey.Id}"))
+        {
+            stale.Headers.TryAddWithoutValidation("If-None-Match", tag);
+            var after = await client.SendAsync(stale);
+            Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+            Assert.NotEqual(tag, after.Headers.ETag!.Tag);
+            var body = await Problem.JsonAsync(after);
+            Assert.Equal("Renamed behind the stamp", body.GetProperty("title").GetString());
+            Assert.True(body.GetProperty("updated_at").GetDateTimeOffset() > stamp);
+            stamp = body.GetProperty("updated_at").GetDateTimeOffset();
+            tag = after.Headers.ETag!.Tag;
+        }
+        // A response too.
+        await Data.RespondAsync(survey, [new(FieldOf(survey, QuestionKinds.Rating), new StringValues("5"))], factory.Clock.GetUtcNow());
+        var answered = await client.GetAsync($"/api/surveys/{survey.Id}");
+        Assert.NotEqual(tag, answered.Headers.ETag!.Tag);
+        Assert.True((await Problem.JsonAsync(answered)).GetProperty("updated_at").GetDateTimeOffset() > stamp);
     }
 
     private static string FieldOf(Survey survey, string kind) => $"q{survey.Questions.First(q => q.Kind == kind).Id}";

@@ -46,6 +46,9 @@ public class QuestraFactory : WebApplicationFactory<Program>
     /// <summary>Request header a test sets to act as another client address.</summary>
     public const string ClientIpHeader = "X-Test-Client-Ip";
 
+    /// <summary>Request header a test sets to act as a connection to another of the server's ports (TestServer has none).</summary>
+    public const string LocalPortHeader = "X-Test-Local-Port";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
@@ -95,6 +98,7 @@ public class QuestraFactory : WebApplicationFactory<Program>
             {
                 context.Connection.RemoteIpAddress =
                     IPAddress.TryParse(context.Request.Headers[ClientIpHeader], out var ip) ? ip : context.Connection.RemoteIpAddress ?? IPAddress.Loopback;
+                if (int.TryParse(context.Request.Headers[LocalPortHeader], out var port)) context.Connection.LocalPort = port;
                 return nextMiddleware(context);
             });
             next(app);

@@ -12,7 +12,8 @@ namespace Questra.Web.Tests.Process;
 /// <summary>
 /// The published behaviour when PostgreSQL fails under the app (as an OS process), injected through a proxy
 /// between the two: stopped under load (503 + Retry-After, never a 500, the revoke says it did not take, recovery
-/// within 2 s, usage kept) and frozen (answers within the short timeouts; <c>/healthz</c> unaffected).
+/// within 2 s, usage kept) and frozen (answers within the short timeouts; <c>/healthz</c> unaffected). Readiness
+/// (<c>/healthz/ready</c>) says 503 within its timeout in both, and 200 again once the database is back.
 /// </summary>
 [Collection(AppProcessCollection.Name)]
 public sealed class DatabaseFaultTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
@@ -85,6 +86,10 @@ public sealed class DatabaseFaultTests(Xunit.Abstractions.ITestOutputHelper outp
         var health = Stopwatch.StartNew();
         var healthz = await new HttpClient().GetAsync($"{app.BaseUrl}/healthz");
         health.Stop();
+        var readiness = Stopwatch.StartNew();
+        var ready = await new HttpClient().GetAsync($"{app.BaseUrl}/healthz/ready");
+        readiness.Stop();
+        var readyBody = await ready.Content.ReadAsStringAsync();
         await Task.Delay(TimeSpan.FromSeconds(3)); // the outage goes on under load
 
         proxy.Up();
@@ -114,6 +119,16 @@ public sealed class DatabaseFaultTests(Xunit.Abstractions.ITestOutputHelper outp
         }
         Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
         Assert.True(health.Elapsed < TimeSpan.FromSeconds(1), $"/healthz took {health.ElapsedMilliseconds} ms during the outage");
+        // Readiness says the instance cannot serve, within its timeout, naming the check and nothing about the database's address.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.True(readiness.Elapsed < TimeSpan.FromSeconds(3), $"/healthz/ready took {readiness.ElapsedMilliseconds} ms during the outage");
+        using (var report = JsonDocument.Parse(readyBody))
+        {
+            Assert.Equal("Unhealthy", report.RootElement.GetProperty("status").GetString());
+            Assert.Equal("Unhealthy", report.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        }
+        Assert.DoesNotContain("127.0.0.1", readyBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await new HttpClient().GetAsync($"{app.BaseUrl}/healthz/ready")).StatusCode);
         // The same revoke after recovery takes, and bites.
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/api-keys/{keyId}/revoke", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/surveys")).StatusCode);
@@ -144,7 +159,12 @@ public sealed class DatabaseFaultTests(Xunit.Abstractions.ITestOutputHelper outp
             var health = Stopwatch.StartNew();
             var healthz = await new HttpClient().GetAsync($"{app.BaseUrl}/healthz");
             health.Stop();
-            output.WriteLine($"frozen database: 20 requests answered within {slowest.TotalMilliseconds:F0} ms; /healthz {health.ElapsedMilliseconds} ms");
+            var readiness = Stopwatch.StartNew();
+            var ready = await new HttpClient().GetAsync($"{app.BaseUrl}/healthz/ready");
+            readiness.Stop();
+            output.WriteLine($"frozen database: 20 requests answered within {slowest.TotalMilliseconds:F0} ms; /healthz {health.ElapsedMilliseconds} ms; /healthz/ready {readiness.ElapsedMilliseconds} ms");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.True(readiness.Elapsed < TimeSpan.FromSeconds(3), $"/healthz/ready took {readiness.ElapsedMilliseconds} ms with the database frozen");
 
             Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.StatusCode));
             Assert.All(answers, a => Assert.NotNull(a.Headers.RetryAfter));
@@ -159,5 +179,7 @@ public sealed class DatabaseFaultTests(Xunit.Abstractions.ITestOutputHelper outp
             proxy.Up();
         }
         await Eventually.HoldsAsync(async () => (await script.GetAsync("/api/surveys")).StatusCode == HttpStatusCode.OK, "recovery after the freeze", seconds: 15);
+        await Eventually.HoldsAsync(async () => (await new HttpClient().GetAsync($"{app.BaseUrl}/healthz/ready")).StatusCode == HttpStatusCode.OK,
+            "ready again after the freeze", seconds: 15);
     }
 }

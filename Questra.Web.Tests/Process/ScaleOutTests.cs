@@ -23,6 +23,7 @@ public sealed partial class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper o
     private AppProcess a = null!;
     private AppProcess b = null!;
     private string org = "", adminSecret = "", keyId = "", secret = "", email = "";
+    private readonly int bMetricsPort = LoopbackPorts.Free();
 
     public async Task InitializeAsync()
     {
@@ -45,7 +46,9 @@ public sealed partial class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper o
             ("Usage:FlushSeconds", "1"),
             ("Logging:LogLevel:Questra.Web.Features.ApiKeys.ApiKeyCacheSync", "Debug"),
         ];
-        var started = await Task.WhenAll(AppProcess.StartAsync(database, settings), AppProcess.StartAsync(database, settings));
+        // B exposes its metrics (on a port of its own) to show the change notices it received.
+        var started = await Task.WhenAll(AppProcess.StartAsync(database, settings),
+            AppProcess.StartAsync(database, [.. settings, ("Metrics:Enabled", "true"), ("Metrics:Port", bMetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
         (a, b) = (started[0], started[1]);
         await Task.WhenAll(
             a.WaitForOutputAsync("Listening for API key changes", TimeSpan.FromSeconds(30)),
@@ -89,6 +92,9 @@ public sealed partial class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.True(refusedAfter < TimeSpan.FromSeconds(1), $"B still accepted the revoked key {refusedAfter.TotalMilliseconds:F0} ms after the revoke returned");
         await b.WaitForOutputAsync("Another instance changed API keys", TimeSpan.FromSeconds(5));
+        await Eventually.HoldsAsync(async () => (await new HttpClient().GetStringAsync($"http://127.0.0.1:{bMetricsPort}/metrics"))
+            .Contains("questra_api_key_cache_invalidations_received_total", StringComparison.Ordinal), "B's metrics count the notice", seconds: 10);
+        Assert.Equal(HttpStatusCode.NotFound, (await new HttpClient().GetAsync($"{b.BaseUrl}/metrics")).StatusCode);
         // And it stays refused on both.
         Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync("/api/surveys")).StatusCode);
         using var onA = Api(a, secret);

@@ -13,7 +13,7 @@ public sealed record RequiredScope(ApiScopes Scope);
 /// org), then the route's scope (403). Rate limiting (<see cref="KeyRateLimitFilter"/>) comes next; resource checks
 /// (404/403) follow in the handlers.
 /// </summary>
-public sealed class ApiAccessFilter(UsageRecorder usage) : IEndpointFilter
+public sealed class ApiAccessFilter(UsageRecorder usage, Features.Telemetry.QuestraMetrics metrics) : IEndpointFilter
 {
     public const string OrgHeader = "X-Org-Id";
 
@@ -27,10 +27,12 @@ public sealed class ApiAccessFilter(UsageRecorder usage) : IEndpointFilter
         if (!key.AllowsAddress(client))
         {
             usage.RecordRefusedAddress(key, client);
+            metrics.KeyChecked(Features.Telemetry.KeyCheckOutcomes.RefusedAddress);
             http.Features.Set(AddressRefused.Instance); // counted as a refusal, not as use of the key
             return ApiResults.Forbidden($"This API key may not be used from {Shown(client)}: the address is outside the key's allowed addresses or the organization's.");
         }
         usage.RecordAddress(key, client);
+        metrics.KeyChecked(Features.Telemetry.KeyCheckOutcomes.Ok);
 
         var values = http.Request.Headers[OrgHeader];
         if (values.Count == 0 || string.IsNullOrWhiteSpace(values[0]))

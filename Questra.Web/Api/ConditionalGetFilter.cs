@@ -29,15 +29,24 @@ public sealed class ConditionalGetFilter(IOptions<Microsoft.AspNetCore.Http.Json
         var tagged = value is ICursorPage page ? JsonSerializer.SerializeToUtf8Bytes(page.WithoutCursor, value.GetType(), json.Value.SerializerOptions) : null;
         var hash = SHA256.HashData(tagged ?? body);
         if (csv is not null) hash[0] ^= 0x5a; // the CSV form is another representation: another tag
-        var tag = "\"" + Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
+        return await NotModifiedAsync(http, Tag(hash), rateLimiter)
+            ?? TypedResults.Bytes(body, csv is null ? "application/json; charset=utf-8" : "text/csv; charset=utf-8; header=present");
+    }
+
+    /// <summary>An entity tag made from a hash (its first 18 bytes, base64url, quoted).</summary>
+    public static string Tag(byte[] hash) => "\"" + Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
+
+    /// <summary>
+    /// Puts <paramref name="tag"/> on the answer; when the request's <c>If-None-Match</c> names it, gives the request
+    /// back to the key's rate limit and returns the 304 to answer with (null: answer in full).
+    /// </summary>
+    public static async ValueTask<IResult?> NotModifiedAsync(HttpContext http, string tag, KeyRateLimiter rateLimiter)
+    {
         http.Response.Headers.ETag = tag;
-        if (Matches(http.Request.Headers.IfNoneMatch, tag))
-        {
-            var remaining = rateLimiter.GiveBack(http.Features.GetRequiredFeature<AuthenticatedKey>().KeyId);
-            http.Response.Headers["RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        return TypedResults.Bytes(body, csv is null ? "application/json; charset=utf-8" : "text/csv; charset=utf-8; header=present");
+        if (!Matches(http.Request.Headers.IfNoneMatch, tag)) return null;
+        var remaining = await rateLimiter.GiveBackAsync(http.Features.GetRequiredFeature<AuthenticatedKey>().KeyId);
+        http.Response.Headers["RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.StatusCode(StatusCodes.Status304NotModified);
     }
 
     // If-None-Match compares weakly: W/"x" matches "x". "*" is not honoured here: only a client that holds the

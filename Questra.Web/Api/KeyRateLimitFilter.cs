@@ -5,12 +5,12 @@ using Questra.Web.Features.ApiKeys;
 namespace Questra.Web.Api;
 
 /// <summary>Requests per key per minute (<c>ApiKeys:RequestsPerMinutePerKey</c>): RateLimit-* headers on every answer, 429 over it.</summary>
-public sealed class KeyRateLimitFilter(KeyRateLimiter rateLimiter) : IEndpointFilter
+public sealed class KeyRateLimitFilter(KeyRateLimiter rateLimiter, Features.Telemetry.QuestraMetrics metrics) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var rate = rateLimiter.Take(http.Features.GetRequiredFeature<AuthenticatedKey>().KeyId);
+        var rate = await rateLimiter.TakeAsync(http.Features.GetRequiredFeature<AuthenticatedKey>().KeyId);
         var reset = Text((int)Math.Ceiling(rate.ResetIn.TotalSeconds));
         http.Response.Headers["RateLimit-Limit"] = Text(rate.Limit);
         http.Response.Headers["RateLimit-Remaining"] = Text(rate.Remaining);
@@ -18,6 +18,7 @@ public sealed class KeyRateLimitFilter(KeyRateLimiter rateLimiter) : IEndpointFi
         if (!rate.Allowed)
         {
             http.Response.Headers.RetryAfter = reset;
+            metrics.Throttled(Features.Telemetry.ThrottleLimits.KeyRate);
             return ApiResults.TooManyRequests(
                 $"This API key made more than {rate.Limit} requests in a minute; retry after {reset} s.");
         }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Surveys;
 
 namespace Questra.Web.Api;
@@ -12,7 +13,7 @@ public static class SurveysEndpoints
         group.MapGet("/", List).RequireScope(ApiScopes.SurveysRead).AddEndpointFilter<PagingFilter>().Conditional()
             .WithName("ListSurveys").WithSummary("The surveys visible to the key: newest first by cursor (limit, cursor) or page number (page, page_size; the older form); " +
                 "with updated_since, those created or changed since, oldest change first.");
-        group.MapGet("/{id}", Get).RequireScope(ApiScopes.SurveysRead).Conditional()
+        group.MapGet("/{id}", Get).RequireScope(ApiScopes.SurveysRead).Produces<SurveyDto>().Produces(StatusCodes.Status304NotModified)
             .WithName("GetSurvey").WithSummary("One survey with its questions (never its answers).");
         group.MapGet("/{id}/metrics/responses", Metrics).RequireScope(ApiScopes.ResponsesRead).Conditional()
             .WithName("GetResponseMetrics").WithSummary("Aggregates over a survey's responses: totals, completion, per-day counts.");
@@ -112,19 +113,34 @@ public static class SurveysEndpoints
 
     private static string Filter(DateTimeOffset since) => since.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public static async Task<Results<Ok<SurveyDto>, ProblemHttpResult>> Get(
-        string id, ApiCall call, SurveyAccess access, CancellationToken ct)
+    /// <summary>
+    /// One survey. Its tag is made from its change stamp (every change moves it: <see cref="SurveyStamp"/>), so a
+    /// conditional read is answered 304 from one row, without reading the questions or making the body.
+    /// </summary>
+    public static async Task<IResult> Get(string id, ApiCall call, SurveyAccess access, HttpContext http, KeyRateLimiter rateLimiter, CancellationToken ct)
     {
+        if (http.Request.Headers.IfNoneMatch.Count > 0 && await access.StampAsync(call.Viewer, id, ct) is { } stamp
+            && await ConditionalGetFilter.NotModifiedAsync(http, SurveyTag(id, stamp), rateLimiter) is { } notModified)
+        {
+            return notModified;
+        }
         var found = await access.FindAsync(call.Viewer, id, withQuestions: true, ct);
         if (!found.Succeeded)
         {
             return ApiResults.From(found.Error!);
         }
         var s = found.Value!;
+        http.Response.Headers.ETag = SurveyTag(s.Id, s.UpdatedAt);
         return TypedResults.Ok(new SurveyDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId,
             [.. s.Questions.Select(q => new QuestionDto(q.Position, q.Text, q.Kind, q.Required, q.Hidden, [.. q.Options.Select(o => new OptionDto(o.Id, o.Text))]))],
             s.UpdatedAt));
     }
+
+    // The survey's tag: its id and stamp, and this build (a new version may show a survey differently).
+    private static readonly string Build = typeof(SurveysEndpoints).Assembly.ManifestModule.ModuleVersionId.ToString("N");
+
+    private static string SurveyTag(string id, DateTimeOffset stamp) => ConditionalGetFilter.Tag(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes($"survey\n{id}\n{stamp.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n{Build}")));
 
     public static async Task<Results<Ok<ResponseMetricsDto>, ProblemHttpResult>> Metrics(
         string id, ApiCall call, SurveyAccess access, SurveyMetrics metrics, CancellationToken ct)

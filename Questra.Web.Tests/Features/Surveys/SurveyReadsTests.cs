@@ -92,6 +92,30 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task KeysetPages_WalkTheLinqQuerysOrder_ForEveryKindOfViewer_TiesIncluded()
+    {
+        var f = await SeedAsync();
+        foreach (var viewer in Viewers(f))
+        {
+            var expected = (await factory.Data.WithDb(db => PlainPageAsync(db, viewer, 1, 100))).Items;
+            foreach (var size in new[] { 1, 2, 20 })
+            {
+                var walked = new List<SurveySummary>();
+                KeysetPosition? after = null;
+                while (true)
+                {
+                    var page = await factory.Data.WithService<SurveyReads, List<SurveySummary>>(r =>
+                        r.NewestAsync(viewer.OrganizationId, viewer.OnlyOwnedBy, viewer.Restriction, after, size, default));
+                    walked.AddRange(page);
+                    if (page.Count < size) break;
+                    after = new KeysetPosition(page[^1].CreatedAt, page[^1].Id);
+                }
+                Assert.Equal(expected, walked);
+            }
+        }
+    }
+
+    [Fact]
     public async Task FoundSurveys_AreWhatTheLinqQueryFinds_WithTheirQuestionsInOrder()
     {
         var f = await SeedAsync();

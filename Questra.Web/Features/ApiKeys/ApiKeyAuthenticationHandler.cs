@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Questra.Web.Features.Telemetry;
 
 namespace Questra.Web.Features.ApiKeys;
 
@@ -10,7 +11,7 @@ namespace Questra.Web.Features.ApiKeys;
 /// body and a <c>WWW-Authenticate</c> header saying which check failed; the key itself is never echoed.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyAuthenticator keys, FailedAuthThrottle throttle)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyAuthenticator keys, FailedAuthThrottle throttle, QuestraMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -36,12 +37,15 @@ public sealed class ApiKeyAuthenticationHandler(
                 blockedFor = null;
                 return Success(known);
             }
+            metrics.Throttled(ThrottleLimits.FailedAuth);
             return AuthenticateResult.Fail(TooManyFailures);
         }
+        if (token is null) metrics.KeyChecked(Request.Headers.Authorization.Count == 0 ? KeyCheckOutcomes.Missing : KeyCheckOutcomes.Malformed);
         var result = token is null ? AuthenticateResult.Fail(malformed!) : await AuthenticateKeyAsync(token);
-        if (result.Failure is not null && throttle.RecordFailure(client) is { } wait)
+        if (result.Failure is not null && await throttle.RecordFailureAsync(client) is { } wait)
         {
             blockedFor = wait; // over the limit with this failure (a client of its own, or one of a flood counted together)
+            metrics.Throttled(ThrottleLimits.FailedAuth);
             return AuthenticateResult.Fail(TooManyFailures);
         }
         return result;
@@ -88,6 +92,8 @@ public sealed class ApiKeyAuthenticationHandler(
     private async Task<AuthenticateResult> AuthenticateKeyAsync(string token)
     {
         var result = await keys.AuthenticateAsync(token, Context.RequestAborted);
+        // A key that checks out is counted (ok, or refused_address) where its addresses are checked: ApiAccessFilter.
+        if (result.Key is null) metrics.KeyChecked(result.Outcome);
         if (result.BlockedKey is { } blocked && !blocked.AllowsAddress(Context.Connection.RemoteIpAddress))
         {
             // Why a key is blocked (its age, the organization's limit) is for the places it may be used from.

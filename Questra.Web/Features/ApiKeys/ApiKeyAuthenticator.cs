@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
 using Questra.Web.Features.Organizations;
+using Questra.Web.Features.Telemetry;
 
 namespace Questra.Web.Features.ApiKeys;
 
@@ -9,7 +10,7 @@ namespace Questra.Web.Features.ApiKeys;
 /// The hot path of every API request: format → checksum → hash → cache → one database read. Kept apart from
 /// <see cref="ApiKeyService"/> (which owns every change to keys) so the check needs nothing else.
 /// </summary>
-public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> contexts, ApiKeyCache cache, TimeProvider clock)
+public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> contexts, ApiKeyCache cache, TimeProvider clock, QuestraMetrics metrics)
 {
     /// <summary>A stored key as the check needs it, with its owner's role in its organization now (null: not a member).</summary>
     internal sealed record KeyRow(string Id, string OrganizationId, string CreatedByUserId, ApiScopes Scopes, string? SurveyRestriction,
@@ -45,16 +46,18 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         switch (ApiKeySecret.CheckFormat(secret))
         {
             case SecretFormat.WrongPrefix:
-                return KeyAuthentication.Fail($"The bearer token is not a Questra API key (keys start with '{ApiKeySecret.Prefix}').");
+                return KeyAuthentication.Fail(KeyCheckOutcomes.Malformed, $"The bearer token is not a Questra API key (keys start with '{ApiKeySecret.Prefix}').");
             case SecretFormat.Malformed:
-                return KeyAuthentication.Fail($"The API key is malformed: it must be {ApiKeySecret.Length} characters of letters and digits after the prefix.");
+                return KeyAuthentication.Fail(KeyCheckOutcomes.Malformed, $"The API key is malformed: it must be {ApiKeySecret.Length} characters of letters and digits after the prefix.");
             case SecretFormat.BadChecksum:
-                return KeyAuthentication.Fail("The API key's checksum does not match: it was mistyped or truncated.");
+                return KeyAuthentication.Fail(KeyCheckOutcomes.BadChecksum, "The API key's checksum does not match: it was mistyped or truncated.");
         }
 
         var hash = ApiKeySecret.Hash(secret);
         var hashKey = Convert.ToBase64String(hash);
-        if (cache.Find(hashKey, out var cachedExpiry) is { } cached)
+        var found = cache.Find(hashKey, out var cachedExpiry);
+        metrics.CacheLookup(hit: found is not null);
+        if (found is { } cached)
         {
             var now = clock.GetUtcNow();
             return cachedExpiry is { } at && at <= now ? Expired(at)
@@ -69,12 +72,12 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         if (row is null || !CryptographicOperations.FixedTimeEquals(row.SecretHash, hash))
         {
             return await WasDeleted(db, hash, ct)
-                ? KeyAuthentication.Fail("This API key was deleted.")
-                : KeyAuthentication.Fail("The API key is not recognised.");
+                ? KeyAuthentication.Fail(KeyCheckOutcomes.Deleted, "This API key was deleted.")
+                : KeyAuthentication.Fail(KeyCheckOutcomes.Unknown, "The API key is not recognised.");
         }
         if (row.RevokedAt is not null)
         {
-            return KeyAuthentication.Fail("This API key was revoked.");
+            return KeyAuthentication.Fail(KeyCheckOutcomes.Revoked, "This API key was revoked.");
         }
         if (row.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
         {
@@ -82,7 +85,7 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         }
         if (row.Role is null)
         {
-            return KeyAuthentication.Fail("This API key's owner is no longer a member of its organization.");
+            return KeyAuthentication.Fail(KeyCheckOutcomes.NotMember, "This API key's owner is no longer a member of its organization.");
         }
         var key = new AuthenticatedKey(row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes,
             SurveyIdList.Parse(row.SurveyRestriction), row.ExpiresAt, await RulesAsync(db, row, ct), row.RolledAt);
@@ -145,6 +148,6 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
     }
 
     private static KeyAuthentication Expired(DateTimeOffset at) =>
-        KeyAuthentication.Fail($"This API key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.");
+        KeyAuthentication.Fail(KeyCheckOutcomes.Expired, $"This API key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.");
 
 }

@@ -21,6 +21,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
     public const string Channel = "questra_api_keys";
 
     private readonly ApiKeyCache cache;
+    private readonly Telemetry.QuestraMetrics metrics;
     private readonly NpgsqlDataSource? dataSource;
     private readonly NpgsqlDataSource? channelSource;
     private readonly ILogger<ApiKeyCacheSync> logger;
@@ -33,6 +34,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
     {
         this.cache = cache;
         this.logger = logger;
+        metrics = services.GetRequiredService<Telemetry.QuestraMetrics>();
         checkEvery = TimeSpan.FromMilliseconds(options.Value.ChannelCheckMilliseconds);
         dataSource = services.GetService<NpgsqlDataSource>();
         channelSource = services.GetService<ChannelDataSource>()?.Source;
@@ -102,6 +104,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
         {
             if (e.Channel != Channel || e.Payload == instanceId) return;
             cache.Invalidate();
+            metrics.InvalidationReceived();
             ClearedByAnotherInstance(logger);
         };
         var listenedAt = Environment.TickCount64;

@@ -13,6 +13,9 @@ public static class ApiKeysRegistration
         services.AddScoped<Organizations.IMemberKeys, MemberKeys>();
         services.AddSingleton<KeyExpiryNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyExpiryNotifier>());
+        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section);
+        services.AddSingleton<SharedWindows>();
+        services.AddHostedService<SharedWindows.ConnectAtStart>();
         services.AddSingleton<FailedAuthThrottle>();
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<ApiKeyCache>();

@@ -7,9 +7,13 @@ namespace Questra.Web.Features.ApiKeys;
 /// answered 429 with <c>Retry-After</c> until its window ends, without any key lookup — so guessing keys or
 /// flooding with unknown ones costs us almost nothing. Other clients are unaffected.
 /// </summary>
-public sealed partial class FailedAuthThrottle(IOptionsMonitor<ApiKeyOptions> options, TimeProvider clock, ILogger<FailedAuthThrottle> logger)
+/// With <c>Limits:Redis</c> the failures are counted there, by every instance together (<see cref="SharedWindows"/>);
+/// each instance keeps the counts it learns, so a client over the limit is refused here without asking Redis.
+public sealed partial class FailedAuthThrottle(IOptionsMonitor<ApiKeyOptions> options, TimeProvider clock, ILogger<FailedAuthThrottle> logger,
+    SharedWindows? shared = null)
 {
-    private readonly FixedWindowCounters failures = new(clock, TimeSpan.FromMinutes(1), pruneAbove: 10_000, capacity: 200_000);
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private readonly FixedWindowCounters failures = new(clock, Window, pruneAbove: 10_000, capacity: 200_000);
 
     /// <summary>How many clients the throttle holds counts for (bounded).</summary>
     public int TrackedClients => failures.Count;
@@ -43,6 +47,20 @@ public sealed partial class FailedAuthThrottle(IOptionsMonitor<ApiKeyOptions> op
     /// table had no room for, the shared bucket of such clients) over the limit. Single failures are not logged (a
     /// flood of bad keys must not become a flood of log lines); a client reaching the limit is, once per window.
     /// </summary>
+    public ValueTask<TimeSpan?> RecordFailureAsync(string client) =>
+        shared is { Enabled: true } ? RecordSharedAsync(client) : new ValueTask<TimeSpan?>(RecordFailure(client));
+
+    private async ValueTask<TimeSpan?> RecordSharedAsync(string client)
+    {
+        var key = ClientKey(client);
+        if (await shared!.TryAddAsync("failed-auth", key, int.MaxValue, Window) is not { } counted) return RecordFailure(client);
+        failures.Raise(key, counted.Count, counted.ResetIn);
+        var limit = options.CurrentValue.FailedAuthPerMinute;
+        if (counted.Count == limit) ClientThrottled(logger, client, counted.Count, (int)Math.Ceiling(counted.ResetIn.TotalSeconds));
+        return counted.Count > limit ? counted.ResetIn : null;
+    }
+
+    /// <summary>Counts one failure here, in memory (one instance, or Redis out of reach).</summary>
     public TimeSpan? RecordFailure(string client)
     {
         var limit = options.CurrentValue.FailedAuthPerMinute;

@@ -46,13 +46,14 @@ public sealed record KeyRules(IReadOnlyList<AddressList> LineageLists, AddressLi
 }
 
 /// <summary>A key that authenticated, or the reason (for the 401's detail) why the presented one did not.</summary>
-public sealed record KeyAuthentication(AuthenticatedKey? Key, string? Message, AuthenticatedKey? BlockedKey = null)
+/// <see cref="Outcome"/>: how it ended, as the metrics label it (<see cref="Telemetry.KeyCheckOutcomes"/>).
+public sealed record KeyAuthentication(AuthenticatedKey? Key, string? Message, string Outcome, AuthenticatedKey? BlockedKey = null)
 {
-    public static KeyAuthentication Success(AuthenticatedKey key) => new(key, null);
-    public static KeyAuthentication Fail(string message) => new(null, message);
+    public static KeyAuthentication Success(AuthenticatedKey key) => new(key, null, Telemetry.KeyCheckOutcomes.Ok);
+    public static KeyAuthentication Fail(string outcome, string message) => new(null, message, outcome);
 
     /// <summary>A key the lifetime rule stops: refused, with the reason — which the handler tells only a client at an allowed address.</summary>
-    public static KeyAuthentication Blocked(AuthenticatedKey key, string reason) => new(null, reason, key);
+    public static KeyAuthentication Blocked(AuthenticatedKey key, string reason) => new(null, reason, Telemetry.KeyCheckOutcomes.Blocked, key);
 
     public const string BlockedWithoutDetail = "This API key is blocked by the organization's policy.";
 }

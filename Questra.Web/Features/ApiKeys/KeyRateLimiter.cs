@@ -6,13 +6,21 @@ namespace Questra.Web.Features.ApiKeys;
 public readonly record struct RateLimitState(bool Allowed, int Limit, int Remaining, TimeSpan ResetIn);
 
 /// <summary>
-/// Requests per key per minute (fixed windows, in memory, per instance). A script that loops too fast gets 429
-/// with <c>Retry-After</c> instead of slowing everyone down; every answer carries <c>RateLimit-*</c> headers.
+/// Requests per key per minute (fixed windows). A script that loops too fast gets 429 with <c>Retry-After</c>
+/// instead of slowing everyone down; every answer carries <c>RateLimit-*</c> headers. Counted in Redis when
+/// <c>Limits:Redis</c> is set (one limit across every instance: <see cref="SharedWindows"/>), else in memory here.
 /// </summary>
-public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeProvider clock)
+public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeProvider clock, SharedWindows shared)
 {
-    private readonly FixedWindowCounters windows = new(clock, TimeSpan.FromMinutes(1), capacity: int.MaxValue); // keys are authenticated: no shared bucket
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private const string Bucket = "rate";
 
+    private readonly FixedWindowCounters windows = new(clock, Window, capacity: int.MaxValue); // keys are authenticated: no shared bucket
+
+    public ValueTask<RateLimitState> TakeAsync(string keyId) =>
+        shared.Enabled ? TakeSharedAsync(keyId) : new ValueTask<RateLimitState>(Take(keyId));
+
+    /// <summary>Counted here, in memory (one instance, or Redis out of reach).</summary>
     public RateLimitState Take(string keyId)
     {
         var limit = options.CurrentValue.RequestsPerMinutePerKey;
@@ -20,6 +28,19 @@ public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeP
         return new RateLimitState(taken, limit, limit - count, resetIn);
     }
 
+    private async ValueTask<RateLimitState> TakeSharedAsync(string keyId)
+    {
+        var limit = options.CurrentValue.RequestsPerMinutePerKey;
+        return await shared.TryAddAsync(Bucket, keyId, limit, Window) is { } counted
+            ? new RateLimitState(counted.Taken, limit, Math.Max(0, limit - counted.Count), counted.ResetIn)
+            : Take(keyId);
+    }
+
     /// <summary>Gives back the request just taken (an answer that does not count, such as a 304); returns how many remain.</summary>
-    public int GiveBack(string keyId) => options.CurrentValue.RequestsPerMinutePerKey - windows.GiveBack(keyId);
+    public async ValueTask<int> GiveBackAsync(string keyId)
+    {
+        var limit = options.CurrentValue.RequestsPerMinutePerKey;
+        if (shared.Enabled && await shared.GiveBackAsync(Bucket, keyId, Window) is { } count) return Math.Max(0, limit - count);
+        return limit - windows.GiveBack(keyId);
+    }
 }

@@ -62,6 +62,27 @@ public sealed class FixedWindowCounters(TimeProvider clock, TimeSpan window, int
         }
     }
 
+    /// <summary>
+    /// Takes a count made elsewhere (another store that counts the same windows): the key's window ends in
+    /// <paramref name="resetIn"/> and holds at least <paramref name="count"/>, so <see cref="Peek"/> answers from it.
+    /// </summary>
+    public void Raise(string key, int count, TimeSpan resetIn)
+    {
+        var now = clock.GetUtcNow();
+        if (Count > pruneAbove) PruneOncePerWindow(now);
+        var counter = CounterOf(key, now);
+        lock (counter)
+        {
+            var start = now + resetIn - window;
+            if (counter.Start + window <= now || counter.Start != start)
+            {
+                counter.Count = counter.Start + window <= now ? 0 : counter.Count;
+                counter.Start = start;
+            }
+            counter.Count = Math.Max(counter.Count, count);
+        }
+    }
+
     /// <summary>Takes back one event counted in the key's current window (one that turned out not to count); returns the count now.</summary>
     public int GiveBack(string key)
     {

@@ -13,7 +13,7 @@ namespace Questra.Web.Features.Email;
 /// messages are deleted after <see cref="OutboxOptions.KeepSentDays"/>.
 /// </summary>
 public sealed class OutboxDelivery(IServiceScopeFactory scopes, IMailTransport transport, IOptions<EmailOptions> options, TimeProvider clock,
-    ILogger<OutboxDelivery> logger) : BackgroundService
+    Telemetry.QuestraMetrics metrics, ILogger<OutboxDelivery> logger) : BackgroundService
 {
     public const int BatchSize = 20;
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
@@ -129,6 +129,7 @@ public sealed class OutboxDelivery(IServiceScopeFactory scopes, IMailTransport t
 
     private async Task FailedAsync(QuestraDbContext db, OutboxMessage message, string token, string error, CancellationToken ct)
     {
+        metrics.MailFailed();
         var attempts = message.Attempts + 1;
         var gaveUp = attempts >= options.Value.Outbox.MaxAttempts;
         var next = clock.GetUtcNow() + Backoff(attempts);

@@ -37,11 +37,9 @@ public sealed partial class ResponseWriter : IAsyncDisposable
     private sealed record Pending(string SurveyId, DateTimeOffset At, string AnswersJson, IReadOnlyList<(long QuestionId, int Value)> Cells,
         TaskCompletionSource<bool> Stored);
 
-    // The survey changed as the API shows it (its count): stamped at commit, never moved back, so a list of changes
-    // that passed a position before this commit cannot have passed the stamp.
-    private const string StampSql = """
-        UPDATE "Surveys" SET "UpdatedAt" = CASE WHEN "UpdatedAt" > $2 THEN "UpdatedAt" ELSE $2 END WHERE "Id" = $1
-        """;
+    // The survey changed as the API shows it (its count): stamped at commit, always forward (SurveyStamp), so a
+    // list of changes that passed a position before this commit cannot have passed the stamp.
+    private string StampSql => SurveyStamp.Sql(database.Provider, "$1", "$2");
 
     private readonly PreparedReads database;
     private readonly TimeProvider clock;

@@ -80,17 +80,8 @@ public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
     /// the index: the same cost for the first page and the five-thousandth. A survey made meanwhile is newer than any
     /// position, so it never shifts the rest (no item twice, none skipped).
     /// </summary>
-    public async Task<Slice<SurveySummary>> NewestAsync(SurveyViewer viewer, KeysetPosition? after, int limit, CancellationToken ct = default)
-    {
-        var query = Visible(viewer);
-        if (after is { } position)
-        {
-            var (at, id) = (position.At, position.Id ?? "");
-            // The first bound lets the database seek the index to the position; the second picks what follows it.
-            query = query.Where(s => s.CreatedAt <= at).Where(s => s.CreatedAt < at || (s.CreatedAt == at && string.Compare(s.Id, id) > 0));
-        }
-        return Cut(await Summaries(query.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id)).Take(limit + 1).ToListAsync(ct), limit);
-    }
+    public async Task<Slice<SurveySummary>> NewestAsync(SurveyViewer viewer, KeysetPosition? after, int limit, CancellationToken ct = default) =>
+        Cut(await reads.NewestAsync(viewer.OrganizationId, viewer.OnlyOwnedBy, viewer.Restriction, after, limit + 1, ct), limit);
 
     /// <summary>
     /// The visible surveys changed after <paramref name="since"/> (or after <paramref name="after"/>, where a previous
@@ -135,6 +126,17 @@ public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
                 "The survey belongs to another member. Members can read only the surveys they own; ask an admin.");
         }
         return survey;
+    }
+
+    /// <summary>
+    /// When the survey last changed (<see cref="SurveyStamp"/>), if the viewer may read it; null otherwise (the full
+    /// read, <see cref="FindAsync"/>, then says why). One row, no questions: what a conditional read needs.
+    /// </summary>
+    public async Task<DateTimeOffset?> StampAsync(SurveyViewer viewer, string surveyId, CancellationToken ct = default)
+    {
+        if (viewer.Restriction is { } ids && !ids.Contains(surveyId, StringComparer.Ordinal)) return null;
+        if (await reads.StampAsync(viewer.OrganizationId, surveyId, ct) is not { } found) return null;
+        return viewer.OnlyOwnedBy is { } owner && found.OwnerUserId != owner ? null : found.UpdatedAt;
     }
 
     private static ServiceError NotFound(string surveyId) =>

@@ -51,8 +51,8 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        var now = clock.GetUtcNow();
-        await db.Surveys.Where(s => s.Id == survey.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.UpdatedAt, x => x.UpdatedAt > now ? x.UpdatedAt : now), ct);
+        var provider = db.Database.IsNpgsql() ? DatabaseProvider.PostgreSQL : DatabaseProvider.Sqlite;
+        await db.Database.ExecuteSqlRawAsync(SurveyStamp.Sql(provider, "{0}", "{1}"), [survey.Id, SurveyStamp.Value(provider, clock.GetUtcNow())], ct);
         await tx.CommitAsync(ct);
         // The tracked survey keeps the stamp it was read with: EF never writes it again (SurveyConfiguration).
     }

@@ -22,6 +22,10 @@ public sealed class SurveyReads(PreparedReads database)
         SELECT "Id", "Title", "Status", "CreatedAt", "OwnerUserId", "UpdatedAt" FROM "Surveys" WHERE "Id" = $1 AND "OrganizationId" = $2
         """;
 
+    private const string StampSql = """
+        SELECT "OwnerUserId", "UpdatedAt" FROM "Surveys" WHERE "Id" = $1 AND "OrganizationId" = $2
+        """;
+
     private const string QuestionsSql = """
         SELECT q."Position", q."Text", q."Kind", q."Required", q."Hidden", q."Options", q."Id" FROM "SurveyQuestions" q
         WHERE q."SurveyId" = $1 AND EXISTS (SELECT 1 FROM "Surveys" s WHERE s."Id" = $1 AND s."OrganizationId" = $2)
@@ -62,6 +66,14 @@ public sealed class SurveyReads(PreparedReads database)
             }
         }
         return found with { Questions = questions };
+    }
+
+    /// <summary>Who owns the survey <paramref name="surveyId"/> of <paramref name="organizationId"/> and when it last changed (null: none there).</summary>
+    public async Task<(string OwnerUserId, DateTimeOffset UpdatedAt)?> StampAsync(string organizationId, string surveyId, CancellationToken ct)
+    {
+        await using var session = await database.OpenAsync(ct);
+        await using var reader = await session.Command(StampSql, surveyId, organizationId).ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(0), database.ReadInstant(reader, 1)) : null;
     }
 
     /// <summary>The survey behind the public link <paramref name="publicId"/> as its form shows it (null: no such link).</summary>
@@ -181,10 +193,56 @@ public sealed class SurveyReads(PreparedReads database)
         return new Page<SurveySummary>(items, page, pageSize, total);
     }
 
+    /// <summary>
+    /// The surveys after <paramref name="after"/> (null: from the start) in the list's order — newest first, ties by
+    /// id — at most <paramref name="take"/>, with the same filters as <see cref="PageAsync"/>: read from the index at
+    /// the position, so a deep page costs what the first one does.
+    /// </summary>
+    public async Task<List<SurveySummary>> NewestAsync(string organizationId, string? ownerUserId, IReadOnlyList<string>? onlyIds,
+        KeysetPosition? after, int take, CancellationToken ct)
+    {
+        var sql = newestSql[(ownerUserId is null ? 0 : 1) + (onlyIds is null ? 0 : 2) + (after is null ? 0 : 4)];
+        var values = new List<object>(6) { organizationId };
+        if (ownerUserId is not null) values.Add(ownerUserId);
+        if (onlyIds is not null) values.Add(database.Provider == DatabaseProvider.PostgreSQL ? onlyIds.ToArray() : JsonSerializer.Serialize(onlyIds));
+        if (after is { } position)
+        {
+            values.Add(database.Instant(position.At));
+            values.Add(position.Id ?? "");
+        }
+        values.Add(take);
+
+        await using var session = await database.OpenAsync(ct);
+        var items = new List<SurveySummary>(take);
+        await using var reader = await session.Command(sql, [.. values]).ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            items.Add(new SurveySummary(reader.GetString(0), reader.GetString(1), ParseStatus(reader.GetString(2)),
+                database.ReadInstant(reader, 3), reader.GetString(4), reader.GetInt32(5), database.ReadInstant(reader, 6)));
+        }
+        return items;
+    }
+
+    // The keyset list's eight statements (by owner or not × by ids or not × from a position or not).
+    private readonly string[] newestSql = [.. Enumerable.Range(0, 8).Select(v => NewestSql(database.Provider, (v & 1) != 0, (v & 2) != 0, (v & 4) != 0))];
+
+    internal static string NewestSql(DatabaseProvider provider, bool byOwner, bool byIds, bool afterPosition)
+    {
+        var (where, n) = Filter(provider, byOwner, byIds);
+        // The first bound lets the database seek the index to the position; the second picks what follows it.
+        if (afterPosition) where += $""" AND s."CreatedAt" <= ${n + 1} AND (s."CreatedAt" < ${n + 1} OR (s."CreatedAt" = ${n + 1} AND s."Id" > ${n + 2}))""";
+        return $"""
+            SELECT s."Id", s."Title", s."Status", s."CreatedAt", s."OwnerUserId", s."ResponseCount", s."UpdatedAt"
+            FROM "Surveys" s {where}
+            ORDER BY s."CreatedAt" DESC, s."Id" LIMIT ${n + (afterPosition ? 3 : 1)}
+            """;
+    }
+
     // The list's four statements (by owner or not × by ids or not), page and count, written once per provider.
     private readonly (string Page, string Count)[] listSql = [.. Enumerable.Range(0, 4).Select(v => ListSql(database.Provider, (v & 1) != 0, (v & 2) != 0))];
 
-    internal static (string Page, string Count) ListSql(DatabaseProvider provider, bool byOwner, bool byIds)
+    // The visible surveys of an organization: $1 the organization, then the owner and the ids when filtered by them.
+    private static (string Where, int Count) Filter(DatabaseProvider provider, bool byOwner, bool byIds)
     {
         var where = """WHERE s."OrganizationId" = $1""";
         var n = 1;
@@ -193,6 +251,12 @@ public sealed class SurveyReads(PreparedReads database)
         if (byIds) where += provider == DatabaseProvider.PostgreSQL
             ? $""" AND s."Id" = ANY(${++n})"""
             : $""" AND s."Id" IN (SELECT value FROM json_each(${++n}))""";
+        return (where, n);
+    }
+
+    internal static (string Page, string Count) ListSql(DatabaseProvider provider, bool byOwner, bool byIds)
+    {
+        var (where, n) = Filter(provider, byOwner, byIds);
         return ($"""
             SELECT s."Id", s."Title", s."Status", s."CreatedAt", s."OwnerUserId", s."ResponseCount", s."UpdatedAt"
             FROM "Surveys" s {where}

@@ -370,6 +370,7 @@ public sealed class WebhookDispatcher : BackgroundService
     private async Task RecordAsync(IServiceProvider services, WebhookDelivery delivery, string token, Outcome outcome, WebhookEndpoint endpoint,
         DateTimeOffset now, CancellationToken ct)
     {
+        services.GetRequiredService<Telemetry.QuestraMetrics>().WebhookAttempt(outcome.Succeeded);
         var db = services.GetRequiredService<QuestraDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var attempts = delivery.Attempts + 1;

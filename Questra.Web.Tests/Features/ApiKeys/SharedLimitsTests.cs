@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Questra.Web.Tests.Infrastructure;
+
+namespace Questra.Web.Tests.Features.ApiKeys;
+
+/// <summary>An instance on a shared PostgreSQL database with limits in Redis (as in compose.yaml): 10 requests per key, 6 failures per client.</summary>
+public sealed class SharedLimitsFactory(TestDatabase database, string redis) : QuestraFactory(database, ownsDatabase: false)
+{
+    public const int PerKey = 10, Failures = 6;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Limits:Redis", redis);
+        builder.UseSetting("ApiKeys:RequestsPerMinutePerKey", PerKey.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("ApiKeys:FailedAuthPerMinute", Failures.ToString(CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>
+/// Two instances behind one load balancer enforce the configured limits once, not once each: a client alternating
+/// between them is refused at the configured count. With Redis gone they keep serving, each counting alone, and
+/// say so; authentication never depends on Redis.
+/// </summary>
+public sealed class SharedLimitsTests : IAsyncLifetime, IDisposable
+{
+    private readonly PostgresTestDatabase database = PostgresTestDatabase.Create();
+    private RedisServer redis = null!;
+    private SharedLimitsFactory a = null!, b = null!;
+
+    public async Task InitializeAsync()
+    {
+        redis = await RedisServer.StartAsync();
+        a = new SharedLimitsFactory(database, redis.Configuration);
+        b = new SharedLimitsFactory(database, redis.Configuration);
+        // Both clocks just past the start of a minute: the test's requests fall in one window.
+        var now = a.Clock.GetUtcNow();
+        var intoMinute = TimeSpan.FromTicks(now.UtcTicks % TimeSpan.TicksPerMinute);
+        foreach (var app in new[] { a, b }) app.Clock.Advance(TimeSpan.FromMinutes(1) - intoMinute + TimeSpan.FromSeconds(1));
+        foreach (var app in new[] { a, b }) await SharedAsync(app);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        a?.Dispose();
+        b?.Dispose();
+        redis?.Dispose();
+        database.Dispose();
+    }
+
+    // Readiness says the limits are shared once the instance has connected to Redis.
+    private static Task SharedAsync(QuestraFactory app) => Eventually.HoldsAsync(async () =>
+        (await app.CreateClient().GetStringAsync("/healthz/ready")).Contains("shared through Redis", StringComparison.Ordinal), "limits shared through Redis", seconds: 20);
+
+    private static int Remaining(HttpResponseMessage r) => int.Parse(r.Headers.GetValues("RateLimit-Remaining").Single(), CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task AKeyAlternatingBetweenInstances_IsRefusedAtTheConfiguredCount()
+    {
+        var (org, owner) = await a.Data.OrgWithOwnerAsync();
+        var (_, secret) = await a.Data.KeyAsync(org, owner);
+        var clients = new[] { a.ApiClient(secret, org), b.ApiClient(secret, org) };
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < SharedLimitsFactory.PerKey + 2; i++)
+        {
+            var answer = await clients[i % 2].GetAsync("/api/surveys");
+            statuses.Add(answer.StatusCode);
+            if (i < SharedLimitsFactory.PerKey) Assert.Equal(SharedLimitsFactory.PerKey - i - 1, Remaining(answer)); // one count for both
+        }
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, SharedLimitsFactory.PerKey).Concat([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests]), statuses);
+    }
+
+    [Fact]
+    public async Task AClientFailingAgainstBothInstances_IsThrottledAtTheConfiguredCount_AndGoodKeysStillWork()
+    {
+        var (org, owner) = await a.Data.OrgWithOwnerAsync();
+        var (_, good) = await a.Data.KeyAsync(org, owner);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < SharedLimitsFactory.Failures + 2; i++)
+        {
+            var app = i % 2 == 0 ? a : b;
+            statuses.Add((await app.ApiClientFrom("203.0.113.50", Questra.Web.Features.ApiKeys.ApiKeySecret.Generate(), org).GetAsync("/api/surveys")).StatusCode);
+        }
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, SharedLimitsFactory.Failures).Concat([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests]), statuses);
+        // Another client is not affected, on either instance.
+        Assert.Equal(HttpStatusCode.OK, (await b.ApiClientFrom("203.0.113.51", good, org).GetAsync("/api/surveys")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WithRedisGone_EachInstanceCountsAlone_AuthenticationStillHolds_AndItSaysSo()
+    {
+        var (org, owner) = await a.Data.OrgWithOwnerAsync();
+        var (_, secret) = await a.Data.KeyAsync(org, owner);
+        Assert.Equal(HttpStatusCode.OK, (await a.ApiClient(secret, org).GetAsync("/api/surveys")).StatusCode);
+        redis.Stop();
+
+        // Limits fail open to per-instance counting: A alone allows the full count again.
+        var onA = new List<HttpStatusCode>();
+        for (var i = 0; i < SharedLimitsFactory.PerKey + 1; i++) onA.Add((await a.ApiClient(secret, org).GetAsync("/api/surveys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, onA[0]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, onA[^1]);
+        Assert.Equal(HttpStatusCode.OK, (await b.ApiClient(secret, org).GetAsync("/api/surveys")).StatusCode);
+        // Authentication does not: an unknown key is still refused.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await b.ApiClient(Questra.Web.Features.ApiKeys.ApiKeySecret.Generate(), org).GetAsync("/api/surveys")).StatusCode);
+        Assert.Contains(a.Logs.Lines, l => l.Contains("Redis cannot be reached", StringComparison.Ordinal));
+
+        // Back: shared again (the count starts over in Redis, and both instances see it).
+        await redis.StartAgainAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(a.Logs.Lines.Any(l => l.Contains("Redis is reachable again", StringComparison.Ordinal))),
+            "A reconnects to Redis", seconds: 30);
+        await SharedAsync(a);
+    }
+}
