@@ -33,7 +33,8 @@ run_database() { # size
     [metrics_questions]="/api/surveys/$BIG_SURVEY/metrics/questions $OUT/keys.txt 1"
   )
   local endpoints=(get list metrics_small metrics_big bad_checksum metrics_questions not_modified)
-  app_start ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000
+  if [ -n "${ENDPOINTS:-}" ]; then read -ra endpoints <<<"$ENDPOINTS"; fi
+  app_start ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000 ${REDIS_URL:+Limits__Redis=$REDIS_URL}
   local key
   key=$(head -1 "$OUT/keys.txt")
   # 304: the survey read with the ETag its 200 carried (checked to answer 304 before and after the rounds).
@@ -51,7 +52,10 @@ run_database() { # size
     SCENARIOS[deep_page_1]="/api/surveys?limit=20 $OUT/keys-deep.txt 1 - BENCH_ORG=$DEEP_ORG"
     SCENARIOS[deep_page_2500]="/api/surveys?limit=20&cursor=$deep_cursor $OUT/keys-deep.txt 1 - BENCH_ORG=$DEEP_ORG"
     check_status 200 "$deep_key" "$DEEP_ORG" "/api/surveys?limit=20&cursor=$deep_cursor" ""
-    endpoints+=(deep_page_1 deep_page_2500)
+    [ -n "${ENDPOINTS:-}" ] || endpoints+=(deep_page_1 deep_page_2500)
+  fi
+  if [ -n "${REDIS_URL:-}" ]; then # show that the limits are really counted in Redis
+    curl -s "$URL/healthz/ready" | grep -q "shared through Redis" || { echo "LIMITS_REDIS=1 but the limits are not shared" >&2; exit 1; }
   fi
   if [ "${KEY_HEADERS:-}" = 1 ]; then # show that the headers are really there
     curl -s -o /dev/null -D - -H "Authorization: Bearer $(head -1 "$OUT/keys.txt")" -H "X-Org-Id: $ORG" "$URL/api/surveys/$SMALL_SURVEY" |
@@ -80,6 +84,14 @@ check_status() { # status key org path if-none-match: the app answers this reque
   [ "$got" = "$1" ] || { echo "expected $1 from $4, got $got" >&2; exit 1; }
 }
 
+# LIMITS_REDIS=1: the per-key limit and the failed-authentication throttle counted in a Redis (Debian's
+# redis-server, started here on loopback) as several instances would share them (issue 26).
+if [ "${LIMITS_REDIS:-}" = 1 ]; then
+  command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+  ${WRK_PIN:-} redis-server --port 6391 --bind 127.0.0.1 --save "" --appendonly no >"$WORK/redis.log" 2>&1 &
+  REDIS_PID=$!
+  REDIS_URL=127.0.0.1:6391
+fi
 : >"$WORK/results.txt"
 # SIZES=small measures only the small database; ADDRESS_LISTS=50 gives every key and organization a 50-entry
 # address list (issue 23) that the benchmark's address matches only at its last entry. KEY_HEADERS=1 makes every key
@@ -103,6 +115,7 @@ for (size, name), r in rows.items():
           f"{statistics.median(x[1] for x in r):>13.1f}{statistics.median(x[2] for x in r):>16.1f}{statistics.median(x[3] for x in r):>8.0f}"
           f"   {kind} expected, {wrong} other")
 PY
-echo "address lists: ${ADDRESS_LISTS:-none}; key headers: ${KEY_HEADERS:-none}"
+[ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID"
+echo "address lists: ${ADDRESS_LISTS:-none}; key headers: ${KEY_HEADERS:-none}; limits: ${REDIS_URL:+Redis}${REDIS_URL:-in memory}"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
 rm -rf "$WORK"

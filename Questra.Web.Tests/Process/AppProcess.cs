@@ -74,6 +74,10 @@ public sealed class AppProcess : IDisposable
     private static readonly SemaphoreSlim Publishing = new(1, 1);
     private static string? publishedFolder;
 
+    /// <summary>How the app is published: here (from the tests' build) and in the Dockerfile (which builds too).</summary>
+    public static string[] PublishArguments(string project, string configuration, string output, bool noBuild) =>
+        ["publish", project, .. noBuild ? new[] { "--no-build" } : [], "-c", configuration, "-o", output, "--nologo"];
+
     /// <summary>
     /// <c>dotnet publish</c> of the web project, once per test run, from the build the tests run against (no second
     /// build): the layout an operator deploys, static web assets included.
@@ -87,7 +91,7 @@ public sealed class AppProcess : IDisposable
             var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<configuration>/net10.0
             var project = Path.Combine(AppDirectory, "..", "..", "..", "Questra.Web.csproj");
             var folder = Path.Combine(Path.GetTempPath(), $"questra-published-{Guid.NewGuid():N}");
-            var start = new ProcessStartInfo("dotnet", ["publish", project, "--no-build", "-c", configuration, "-o", folder, "--nologo"])
+            var start = new ProcessStartInfo("dotnet", PublishArguments(project, configuration, folder, noBuild: true))
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

@@ -10,10 +10,13 @@ public sealed class SharedLimitsFactory(TestDatabase database, string redis) : Q
 {
     public const int PerKey = 10, Failures = 6;
 
+    /// <summary>What makes an instance one of several (compose.yaml sets each for its instances).</summary>
+    public static readonly string[] InstanceSettings = ["Database:Provider", "ConnectionStrings:Questra", "Limits:Redis"];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Limits:Redis", redis);
+        builder.UseSetting(InstanceSettings[2], redis);
         builder.UseSetting("ApiKeys:RequestsPerMinutePerKey", PerKey.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ApiKeys:FailedAuthPerMinute", Failures.ToString(CultureInfo.InvariantCulture));
     }
