@@ -9,7 +9,7 @@ ARG RUNTIME_IMAGE
 
 FROM ${SDK_IMAGE} AS build
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY Questra.Web/Questra.Web.csproj Questra.Web/
 RUN dotnet restore Questra.Web/Questra.Web.csproj
 COPY Questra.Web/ Questra.Web/

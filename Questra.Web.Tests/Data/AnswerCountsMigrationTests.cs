@@ -63,7 +63,15 @@ public sealed class AnswerCountsMigrationTests
             INSERT INTO "SurveyAnswerDays" ("SurveyId", "QuestionId", "Day", "Value", "Count") VALUES ('sv_m', 11, {secondDay}, 2, 4), ('sv_m', 11, {secondDay}, -1, 4)
             """);
         await RunAsync(connection, SchemaScripts.Read("0019_answer_totals", provider));
-        Assert.Equal(Expected.Select(row => row switch { "11 -1 3" => "11 -1 7", "11 2 2" => "11 2 6", _ => row }).Order(StringComparer.Ordinal),
+        var summed = Expected.Select(row => row switch { "11 -1 3" => "11 -1 7", "11 2 2" => "11 2 6", _ => row }).ToList();
+        Assert.Equal(summed.Order(StringComparer.Ordinal), await CountsAsync(connection, "SurveyAnswerTotals"));
+
+        // From then on the database keeps them: a count added to a day, and a new value counted, whoever writes them.
+        await RunAsync(connection, $"""
+            INSERT INTO "SurveyAnswerDays" ("SurveyId", "QuestionId", "Day", "Value", "Count") VALUES ('sv_m', 11, {secondDay}, 2, 1), ('sv_m', 13, {secondDay}, 3, 1)
+            ON CONFLICT ("SurveyId", "QuestionId", "Day", "Value") DO UPDATE SET "Count" = "SurveyAnswerDays"."Count" + 1
+            """);
+        Assert.Equal(summed.Select(row => row == "11 2 6" ? "11 2 7" : row).Append("13 3 1").Order(StringComparer.Ordinal),
             await CountsAsync(connection, "SurveyAnswerTotals"));
     }
 

@@ -60,6 +60,22 @@ public sealed class RedisServer : IDisposable
         }, "redis-server answers PING", seconds: 20);
     }
 
+    /// <summary>
+    /// Waits until the server's clock (which numbers the shared windows) is early in a minute, so a test's few
+    /// requests fall in one window.
+    /// </summary>
+    public Task EarlyInAMinuteAsync() => Eventually.HoldsAsync(async () =>
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Port);
+        await using var stream = client.GetStream();
+        await stream.WriteAsync("TIME\r\n"u8.ToArray());
+        var buffer = new byte[128];
+        var read = await stream.ReadAsync(buffer);
+        var seconds = long.Parse(System.Text.Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[2], System.Globalization.CultureInfo.InvariantCulture);
+        return seconds % 60 < 30;
+    }, "the first half of a minute on Redis's clock", seconds: 40);
+
     /// <summary>Kills the server (an outage).</summary>
     public void Stop()
     {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Questra.Web.Features.ApiKeys;
@@ -44,8 +43,11 @@ public sealed class ConditionalGetFilter(IOptions<Microsoft.AspNetCore.Http.Json
     {
         http.Response.Headers.ETag = tag;
         if (!Matches(http.Request.Headers.IfNoneMatch, tag)) return null;
-        var remaining = await rateLimiter.GiveBackAsync(http.Features.GetRequiredFeature<AuthenticatedKey>().KeyId);
-        http.Response.Headers["RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        if (http.Features.Get<TakenRequest>() is { } taken)
+        {
+            var remaining = await rateLimiter.GiveBackAsync(taken);
+            http.Response.Headers["RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        }
         return TypedResults.StatusCode(StatusCodes.Status304NotModified);
     }
 

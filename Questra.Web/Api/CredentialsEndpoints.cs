@@ -7,7 +7,7 @@ namespace Questra.Web.Api;
 
 /// <summary>
 /// <c>POST /api/credentials/revoke</c>: the leaked-key report. No authentication (whoever finds a key reports it),
-/// throttled per client address, and always the same <c>202</c> whatever was matched (<see cref="LeakReports"/>).
+/// throttled per client address (across instances with <c>Limits:Redis</c>), and always the same <c>202</c> whatever was matched (<see cref="LeakReports"/>).
 /// </summary>
 public static class CredentialsEndpoints
 {
@@ -18,10 +18,14 @@ public static class CredentialsEndpoints
     {
         var throttle = new FixedWindowCounters(app.Services.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(1));
         app.MapPost("/api/credentials/revoke", async Task<Results<Accepted<LeakReportAccepted>, ProblemHttpResult>> (
-                HttpContext http, LeakReports reports, IOptionsMonitor<ApiKeyOptions> options, CancellationToken ct) =>
+                HttpContext http, LeakReports reports, IOptionsMonitor<ApiKeyOptions> options, SharedWindows shared, CancellationToken ct) =>
             {
                 var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                var (taken, _, resetIn) = throttle.TryAdd(FailedAuthThrottle.ClientKey(client), options.CurrentValue.LeakReportsPerMinute);
+                var (clientKey, limit) = (FailedAuthThrottle.ClientKey(client), options.CurrentValue.LeakReportsPerMinute);
+                // Counted by every instance together when limits are shared (Limits:Redis), else here.
+                var (taken, _, resetIn) = shared.Enabled && await shared.TryAddAsync("leak-reports", clientKey, limit, TimeSpan.FromMinutes(1)) is { } counted
+                    ? (counted.Taken, counted.Count, counted.ResetIn)
+                    : throttle.TryAdd(clientKey, limit);
                 if (!taken)
                 {
                     var seconds = Math.Max(1, (int)Math.Ceiling(resetIn.TotalSeconds));

@@ -10,7 +10,8 @@ public sealed class KeyRateLimitFilter(KeyRateLimiter rateLimiter, Features.Tele
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var rate = await rateLimiter.TakeAsync(http.Features.GetRequiredFeature<AuthenticatedKey>().KeyId);
+        var keyId = http.Features.GetRequiredFeature<AuthenticatedKey>().KeyId;
+        var rate = await rateLimiter.TakeAsync(keyId);
         var reset = Text((int)Math.Ceiling(rate.ResetIn.TotalSeconds));
         http.Response.Headers["RateLimit-Limit"] = Text(rate.Limit);
         http.Response.Headers["RateLimit-Remaining"] = Text(rate.Remaining);
@@ -22,6 +23,7 @@ public sealed class KeyRateLimitFilter(KeyRateLimiter rateLimiter, Features.Tele
             return ApiResults.TooManyRequests(
                 $"This API key made more than {rate.Limit} requests in a minute; retry after {reset} s.");
         }
+        http.Features.Set(new TakenRequest(keyId, rate.SharedWindow));
         return await next(context);
     }
 

@@ -14,6 +14,7 @@ public static class SurveysEndpoints
             .WithName("ListSurveys").WithSummary("The surveys visible to the key: newest first by cursor (limit, cursor) or page number (page, page_size; the older form); " +
                 "with updated_since, those created or changed since, oldest change first.");
         group.MapGet("/{id}", Get).RequireScope(ApiScopes.SurveysRead).Produces<SurveyDto>().Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetSurvey").WithSummary("One survey with its questions (never its answers).");
         group.MapGet("/{id}/metrics/responses", Metrics).RequireScope(ApiScopes.ResponsesRead).Conditional()
             .WithName("GetResponseMetrics").WithSummary("Aggregates over a survey's responses: totals, completion, per-day counts.");

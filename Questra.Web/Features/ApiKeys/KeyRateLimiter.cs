@@ -2,8 +2,14 @@ using Microsoft.Extensions.Options;
 
 namespace Questra.Web.Features.ApiKeys;
 
-/// <summary>Where a key stands in its current one-minute window.</summary>
-public readonly record struct RateLimitState(bool Allowed, int Limit, int Remaining, TimeSpan ResetIn);
+/// <summary>
+/// Where a key stands in its current one-minute window; <see cref="SharedWindow"/>: the Redis window the request was
+/// counted in (null: counted in memory here), so an answer that does not count is given back where it was taken.
+/// </summary>
+public readonly record struct RateLimitState(bool Allowed, int Limit, int Remaining, TimeSpan ResetIn, long? SharedWindow = null);
+
+/// <summary>A request taken from a key's limit, kept with the request until its answer is known.</summary>
+public sealed record TakenRequest(string KeyId, long? SharedWindow);
 
 /// <summary>
 /// Requests per key per minute (fixed windows). A script that loops too fast gets 429 with <c>Retry-After</c>
@@ -32,15 +38,15 @@ public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeP
     {
         var limit = options.CurrentValue.RequestsPerMinutePerKey;
         return await shared.TryAddAsync(Bucket, keyId, limit, Window) is { } counted
-            ? new RateLimitState(counted.Taken, limit, Math.Max(0, limit - counted.Count), counted.ResetIn)
+            ? new RateLimitState(counted.Taken, limit, Math.Max(0, limit - counted.Count), counted.ResetIn, counted.Window)
             : Take(keyId);
     }
 
-    /// <summary>Gives back the request just taken (an answer that does not count, such as a 304); returns how many remain.</summary>
-    public async ValueTask<int> GiveBackAsync(string keyId)
+    /// <summary>Gives back a request taken (an answer that does not count, such as a 304), where it was counted; returns how many remain.</summary>
+    public async ValueTask<int> GiveBackAsync(TakenRequest taken)
     {
         var limit = options.CurrentValue.RequestsPerMinutePerKey;
-        if (shared.Enabled && await shared.GiveBackAsync(Bucket, keyId, Window) is { } count) return Math.Max(0, limit - count);
-        return limit - windows.GiveBack(keyId);
+        if (taken.SharedWindow is not { } window) return limit - windows.GiveBack(taken.KeyId);
+        return await shared.GiveBackAsync(Bucket, taken.KeyId, window) is { } count ? Math.Max(0, limit - count) : limit;
     }
 }

@@ -16,42 +16,55 @@ public sealed class LimitsOptions
 }
 
 /// <summary>
-/// Fixed windows counted in Redis, so every instance enforces one limit: a window is a key per bucket, subject and
-/// window number (aligned to the clock: minute <c>n</c> since 1970), taken and counted in one script run, expiring
-/// after its window. When Redis cannot be reached (not connected, or no answer within <see cref="Timeout"/>)
-/// every call answers null and the caller counts in memory on its own — limits fail open, per instance, and the
-/// log and metrics say so; authentication never depends on Redis.
+/// Fixed windows counted in Redis, so every instance enforces one limit. A window is a key per bucket, subject and
+/// window number, the number read off Redis's own clock (so instances whose clocks differ still count in the same
+/// window), taken and counted in one script run, expiring after its window. When Redis cannot be reached (not
+/// connected, or an error or no answer within <see cref="Timeout"/>, after which it is left alone for
+/// <see cref="Pause"/>), every call answers null and the caller counts in memory on its own: limits fail open, per
+/// instance, and the log, the metrics and readiness say so. Authentication never depends on Redis.
 /// </summary>
 public sealed partial class SharedWindows : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan Pause = TimeSpan.FromSeconds(5);
 
-    // Counts one if there is room under ARGV[1] (the new count), else returns minus the count; the key expires ARGV[2] ms later.
+    /// <summary>One event counted: whether it was under the limit, the count now, what is left of the window, and which window.</summary>
+    public readonly record struct Counted(bool Taken, int Count, TimeSpan ResetIn, long Window);
+
+    // KEYS[1]: the subject's key without its window; ARGV[1]: the limit, ARGV[2]: the window in ms. Counts one if
+    // there is room (the new count), else answers minus the count; with the window's number and the ms left in it.
     private const string TakeScript = """
-        local c = tonumber(redis.call('GET', KEYS[1]) or '0')
-        if c >= tonumber(ARGV[1]) then return -c end
-        c = redis.call('INCR', KEYS[1])
-        if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-        return c
+        local now = redis.call('TIME')
+        local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+        local length = tonumber(ARGV[2])
+        local n = math.floor(ms / length)
+        local key = KEYS[1] .. ':' .. n
+        local left = (n + 1) * length - ms
+        local c = tonumber(redis.call('GET', key) or '0')
+        if c >= tonumber(ARGV[1]) then return {-c, n, left} end
+        c = redis.call('INCR', key)
+        if c == 1 then redis.call('PEXPIRE', key, left + 5000) end
+        return {c, n, left}
         """;
 
+    // KEYS[1]: the subject's key without its window; ARGV[1]: the window the event was counted in.
     private const string GiveBackScript = """
-        local c = tonumber(redis.call('GET', KEYS[1]) or '0')
-        if c > 0 then return redis.call('DECR', KEYS[1]) end
+        local key = KEYS[1] .. ':' .. ARGV[1]
+        local c = tonumber(redis.call('GET', key) or '0')
+        if c > 0 then return redis.call('DECR', key) end
         return 0
         """;
 
     // Connecting runs in the background (a start never waits for Redis); until it is done, limits count here.
     private readonly Task<ConnectionMultiplexer>? connecting;
     private ConnectionMultiplexer? Multiplexer => connecting is { IsCompletedSuccessfully: true } ? connecting.Result : null;
-    private readonly TimeProvider clock;
     private readonly ILogger<SharedWindows> logger;
     private readonly Telemetry.QuestraMetrics metrics;
     private int reportedDown;
+    private long leftAloneUntil; // Environment.TickCount64
 
-    public SharedWindows(IOptions<LimitsOptions> options, TimeProvider clock, Telemetry.QuestraMetrics metrics, ILogger<SharedWindows> logger)
+    public SharedWindows(IOptions<LimitsOptions> options, Telemetry.QuestraMetrics metrics, ILogger<SharedWindows> logger)
     {
-        this.clock = clock;
         this.logger = logger;
         this.metrics = metrics;
         if (string.IsNullOrWhiteSpace(options.Value.Redis)) return;
@@ -61,43 +74,37 @@ public sealed partial class SharedWindows : IDisposable
         configuration.AsyncTimeout = (int)Timeout.TotalMilliseconds;
         configuration.SyncTimeout = (int)Timeout.TotalMilliseconds;
         configuration.ClientName = "questra";
-        connecting = ConnectAsync(configuration);
-        metrics.ObserveSharedLimits(() => Multiplexer?.IsConnected == true);
-    }
-
-    private async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
-    {
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
-        multiplexer.ConnectionRestored += (_, _) =>
-        {
-            if (Interlocked.Exchange(ref reportedDown, 0) == 1) SharedAgain(logger);
-        };
-        return multiplexer;
+        connecting = ConnectionMultiplexer.ConnectAsync(configuration);
+        metrics.ObserveSharedLimits(() => Connected);
     }
 
     /// <summary>Whether limits are to be shared at all (Redis configured).</summary>
     public bool Enabled => connecting is not null;
 
-    /// <summary>Whether limits are shared right now (Redis configured and connected).</summary>
-    public bool Connected => Multiplexer?.IsConnected == true;
+    /// <summary>Whether limits are shared right now (connected, and not left alone after a failure).</summary>
+    public bool Connected => Usable is not null;
+
+    private ConnectionMultiplexer? Usable =>
+        Multiplexer is { IsConnected: true } redis && Environment.TickCount64 >= Interlocked.Read(ref leftAloneUntil) ? redis : null;
 
     /// <summary>
     /// Counts one event of <paramref name="subject"/> in <paramref name="bucket"/>'s current window if the count is
-    /// under <paramref name="limit"/>: (taken, the count now, time left in the window); null when Redis cannot be reached.
+    /// under <paramref name="limit"/>; null when Redis cannot be reached (the caller counts on its own).
     /// </summary>
-    public async ValueTask<(bool Taken, int Count, TimeSpan ResetIn)?> TryAddAsync(string bucket, string subject, int limit, TimeSpan window)
+    public async ValueTask<Counted?> TryAddAsync(string bucket, string subject, int limit, TimeSpan window)
     {
-        if (Multiplexer is not { IsConnected: true } redis)
+        if (Usable is not { } redis)
         {
             Unavailable(null);
             return null;
         }
-        var (key, resetIn) = Window(bucket, subject, window);
         try
         {
-            var result = (long)await redis.GetDatabase().ScriptEvaluateAsync(TakeScript, [key],
-                [limit, (long)(resetIn + TimeSpan.FromSeconds(5)).TotalMilliseconds]);
-            return (result > 0, (int)Math.Min(int.MaxValue, Math.Abs(result)), resetIn);
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TakeScript, [Key(bucket, subject)],
+                [limit, (long)window.TotalMilliseconds]))!;
+            var count = (long)result[0];
+            Available();
+            return new Counted(count > 0, (int)Math.Min(int.MaxValue, Math.Abs(count)), TimeSpan.FromMilliseconds((long)result[2]), (long)result[1]);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -106,13 +113,13 @@ public sealed partial class SharedWindows : IDisposable
         }
     }
 
-    /// <summary>Takes back one event counted in the current window; the count now, or null when Redis cannot be reached.</summary>
-    public async ValueTask<int?> GiveBackAsync(string bucket, string subject, TimeSpan window)
+    /// <summary>Takes back one event counted in window <paramref name="window"/>; the count now, or null when Redis cannot be reached.</summary>
+    public async ValueTask<int?> GiveBackAsync(string bucket, string subject, long window)
     {
-        if (Multiplexer is not { IsConnected: true } redis) return null;
+        if (Usable is not { } redis) return null;
         try
         {
-            return (int)(long)await redis.GetDatabase().ScriptEvaluateAsync(GiveBackScript, [Window(bucket, subject, window).Key]);
+            return (int)(long)(await redis.GetDatabase().ScriptEvaluateAsync(GiveBackScript, [Key(bucket, subject)], [window]))!;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -121,17 +128,17 @@ public sealed partial class SharedWindows : IDisposable
         }
     }
 
-    private (RedisKey Key, TimeSpan ResetIn) Window(string bucket, string subject, TimeSpan window)
+    private static RedisKey Key(string bucket, string subject) => $"questra:{bucket}:{subject}";
+
+    private void Available()
     {
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var length = (long)window.TotalMilliseconds;
-        var number = now / length;
-        return ($"questra:{bucket}:{number}:{subject}", TimeSpan.FromMilliseconds((number + 1) * length - now));
+        if (Volatile.Read(ref reportedDown) == 1 && Interlocked.Exchange(ref reportedDown, 0) == 1) SharedAgain(logger);
     }
 
     private void Unavailable(Exception? e)
     {
         metrics.LimitCountedLocally();
+        if (e is not null) Interlocked.Exchange(ref leftAloneUntil, Environment.TickCount64 + (long)Pause.TotalMilliseconds);
         if (Interlocked.Exchange(ref reportedDown, 1) == 0) SharedUnavailable(logger, e?.GetType().Name ?? "not connected");
     }
 
@@ -152,6 +159,6 @@ public sealed partial class SharedWindows : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis cannot be reached ({Reason}): rate limits and the failed-authentication throttle count per instance until it is back.")]
     private static partial void SharedUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Redis is reachable again: limits are shared by every instance.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers again: limits are shared by every instance.")]
     private static partial void SharedAgain(ILogger logger);
 }

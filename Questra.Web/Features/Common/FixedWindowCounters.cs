@@ -70,6 +70,7 @@ public sealed class FixedWindowCounters(TimeProvider clock, TimeSpan window, int
     {
         var now = clock.GetUtcNow();
         if (Count > pruneAbove) PruneOncePerWindow(now);
+        if (!counters.ContainsKey(key) && Count >= capacity) return; // never into the shared bucket: that one counts only here
         var counter = CounterOf(key, now);
         lock (counter)
         {

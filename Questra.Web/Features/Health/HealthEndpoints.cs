@@ -22,6 +22,9 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddQuestraHealth(this IServiceCollection services)
     {
+        // Singletons, so each keeps its last answer for a moment: a flood of probes is not a flood of reads or connections.
+        services.AddSingleton<DatabaseReadiness>();
+        services.AddSingleton<SmtpReachability>();
         services.AddHealthChecks()
             .AddCheck<DatabaseReadiness>("database", HealthStatus.Unhealthy, [ReadyTag], Timeout)
             .AddCheck<SmtpReachability>("smtp", HealthStatus.Degraded, [ReadyTag], Timeout)
@@ -60,12 +63,28 @@ public static class HealthEndpoints
     }
 }
 
-/// <summary>The database answers a read of a real table (on the connections the API's reads use) within the timeout.</summary>
-public sealed class DatabaseReadiness(PreparedReads database) : IHealthCheck
+/// <summary>A check whose answer is kept for <paramref name="keepFor"/>: probes more often than that are answered from it.</summary>
+public abstract class KeptCheck(TimeSpan keepFor) : IHealthCheck
+{
+    private (HealthCheckResult Result, long At)? last;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (last is { } kept && Environment.TickCount64 - kept.At < (long)keepFor.TotalMilliseconds) return kept.Result;
+        var result = await RunAsync(context, cancellationToken);
+        last = (result, Environment.TickCount64);
+        return result;
+    }
+
+    protected abstract Task<HealthCheckResult> RunAsync(HealthCheckContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>The database answers a read of a real table (on the connections the API's reads use) within the timeout; kept 1 s.</summary>
+public sealed class DatabaseReadiness(PreparedReads database) : KeptCheck(TimeSpan.FromSeconds(1))
 {
     private const string Sql = """SELECT count(*) FROM "Organizations" WHERE "Id" = ''""";
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    protected override async Task<HealthCheckResult> RunAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
         try
         {
@@ -103,11 +122,12 @@ public sealed class SharedLimitsReachability(Questra.Web.Features.ApiKeys.Shared
 
 /// <summary>
 /// The SMTP server accepts a connection within the timeout (nothing is sent). Mail off or no server configured
-/// (Development's outbox page) is healthy: there is nothing to reach.
+/// (Development's outbox page) is healthy: there is nothing to reach. Kept 10 s (a mail server is not to be
+/// knocked at by every probe).
 /// </summary>
-public sealed class SmtpReachability(IOptionsMonitor<EmailOptions> options) : IHealthCheck
+public sealed class SmtpReachability(IOptionsMonitor<EmailOptions> options) : KeptCheck(TimeSpan.FromSeconds(10))
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    protected override async Task<HealthCheckResult> RunAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
         var email = options.CurrentValue;
         if (!email.Enabled) return HealthCheckResult.Healthy("mail is off");

@@ -25,14 +25,7 @@ public sealed partial class ResponseWriter : IAsyncDisposable
         string.Join(", ", Enumerable.Range(0, cells).Select(i => $"($1, ${2 * i + 3}, $2, ${2 * i + 4}, 1)")) +
         " ON CONFLICT (\"SurveyId\", \"QuestionId\", \"Day\", \"Value\") DO UPDATE SET \"Count\" = \"SurveyAnswerDays\".\"Count\" + 1";
 
-    // And the same cells added to the survey's counts over all its days (no day: $2 is not used).
-    private static string TotalSql(int cells) =>
-        "INSERT INTO \"SurveyAnswerTotals\" (\"SurveyId\", \"QuestionId\", \"Value\", \"Count\") VALUES " +
-        string.Join(", ", Enumerable.Range(0, cells).Select(i => $"($1, ${2 * i + 2}, ${2 * i + 3}, 1)")) +
-        " ON CONFLICT (\"SurveyId\", \"QuestionId\", \"Value\") DO UPDATE SET \"Count\" = \"SurveyAnswerTotals\".\"Count\" + 1";
-
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> CountSqls = new();
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> TotalSqls = new();
 
     private sealed record Pending(string SurveyId, DateTimeOffset At, string AnswersJson, IReadOnlyList<(long QuestionId, int Value)> Cells,
         TaskCompletionSource<bool> Stored);
@@ -116,7 +109,6 @@ public sealed partial class ResponseWriter : IAsyncDisposable
                     values[3 + 2 * c] = p.Cells[c].Value;
                 }
                 await session.Command(CountSqls.GetOrAdd(p.Cells.Count, CountSql), values).ExecuteNonQueryAsync();
-                await session.Command(TotalSqls.GetOrAdd(p.Cells.Count, TotalSql), [values[0], .. values.AsSpan(2)]).ExecuteNonQueryAsync();
             }
             var now = database.Instant(clock.GetUtcNow());
             foreach (var surveyId in batch.Where((_, i) => stored[i]).Select(p => p.SurveyId).Distinct())

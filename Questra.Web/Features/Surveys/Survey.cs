@@ -90,8 +90,8 @@ public sealed class SurveyAnswerDay
 
 /// <summary>
 /// How often one answer was given to one question of a survey over all its days: the sum of its
-/// <see cref="SurveyAnswerDay"/> rows, written with them as each response is stored, so a whole survey's
-/// per-question aggregates read a row per option or value instead of one per day.
+/// <see cref="SurveyAnswerDay"/> rows, kept by the database (triggers on SurveyAnswerDays, whoever writes them), so
+/// a whole survey's per-question aggregates read a row per option or value instead of one per day.
 /// </summary>
 public sealed class SurveyAnswerTotal
 {
