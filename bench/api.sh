@@ -62,6 +62,9 @@ run_database() { # size
       grep -iE '^(questra-key-expires|deprecation|sunset|link):' || { echo "KEY_HEADERS=1 but the headers are missing" >&2; exit 1; }
   fi
 
+  local defined=()
+  for s in "${endpoints[@]}"; do [ -n "${SCENARIOS[$s]:-}" ] && defined+=("$s"); done # deep pages: large database only
+  endpoints=("${defined[@]}")
   echo "[$size] warm-up, $WARMUP s of every endpoint..."
   local per=$(( WARMUP / (${#endpoints[@]} + 1) + 1 ))
   for s in healthz "${endpoints[@]}"; do run_wrk "$s" "$per" >/dev/null; done

@@ -28,7 +28,7 @@ public sealed class ConditionalGetFilter(IOptions<Microsoft.AspNetCore.Http.Json
         var tagged = value is ICursorPage page ? JsonSerializer.SerializeToUtf8Bytes(page.WithoutCursor, value.GetType(), json.Value.SerializerOptions) : null;
         var hash = SHA256.HashData(tagged ?? body);
         if (csv is not null) hash[0] ^= 0x5a; // the CSV form is another representation: another tag
-        return await NotModifiedAsync(http, Tag(hash), rateLimiter)
+        return NotModified(http, Tag(hash), rateLimiter)
             ?? TypedResults.Bytes(body, csv is null ? "application/json; charset=utf-8" : "text/csv; charset=utf-8; header=present");
     }
 
@@ -39,13 +39,13 @@ public sealed class ConditionalGetFilter(IOptions<Microsoft.AspNetCore.Http.Json
     /// Puts <paramref name="tag"/> on the answer; when the request's <c>If-None-Match</c> names it, gives the request
     /// back to the key's rate limit and returns the 304 to answer with (null: answer in full).
     /// </summary>
-    public static async ValueTask<IResult?> NotModifiedAsync(HttpContext http, string tag, KeyRateLimiter rateLimiter)
+    public static IResult? NotModified(HttpContext http, string tag, KeyRateLimiter rateLimiter)
     {
         http.Response.Headers.ETag = tag;
         if (!Matches(http.Request.Headers.IfNoneMatch, tag)) return null;
         if (http.Features.Get<TakenRequest>() is { } taken)
         {
-            var remaining = await rateLimiter.GiveBackAsync(taken);
+            var remaining = rateLimiter.GiveBack(taken);
             http.Response.Headers["RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
         }
         return TypedResults.StatusCode(StatusCodes.Status304NotModified);

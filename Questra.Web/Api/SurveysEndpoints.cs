@@ -121,7 +121,7 @@ public static class SurveysEndpoints
     public static async Task<IResult> Get(string id, ApiCall call, SurveyAccess access, HttpContext http, KeyRateLimiter rateLimiter, CancellationToken ct)
     {
         if (http.Request.Headers.IfNoneMatch.Count > 0 && await access.StampAsync(call.Viewer, id, ct) is { } stamp
-            && await ConditionalGetFilter.NotModifiedAsync(http, SurveyTag(id, stamp), rateLimiter) is { } notModified)
+            && ConditionalGetFilter.NotModified(http, SurveyTag(id, stamp), rateLimiter) is { } notModified)
         {
             return notModified;
         }

@@ -6,7 +6,7 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Features.ApiKeys;
 
 /// <summary>An instance on a shared PostgreSQL database with limits in Redis (as in compose.yaml): 10 requests per key, 6 failures per client.</summary>
-public sealed class SharedLimitsFactory(TestDatabase database, string redis) : QuestraFactory(database, ownsDatabase: false)
+public sealed class SharedLimitsFactory(TestDatabase database, string redis, int perKey = SharedLimitsFactory.PerKey) : QuestraFactory(database, ownsDatabase: false)
 {
     public const int PerKey = 10, Failures = 6, LeakReports = 3;
 
@@ -17,7 +17,7 @@ public sealed class SharedLimitsFactory(TestDatabase database, string redis) : Q
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting(InstanceSettings[2], redis);
-        builder.UseSetting("ApiKeys:RequestsPerMinutePerKey", PerKey.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("ApiKeys:RequestsPerMinutePerKey", perKey.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ApiKeys:FailedAuthPerMinute", Failures.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("ApiKeys:LeakReportsPerMinute", LeakReports.ToString(CultureInfo.InvariantCulture));
     }
@@ -73,6 +73,32 @@ public sealed class SharedLimitsTests : IAsyncLifetime, IDisposable
             if (i < SharedLimitsFactory.PerKey) Assert.Equal(SharedLimitsFactory.PerKey - i - 1, Remaining(answer)); // one count for both
         }
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, SharedLimitsFactory.PerKey).Concat([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests]), statuses);
+    }
+
+    [Fact]
+    public async Task ALargeLimit_IsHandedOutInReservedBlocks_NeverPastIt_AndRefusedAtMostABlockEarly()
+    {
+        // 640 a minute: each instance reserves 20 at a time. Alternating between two instances, at most 640 pass, and
+        // no fewer than 640 - 20 (the other instance's unused reservation).
+        const int Limit = 640;
+        using var bigA = new SharedLimitsFactory(database, redis.Configuration, Limit);
+        using var bigB = new SharedLimitsFactory(database, redis.Configuration, Limit);
+        await SharedAsync(bigA);
+        await SharedAsync(bigB);
+        var (org, owner) = await bigA.Data.OrgWithOwnerAsync();
+        var (_, secret) = await bigA.Data.KeyAsync(org, owner);
+        var clients = new[] { bigA.ApiClient(secret, org), bigB.ApiClient(secret, org) };
+        await redis.EarlyInAMinuteAsync();
+        var passed = 0;
+        var refusedAt = -1;
+        for (var i = 0; i < Limit + 40; i++)
+        {
+            var status = (await clients[i % 2].GetAsync("/api/surveys")).StatusCode;
+            if (status == HttpStatusCode.OK) passed++;
+            else if (refusedAt < 0) refusedAt = i;
+        }
+        Assert.InRange(passed, Limit - Questra.Web.Features.ApiKeys.KeyRateLimiter.BlockSize(Limit), Limit);
+        Assert.InRange(refusedAt, Limit - Questra.Web.Features.ApiKeys.KeyRateLimiter.BlockSize(Limit), Limit);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public static class ApiKeysRegistration
     {
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<ApiKeyService>();
-        services.AddScoped<ApiKeyAuthenticator>();
+        services.AddSingleton<ApiKeyAuthenticator>(); // stateless: its cache and context factory are singletons
         services.AddScoped<KeyNotices>();
         services.AddScoped<LeakReports>();
         services.AddScoped<Organizations.IMemberKeys, MemberKeys>();

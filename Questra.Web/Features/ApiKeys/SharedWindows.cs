@@ -47,12 +47,21 @@ public sealed partial class SharedWindows : IDisposable
         return {c, n, left}
         """;
 
-    // KEYS[1]: the subject's key without its window; ARGV[1]: the window the event was counted in.
-    private const string GiveBackScript = """
-        local key = KEYS[1] .. ':' .. ARGV[1]
+    // KEYS[1]: the subject's key without its window; ARGV[1]: the limit, ARGV[2]: the window in ms, ARGV[3]: how many
+    // to reserve. Reserves up to that many under the limit: {reserved, the count now, the window's number, ms left}.
+    private const string ReserveScript = """
+        local now = redis.call('TIME')
+        local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+        local length = tonumber(ARGV[2])
+        local n = math.floor(ms / length)
+        local key = KEYS[1] .. ':' .. n
+        local left = (n + 1) * length - ms
         local c = tonumber(redis.call('GET', key) or '0')
-        if c > 0 then return redis.call('DECR', key) end
-        return 0
+        local take = math.min(tonumber(ARGV[3]), tonumber(ARGV[1]) - c)
+        if take <= 0 then return {0, c, n, left} end
+        c = redis.call('INCRBY', key, take)
+        if c == take then redis.call('PEXPIRE', key, left + 5000) end
+        return {take, c, n, left}
         """;
 
     // Connecting runs in the background (a start never waits for Redis); until it is done, limits count here.
@@ -113,13 +122,26 @@ public sealed partial class SharedWindows : IDisposable
         }
     }
 
-    /// <summary>Takes back one event counted in window <paramref name="window"/>; the count now, or null when Redis cannot be reached.</summary>
-    public async ValueTask<int?> GiveBackAsync(string bucket, string subject, long window)
+    /// <summary>One reservation: how many were reserved (0: the limit is reached), the window's count with them, time left, which window.</summary>
+    public readonly record struct Reserved(int Taken, int Count, TimeSpan ResetIn, long Window);
+
+    /// <summary>
+    /// Reserves up to <paramref name="size"/> events of <paramref name="subject"/> in <paramref name="bucket"/>'s current
+    /// window, never past <paramref name="limit"/>; null when Redis cannot be reached.
+    /// </summary>
+    public async ValueTask<Reserved?> ReserveAsync(string bucket, string subject, int limit, int size, TimeSpan window)
     {
-        if (Usable is not { } redis) return null;
+        if (Usable is not { } redis)
+        {
+            Unavailable(null);
+            return null;
+        }
         try
         {
-            return (int)(long)(await redis.GetDatabase().ScriptEvaluateAsync(GiveBackScript, [Key(bucket, subject)], [window]))!;
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, [Key(bucket, subject)],
+                [limit, (long)window.TotalMilliseconds, size]))!;
+            Available();
+            return new Reserved((int)(long)result[0], (int)Math.Min(int.MaxValue, (long)result[1]), TimeSpan.FromMilliseconds((long)result[3]), (long)result[2]);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

@@ -23,11 +23,14 @@ public sealed record SurveyChoice(string Id, string Title);
 /// Survey visibility (rules 5 and 6): members see the surveys they own, admins and owners every survey of the
 /// org; a key restricted to some surveys sees only those, and answers 404 for the rest so it cannot learn they exist.
 /// </summary>
-public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
+public sealed class SurveyAccess(IServiceProvider services, SurveyReads reads)
 {
+    // Taken from the request's scope when first needed: the API's survey reads (SurveyReads) never rent one.
+    private QuestraDbContext Db => field ??= services.GetRequiredService<QuestraDbContext>();
+
     public IQueryable<Survey> Visible(SurveyViewer viewer)
     {
-        var query = db.Surveys.AsNoTracking().Where(s => s.OrganizationId == viewer.OrganizationId);
+        var query = Db.Surveys.AsNoTracking().Where(s => s.OrganizationId == viewer.OrganizationId);
         if (viewer.OnlyOwnedBy is { } owner)
         {
             query = query.Where(s => s.OwnerUserId == owner);
@@ -45,7 +48,7 @@ public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
     /// </summary>
     public async Task<ServiceResult<SurveyListing>> ListForUserAsync(string organizationId, string userId, int page, int pageSize, CancellationToken ct = default)
     {
-        if (await db.RoleOfAsync(organizationId, userId, ct) is not { } role)
+        if (await Db.RoleOfAsync(organizationId, userId, ct) is not { } role)
         {
             return ServiceError.NotAMember;
         }
@@ -55,7 +58,7 @@ public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
     /// <summary>The surveys a user may restrict a new key to (the create dialog's list), read with the role as it is now.</summary>
     public async Task<ServiceResult<List<SurveyChoice>>> ChoicesForUserAsync(string organizationId, string userId, int max, CancellationToken ct = default)
     {
-        if (await db.RoleOfAsync(organizationId, userId, ct) is not { } role)
+        if (await Db.RoleOfAsync(organizationId, userId, ct) is not { } role)
         {
             return ServiceError.NotAMember;
         }
@@ -68,7 +71,7 @@ public sealed class SurveyAccess(QuestraDbContext db, SurveyReads reads)
     /// the key; a survey deleted since keeps its id and no title).
     /// </summary>
     public Task<Dictionary<string, string>> TitlesAsync(string organizationId, IReadOnlyCollection<string> surveyIds, CancellationToken ct = default) =>
-        db.Surveys.AsNoTracking().Where(s => s.OrganizationId == organizationId && surveyIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Title, ct);
+        Db.Surveys.AsNoTracking().Where(s => s.OrganizationId == organizationId && surveyIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Title, ct);
 
     /// <summary>A page of the visible surveys, newest first, each with its response count (counted by the database).</summary>
     public Task<Page<SurveySummary>> ListAsync(SurveyViewer viewer, int page, int pageSize, CancellationToken ct = default) =>
