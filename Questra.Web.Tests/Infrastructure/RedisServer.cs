@@ -64,7 +64,7 @@ public sealed class RedisServer : IDisposable
     /// Waits until the server's clock (which numbers the shared windows) is early in a minute, so a test's few
     /// requests fall in one window.
     /// </summary>
-    public Task EarlyInAMinuteAsync() => Eventually.HoldsAsync(async () =>
+    public Task EarlyInAMinuteAsync(int withinSeconds = 30) => Eventually.HoldsAsync(async () =>
     {
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, Port);
@@ -73,8 +73,8 @@ public sealed class RedisServer : IDisposable
         var buffer = new byte[128];
         var read = await stream.ReadAsync(buffer);
         var seconds = long.Parse(System.Text.Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[2], System.Globalization.CultureInfo.InvariantCulture);
-        return seconds % 60 < 30;
-    }, "the first half of a minute on Redis's clock", seconds: 40);
+        return seconds % 60 < withinSeconds;
+    }, $"the first {withinSeconds} s of a minute on Redis's clock", seconds: 70);
 
     /// <summary>Kills the server (an outage).</summary>
     public void Stop()

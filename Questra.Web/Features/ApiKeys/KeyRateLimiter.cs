@@ -37,6 +37,7 @@ public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeP
         public int Left;
         public int Count; // the window's count in Redis as of the last reservation
         public bool Full; // Redis said the limit is reached: refuse here until the window ends
+        public Task<SharedWindows.Reserved?>? Pending; // the one reservation under way for this key
     }
 
     private readonly ConcurrentDictionary<string, Block> blocks = new();
@@ -52,46 +53,67 @@ public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeP
     {
         var limit = options.CurrentValue.RequestsPerMinutePerKey;
         var (taken, count, resetIn) = windows.TryAdd(keyId, limit);
-        return new RateLimitState(taken, limit, limit - count, resetIn);
+        return new RateLimitState(taken, limit, Math.Max(0, limit - count), resetIn);
     }
 
     private async ValueTask<RateLimitState> TakeSharedAsync(string keyId)
     {
         var limit = options.CurrentValue.RequestsPerMinutePerKey;
-        if (TakeReserved(keyId, limit) is { } reserved) return reserved;
-        if (await shared.ReserveAsync(Bucket, keyId, limit, BlockSize(limit), Window) is not { } got) return Take(keyId);
-        var now = Environment.TickCount64;
-        PruneOncePerWindow(now);
+        PruneOncePerWindow(Environment.TickCount64);
         var block = blocks.GetOrAdd(keyId, _ => new Block());
-        lock (block)
+        while (true)
         {
-            if (block.Window != got.Window || now >= block.EndsAt)
+            Task<SharedWindows.Reserved?> pending;
+            long before;
+            bool mine;
+            lock (block)
             {
-                (block.Window, block.Left, block.Full) = (got.Window, 0, false);
+                if (TakeReserved(block, limit) is { } reserved) return reserved;
+                // One reservation at a time per key: concurrent requests wait for it instead of each reserving a block.
+                mine = block.Pending is null;
+                before = Environment.TickCount64;
+                pending = block.Pending ??= shared.ReserveAsync(Bucket, keyId, limit, BlockSize(limit), Window).AsTask();
             }
-            block.EndsAt = now + (long)got.ResetIn.TotalMilliseconds;
-            block.Count = Math.Max(block.Count, got.Count);
-            if (got.Taken == 0)
+            var got = await pending;
+            lock (block)
             {
-                block.Full = block.Left == 0;
-                return block.Left > 0 ? Hand(block, limit, now) : new RateLimitState(false, limit, 0, got.ResetIn, got.Window);
+                if (mine)
+                {
+                    block.Pending = null;
+                    if (got is { } r) Add(block, r, before);
+                }
+                if (got is null)
+                {
+                    // Redis is out of reach: counted here from what the shared window had already counted.
+                    if (block.EndsAt > Environment.TickCount64) windows.Raise(keyId, block.Count, TimeSpan.FromMilliseconds(block.EndsAt - Environment.TickCount64));
+                    return Take(keyId);
+                }
             }
-            block.Left += got.Taken;
-            return Hand(block, limit, now);
         }
     }
 
-    // A request from this instance's reservation, or a refusal when Redis already said the window is full; null: reserve more.
-    private RateLimitState? TakeReserved(string keyId, int limit)
+    // A reservation into the key's block; the window ends where Redis said, counted from before the call (early, never late).
+    private static void Add(Block block, SharedWindows.Reserved got, long before)
     {
-        if (!blocks.TryGetValue(keyId, out var block)) return null;
-        var now = Environment.TickCount64;
-        lock (block)
+        if (got.Window < block.Window) return; // a late answer for a window already over: its requests are lost to it
+        if (got.Window > block.Window || before >= block.EndsAt)
         {
-            if (now >= block.EndsAt) return null;
-            if (block.Left > 0) return Hand(block, limit, now);
-            return block.Full ? new RateLimitState(false, limit, 0, TimeSpan.FromMilliseconds(block.EndsAt - now), block.Window) : null;
+            (block.Window, block.Left, block.Count, block.Full) = (got.Window, 0, 0, false);
         }
+        block.EndsAt = before + (long)got.ResetIn.TotalMilliseconds;
+        block.Count = Math.Max(block.Count, got.Count);
+        block.Left += got.Taken;
+        block.Full = got.Taken == 0 && block.Left == 0;
+    }
+
+    // Under the block's lock: a request from this instance's reservation, or a refusal when Redis already said the
+    // window is full; null: reserve more.
+    private static RateLimitState? TakeReserved(Block block, int limit)
+    {
+        var now = Environment.TickCount64;
+        if (now >= block.EndsAt) return null;
+        if (block.Left > 0) return Hand(block, limit, now);
+        return block.Full ? new RateLimitState(false, limit, 0, TimeSpan.FromMilliseconds(block.EndsAt - now), block.Window) : null;
     }
 
     private static RateLimitState Hand(Block block, int limit, long now)
@@ -107,7 +129,11 @@ public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeP
         if (now - last < (long)Window.TotalMilliseconds || Interlocked.CompareExchange(ref lastPrune, now, last) != last) return;
         foreach (var (key, block) in blocks)
         {
-            if (now >= Volatile.Read(ref block.EndsAt)) blocks.TryRemove(key, out _);
+            lock (block)
+            {
+                // A block in use stays; one dropped is only reserved anew (its requests were lost to a window that ended).
+                if (now >= block.EndsAt && block.Pending is null) blocks.TryRemove(key, out _);
+            }
         }
     }
 
@@ -115,7 +141,7 @@ public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeP
     public int GiveBack(TakenRequest taken)
     {
         var limit = options.CurrentValue.RequestsPerMinutePerKey;
-        if (taken.SharedWindow is not { } window) return limit - windows.GiveBack(taken.KeyId);
+        if (taken.SharedWindow is not { } window) return Math.Max(0, limit - windows.GiveBack(taken.KeyId));
         // Back into this instance's reservation for the window it came from (a window that ended keeps nothing).
         if (!blocks.TryGetValue(taken.KeyId, out var block)) return 0;
         lock (block)

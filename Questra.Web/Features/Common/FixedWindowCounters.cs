@@ -75,11 +75,9 @@ public sealed class FixedWindowCounters(TimeProvider clock, TimeSpan window, int
         lock (counter)
         {
             var start = now + resetIn - window;
-            if (counter.Start + window <= now || counter.Start != start)
-            {
-                counter.Count = counter.Start + window <= now ? 0 : counter.Count;
-                counter.Start = start;
-            }
+            // Another window than this one (over, or more than a second apart: not the same window told twice) starts from the count given.
+            if (counter.Start + window <= now || (start - counter.Start).Duration() > TimeSpan.FromSeconds(1)) counter.Count = 0;
+            counter.Start = start;
             counter.Count = Math.Max(counter.Count, count);
         }
     }
