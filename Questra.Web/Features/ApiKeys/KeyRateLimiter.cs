@@ -64,24 +64,44 @@ public sealed class KeyRateLimiter(IOptionsMonitor<ApiKeyOptions> options, TimeP
         while (true)
         {
             Task<SharedWindows.Reserved?> pending;
-            long before;
-            bool mine;
+            TaskCompletionSource<SharedWindows.Reserved?>? mine = null;
             lock (block)
             {
                 if (TakeReserved(block, limit) is { } reserved) return reserved;
                 // One reservation at a time per key: concurrent requests wait for it instead of each reserving a block.
-                mine = block.Pending is null;
-                before = Environment.TickCount64;
-                pending = block.Pending ??= shared.ReserveAsync(Bucket, keyId, limit, BlockSize(limit), Window).AsTask();
+                if (block.Pending is null)
+                {
+                    mine = new TaskCompletionSource<SharedWindows.Reserved?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    block.Pending = mine.Task;
+                }
+                pending = block.Pending;
             }
-            var got = await pending;
-            lock (block)
+            var before = Environment.TickCount64;
+            SharedWindows.Reserved? got;
+            if (mine is not null)
             {
-                if (mine)
+                // Called outside the lock: Redis's client must never run (or wait) while request threads queue on it.
+                try
+                {
+                    got = await shared.ReserveAsync(Bucket, keyId, limit, BlockSize(limit), Window);
+                }
+                catch
+                {
+                    got = null; // whatever failed, the requests waiting on this reservation are let go (counted here)
+                }
+                lock (block)
                 {
                     block.Pending = null;
                     if (got is { } r) Add(block, r, before);
                 }
+                mine.SetResult(got);
+            }
+            else
+            {
+                got = await pending;
+            }
+            lock (block)
+            {
                 if (got is null)
                 {
                     // Redis is out of reach: counted here from what the shared window had already counted.
