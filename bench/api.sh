@@ -94,6 +94,8 @@ if [ "${LIMITS_REDIS:-}" = 1 ]; then
   ${WRK_PIN:-} redis-server --port 6391 --bind 127.0.0.1 --save "" --appendonly no >"$WORK/redis.log" 2>&1 &
   REDIS_PID=$!
   REDIS_URL=127.0.0.1:6391
+  for _ in $(seq 1 50); do redis-cli -p 6391 ping >/dev/null 2>&1 && break; sleep 0.1; done
+  kill -0 "$REDIS_PID" 2>/dev/null || { echo "redis-server did not start (port 6391 taken?): $(cat "$WORK/redis.log")" >&2; exit 1; }
 fi
 : >"$WORK/results.txt"
 # SIZES=small measures only the small database; ADDRESS_LISTS=50 gives every key and organization a 50-entry
@@ -118,7 +120,7 @@ for (size, name), r in rows.items():
           f"{statistics.median(x[1] for x in r):>13.1f}{statistics.median(x[2] for x in r):>16.1f}{statistics.median(x[3] for x in r):>8.0f}"
           f"   {kind} expected, {wrong} other")
 PY
-[ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID"
+[ -n "${REDIS_PID:-}" ] && { kill "$REDIS_PID" 2>/dev/null || true; }
 echo "address lists: ${ADDRESS_LISTS:-none}; key headers: ${KEY_HEADERS:-none}; limits: ${REDIS_URL:+Redis}${REDIS_URL:-in memory}"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
 rm -rf "$WORK"
