@@ -121,6 +121,8 @@ public sealed class MetricsTests(MetricsFactory factory) : IClassFixture<Metrics
         }
         await ExposedAsync("questra_api_key_cache_lookups_total", "result=\"hit\"");
         await ExposedAsync("questra_api_key_cache_lookups_total", "result=\"miss\"");
+        // A key checked just now is in the cache (the clock skip and the key made above emptied it).
+        Assert.Equal(HttpStatusCode.OK, (await adminClient.GetAsync("/api/surveys")).StatusCode);
         await ExposedAsync("questra_api_key_cache_entries");
         await ExposedAsync("questra_api_throttled_total", "limit=\"key_rate\"");
         await ExposedAsync("questra_api_throttled_total", "limit=\"failed_auth\"");

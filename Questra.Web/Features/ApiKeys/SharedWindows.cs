@@ -31,22 +31,6 @@ public sealed partial class SharedWindows : IDisposable
     /// <summary>One event counted: whether it was under the limit, the count now, what is left of the window, and which window.</summary>
     public readonly record struct Counted(bool Taken, int Count, TimeSpan ResetIn, long Window);
 
-    // KEYS[1]: the subject's key without its window; ARGV[1]: the limit, ARGV[2]: the window in ms. Counts one if
-    // there is room (the new count), else answers minus the count; with the window's number and the ms left in it.
-    private const string TakeScript = """
-        local now = redis.call('TIME')
-        local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-        local length = tonumber(ARGV[2])
-        local n = math.floor(ms / length)
-        local key = KEYS[1] .. ':' .. n
-        local left = (n + 1) * length - ms
-        local c = tonumber(redis.call('GET', key) or '0')
-        if c >= tonumber(ARGV[1]) then return {-c, n, left} end
-        c = redis.call('INCR', key)
-        if c == 1 then redis.call('PEXPIRE', key, left + 5000) end
-        return {c, n, left}
-        """;
-
     // KEYS[1]: the subject's key without its window; ARGV[1]: the limit, ARGV[2]: the window in ms, ARGV[3]: how many
     // to reserve. Reserves up to that many under the limit: {reserved, the count now, the window's number, ms left}.
     private const string ReserveScript = """
@@ -100,27 +84,8 @@ public sealed partial class SharedWindows : IDisposable
     /// Counts one event of <paramref name="subject"/> in <paramref name="bucket"/>'s current window if the count is
     /// under <paramref name="limit"/>; null when Redis cannot be reached (the caller counts on its own).
     /// </summary>
-    public async ValueTask<Counted?> TryAddAsync(string bucket, string subject, int limit, TimeSpan window)
-    {
-        if (Usable is not { } redis)
-        {
-            Unavailable(null);
-            return null;
-        }
-        try
-        {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TakeScript, [Key(bucket, subject)],
-                [limit, (long)window.TotalMilliseconds]))!;
-            var count = (long)result[0];
-            Available();
-            return new Counted(count > 0, (int)Math.Min(int.MaxValue, Math.Abs(count)), TimeSpan.FromMilliseconds((long)result[2]), (long)result[1]);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            Unavailable(e);
-            return null;
-        }
-    }
+    public async ValueTask<Counted?> TryAddAsync(string bucket, string subject, int limit, TimeSpan window) =>
+        await ReserveAsync(bucket, subject, limit, size: 1, window) is { } one ? new Counted(one.Taken > 0, one.Count, one.ResetIn, one.Window) : null;
 
     /// <summary>One reservation: how many were reserved (0: the limit is reached), the window's count with them, time left, which window.</summary>
     public readonly record struct Reserved(int Taken, int Count, TimeSpan ResetIn, long Window);

@@ -66,13 +66,15 @@ public static class HealthEndpoints
 /// <summary>A check whose answer is kept for <paramref name="keepFor"/>: probes more often than that are answered from it.</summary>
 public abstract class KeptCheck(TimeSpan keepFor) : IHealthCheck
 {
-    private (HealthCheckResult Result, long At)? last;
+    private sealed record Kept(HealthCheckResult Result, long At);
+
+    private Kept? last; // one reference, so concurrent probes never read half of an answer
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (last is { } kept && Environment.TickCount64 - kept.At < (long)keepFor.TotalMilliseconds) return kept.Result;
+        if (Volatile.Read(ref last) is { } kept && Environment.TickCount64 - kept.At < (long)keepFor.TotalMilliseconds) return kept.Result;
         var result = await RunAsync(context, cancellationToken);
-        last = (result, Environment.TickCount64);
+        Volatile.Write(ref last, new Kept(result, Environment.TickCount64));
         return result;
     }
 
