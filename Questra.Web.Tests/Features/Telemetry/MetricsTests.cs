@@ -36,6 +36,9 @@ public sealed class MetricsFactory : WebhookFactory
 /// <c>/metrics</c> (Prometheus, on the metrics port only) shows each of Questra's instruments once the events that
 /// feed them happen, and no label carries a key, an organization or an address.
 /// </summary>
+// Alone, not beside the parallel suites: a metrics listener hears every meter named "Questra" in the process, and
+// the other suites' app hosts each have one (a production process has one host).
+[Collection(Process.AppProcessCollection.Name)]
 public sealed class MetricsTests(MetricsFactory factory) : IClassFixture<MetricsFactory>, IAsyncLifetime
 {
     private WebhookReceiver receiver = null!;
