@@ -95,6 +95,37 @@ public abstract class ConcurrencyTests(QuestraFactory factory)
             Assert.All(children, r => Assert.NotNull(r));
         }
     }
+
+    [Fact]
+    public async Task ChildRolledWhileItsParentIsBeingRevoked_TheReplacementStopsToo()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var (_, admin) = await factory.Data.KeyAsync(org, owner, name: "admin");
+        var adminClient = factory.ApiClient(admin, org);
+        for (var round = 0; round < 10; round++)
+        {
+            var (parentId, parent) = await factory.Data.KeyAsync(org, owner, name: $"parent {round}");
+            var made = await factory.ApiClient(parent, org).PostAsJsonAsync("/api/api-keys", new { name = $"child {round}" });
+            Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+            var childId = JsonDocument.Parse(await made.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+
+            // The child is rolled (its replacement hangs under the parent) while the parent is revoked.
+            var roll = adminClient.PostAsJsonAsync($"/api/api-keys/{childId}/roll", new { grace_period_hours = 0 });
+            var revoke = adminClient.PostAsync($"/api/api-keys/{parentId}/revoke", null);
+            var (rolled, revoked) = (await roll, await revoke);
+            Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+            Assert.Contains(rolled.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict });
+
+            if (rolled.StatusCode == HttpStatusCode.Created)
+            {
+                var secret = JsonDocument.Parse(await rolled.Content.ReadAsStringAsync()).RootElement.GetProperty("secret").GetString();
+                Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ApiClient(secret, org).GetAsync("/api/surveys")).StatusCode);
+            }
+            var under = await factory.Data.WithDb(db => db.ApiKeys.Where(k => k.ParentKeyId == parentId).Select(k => k.RevokedAt).ToListAsync());
+            Assert.NotEmpty(under);
+            Assert.All(under, r => Assert.NotNull(r));
+        }
+    }
 }
 
 public sealed class ConcurrencyTestsOnSqlite(QuestraFactory factory) : ConcurrencyTests(factory), IClassFixture<QuestraFactory>;

@@ -90,6 +90,20 @@ public sealed partial class ApiKeyService
         created.Key.SecretUnconfirmed = true; // until Done in the dashboard, or the first use
         await ForgetExpiredAsync(caller, idempotency, now, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (old.ParentKeyId is { } parentKeyId)
+        {
+            // The replacement hangs under the key that made the old one: that key must still work, and a revocation
+            // of it now waits for this roll and then finds the replacement among its children.
+            if (await KeyLineage.LockLiveParentAsync(db, parentKeyId, now, ct) is not { } parent)
+            {
+                return new ServiceError(ErrorKind.Conflict, "The key that made this key was revoked, deleted or expired a moment ago, and this key stops with it; it cannot be rolled.");
+            }
+            if (parent.ExpiresAt is { } parentLimit && (expires is null || expires > parentLimit))
+            {
+                expires = parentLimit; // that key's expiry was brought forward after the copy this request read
+                created.Key.ExpiresAt = parentLimit;
+            }
+        }
         if (await RememberFirstAsync(organizationId, caller, idempotency, created.Key, now, ct) is { } race) return race;
         db.ApiKeys.Add(created.Key);
         old.ReplacedByKeyId = created.Key.Id;

@@ -10,7 +10,8 @@ namespace Questra.Web.Features.ApiKeys;
 /// Every method runs inside the caller's transaction and leaves saving the audit events to it.
 /// </summary>
 /// <remarks>
-/// Races with a create: a key creates a child only after locking its own row and seeing it unrevoked
+/// Races with a create or a roll: a key gets a child (a new key, or a rolled key's replacement) only after its row
+/// is locked and seen unrevoked
 /// (<see cref="LockLiveParentAsync"/>). A revocation writes each level of the tree before it reads that level's
 /// children, so a child added concurrently is either read here or finds its parent already revoked.
 /// </remarks>
@@ -124,12 +125,27 @@ public static class KeyLineage
     }
 
     /// <summary>
-    /// Takes the write lock on the calling key's row (a no-op update) and reads its expiry as it is now — not as a
-    /// cached copy says. Null when the key no longer works. Run inside the transaction that inserts the child,
-    /// before the insert.
+    /// Locks the row of the key a new key will hang under, so that it cannot be revoked, rolled short or deleted until
+    /// the new key is committed, and reads its expiry as it is now — not as a cached copy says. Null when the key no
+    /// longer works. Run inside the transaction that inserts the child, before the insert.
     /// </summary>
+    /// <remarks>
+    /// On PostgreSQL a share lock (<c>FOR SHARE</c>): keys created under one key at the same moment do not wait for
+    /// each other, while its revocation (an update) waits for them and then finds them among its children. Taking the
+    /// write lock instead queued every create behind the last, and behind them the revocation, which under a flood of
+    /// creates ran past its command timeout. SQLite has one writer at a time, so a no-op update is the lock there.
+    /// </remarks>
     public static async Task<LiveParent?> LockLiveParentAsync(QuestraDbContext db, string parentKeyId, DateTimeOffset now, CancellationToken ct)
     {
+        if (db.Database.IsNpgsql())
+        {
+            var live = await db.Database.SqlQuery<DateTimeOffset?>($"""
+                SELECT "ExpiresAt" AS "Value" FROM "ApiKeys"
+                WHERE "Id" = {parentKeyId} AND "RevokedAt" IS NULL AND ("ExpiresAt" IS NULL OR "ExpiresAt" > {now})
+                FOR SHARE
+                """).ToListAsync(ct);
+            return live.Count == 1 ? new LiveParent(live[0]) : null;
+        }
         var locked = await db.ApiKeys
             .Where(k => k.Id == parentKeyId && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, k => k.RevokedAt), ct);
@@ -192,5 +208,5 @@ public static class KeyLineage
     }
 }
 
-/// <summary>The calling key, locked for the rest of the transaction, with its expiry as stored now.</summary>
+/// <summary>The key a new key hangs under, locked for the rest of the transaction, with its expiry as stored now.</summary>
 public sealed record LiveParent(DateTimeOffset? ExpiresAt);
