@@ -36,7 +36,7 @@ static async Task<int> RunAsync(string[] args)
     builder.Services.AddQuestraIdentity();
     builder.Services.AddQuestraFeatures();
     builder.Services.AddQuestraEmail(builder.Environment);
-    builder.Services.AddQuestraApi(builder.Configuration, builder.Environment);
+    builder.Services.AddQuestraApi(builder.Configuration);
     builder.Services.AddQuestraReverseProxy(builder.Configuration);
     builder.Services.AddQuestraHealth();
     builder.AddQuestraMetrics();

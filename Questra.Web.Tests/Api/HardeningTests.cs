@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Questra.Web.Features.ApiKeys;
 using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Api;
@@ -118,45 +117,5 @@ public class PersistenceTests
         {
             DatabaseFiles.Delete(path);
         }
-    }
-}
-
-public class BenchmarkBypassTests
-{
-    private sealed class BypassFactory(string environment, string orgId) : QuestraFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseEnvironment(environment);
-            builder.UseSetting("Benchmark:BypassAuthentication", "true");
-            builder.UseSetting("Benchmark:OrgId", orgId);
-            builder.UseSetting("Benchmark:UserId", "u");
-        }
-    }
-
-    [Theory]
-    [InlineData("Production")]
-    [InlineData("Development")]
-    [InlineData("Testing")]
-    public async Task BypassSetting_IsIgnoredOutsideTheBenchmarkEnvironment(string environment)
-    {
-        using var factory = new BypassFactory(environment, "org_bench");
-
-        var response = await factory.ApiClient(null, "org_bench").GetAsync("/api/surveys");
-
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task InTheBenchmarkEnvironment_RequestsWithoutAKeyActAsTheBaselineKey_AndRealKeysAreStillChecked()
-    {
-        using var factory = new BypassFactory("Benchmark", "org_bench");
-
-        var baseline = await factory.ApiClient(null, "org_bench").GetAsync("/api/surveys");
-        var forged = await factory.ApiClient(ApiKeySecret.Generate(), "org_bench").GetAsync("/api/surveys");
-
-        Assert.Equal(HttpStatusCode.OK, baseline.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
     }
 }

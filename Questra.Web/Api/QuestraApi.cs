@@ -25,18 +25,16 @@ public static class QuestraApi
     };
 
     /// <summary>API-key authentication, snake_case JSON, problem details, CORS (off unless configured) and the OpenAPI document.</summary>
-    public static IServiceCollection AddQuestraApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddQuestraApi(this IServiceCollection services, IConfiguration configuration)
     {
-        var authentication = services.AddAuthentication()
+        // The default scheme sends every /api request here (SchemeByPath); the API's endpoints name no scheme.
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        var scheme = BenchmarkBaseline.AddIfConfigured(authentication, environment, configuration);
         // The authentication base class logs two Information lines per refused key: a log line per request an
         // attacker sends, and a tenth of the 401's cost. Refusals are counted instead (FailedAuthThrottle logs a
         // client reaching its limit); warnings and errors still show.
         services.AddLogging(b => b.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning));
-        services.AddAuthorizationBuilder().AddPolicy(PolicyName, p => p
-            .AddAuthenticationSchemes(scheme)
-            .RequireAuthenticatedUser());
+        services.AddAuthorizationBuilder().AddPolicy(PolicyName, p => p.RequireAuthenticatedUser());
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

@@ -20,7 +20,7 @@ using Questra.Web.Features.ApiKeys;
 /// app's own services are built on the benchmark database (its hosted services are not started, so nothing runs
 /// beside the measurement), and each call is exactly what the API's authentication step does for one request —
 /// a fresh request scope and HttpContext, then <c>AuthenticateAsync("ApiKey")</c>. The baseline is the same call
-/// through the Benchmark environment's baseline scheme, which answers with a fixed key. Scenarios alternate in
+/// through the bench's baseline scheme (BaselineScheme), which answers with a fixed key. Scenarios alternate in
 /// short blocks (order rotated each block) so a slow patch of the machine hits all of them alike. Reported per
 /// scenario: the mean time added over the baseline (what throughput pays, garbage collection and cache refreshes
 /// included), the typical call's added time (median over blocks of the block medians' difference), the p99
@@ -35,15 +35,12 @@ internal static class CheckCost
         var meta = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(outDir, "meta.json")))!;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = "Benchmark",
+            EnvironmentName = "Production",
             ApplicationName = typeof(QuestraDbContext).Assembly.GetName().Name,
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Questra"] = $"Data Source={dbPath}",
-            ["Benchmark:BypassAuthentication"] = "true",
-            ["Benchmark:OrgId"] = meta["org"],
-            ["Benchmark:UserId"] = meta["user"],
             ["ApiKeys:FailedAuthPerMinute"] = "10000000", // the failure scenarios measure the check, not the throttle
             ["Logging:LogLevel:Default"] = "Warning",
         });
@@ -51,7 +48,8 @@ internal static class CheckCost
         builder.Services.AddQuestraData(builder.Configuration, builder.Environment);
         builder.Services.AddQuestraIdentity();
         builder.Services.AddQuestraFeatures();
-        builder.Services.AddQuestraApi(builder.Configuration, builder.Environment);
+        builder.Services.AddQuestraApi(builder.Configuration);
+        Questra.Bench.BaselineScheme.Add(builder.Services, meta["org"], meta["user"]);
         await using var app = builder.Build();
 
         var keys = await File.ReadAllLinesAsync(Path.Combine(outDir, "keys.txt"));
@@ -146,7 +144,7 @@ internal static class CheckCost
             http.Request.Headers.Authorization = "Bearer " + token;
         }
         // Without a key: the benchmark's baseline scheme (a fixed key, no check); with one: the real key check.
-        var result = await http.AuthenticateAsync(token is null ? BenchmarkBaseline.SchemeName : ApiKeyAuthenticationHandler.SchemeName);
+        var result = await http.AuthenticateAsync(token is null ? Questra.Bench.BaselineScheme.Name : ApiKeyAuthenticationHandler.SchemeName);
         return result.Succeeded;
     }
 }

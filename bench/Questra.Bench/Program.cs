@@ -18,6 +18,7 @@ using Questra.Web.Features.Mfa;
 //   checkcost <db> <outdir> <blocks> <calls>  what the key check itself costs per request, in-process
 //   throttle [rounds]           the failed-authentication throttle's cost per refused request, 0 to 100,000 clients
 //   circuits <baseUrl> <outdir> <pid> <tabs>  server memory per open dashboard tab, and after the tabs close (Chromium)
+//   serve <url> <outdir>        the app (run from its folder) with the benchmark's baseline scheme, until SIGTERM
 return args switch
 {
     ["generate", var db, var outDir] => await Generate(db, outDir, small: false),
@@ -29,12 +30,13 @@ return args switch
     ["throttle"] => ThrottleCost.Run(rounds: 5),
     ["throttle", var rounds] => ThrottleCost.Run(int.Parse(rounds, CultureInfo.InvariantCulture)),
     ["circuits", var baseUrl, var outDir, var pid, var tabs] => await CircuitCost.RunAsync(baseUrl, outDir, int.Parse(pid, CultureInfo.InvariantCulture), int.Parse(tabs, CultureInfo.InvariantCulture)),
+    ["serve", var url, var outDir] => await Questra.Bench.BenchHost.RunAsync(url, outDir),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir> | checkcost <db> <outdir> <blocks> <calls> | addresscost | throttle [rounds] | circuits <baseUrl> <outdir> <pid> <tabs>");
+    Console.Error.WriteLine("usage: generate <db> <outdir> | page <baseUrl> <outdir> <n> | verify <db> <outdir> | checkcost <db> <outdir> <blocks> <calls> | addresscost | throttle [rounds] | circuits <baseUrl> <outdir> <pid> <tabs> | serve <url> <outdir>");
     return 2;
 }
 

@@ -22,9 +22,10 @@ public static class IdentityExtensions
 
         services.AddAuthentication(options =>
             {
-                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultScheme = SchemeByPath.Name; // /api: keys; the rest: this cookie
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
+            .AddSchemeByPath()
             .AddIdentityCookies();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.AddOptions<Features.Accounts.AccountOptions>().BindConfiguration(Features.Accounts.AccountOptions.Section).ValidateOnStart();
@@ -42,8 +43,12 @@ public static class IdentityExtensions
             var stampCheck = o.Events.OnValidatePrincipal;
             o.Events.OnValidatePrincipal = async context =>
             {
+                var before = context.Principal;
                 await stampCheck(context);
                 if (context.Principal is not { } principal || principal.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId) return;
+                // The stamp check rebuilds the principal on every request and asks for a new cookie; one is sent only
+                // when what it says changed (or when sliding expiration renews it, which the handler decides alone).
+                if (context.ShouldRenew && SameClaims(before, principal)) context.ShouldRenew = false;
                 var sessions = context.HttpContext.RequestServices.GetRequiredService<Features.Accounts.SignInSessions>();
                 var sessionId = Features.Accounts.SignInSessions.IdOf(context.Properties) ?? Features.Accounts.SignInSessions.IdOf(principal);
                 if (!await sessions.IsLiveAsync(userId, sessionId))
@@ -91,13 +96,17 @@ public static class IdentityExtensions
         services.Configure<SecurityStampValidatorOptions>(o =>
         {
             o.ValidationInterval = TimeSpan.Zero;
-            // The check rebuilds the principal from the user; the browser session it belongs to goes along.
+            // The check rebuilds the principal from the user; what only the sign-in knew goes along: the browser
+            // session, and how the user signed in ("amr": mfa after a second factor).
             o.OnRefreshingPrincipal = context =>
             {
-                if (context.CurrentPrincipal?.FindFirst(Features.Accounts.SignInSessions.ClaimType) is { } session
-                    && context.NewPrincipal?.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == session.Type))
+                if (context.NewPrincipal?.Identity is not ClaimsIdentity identity) return Task.CompletedTask;
+                foreach (var type in KeptFromSignIn)
                 {
-                    identity.AddClaim(new Claim(session.Type, session.Value));
+                    if (context.CurrentPrincipal?.FindFirst(type) is { } claim && !identity.HasClaim(c => c.Type == type))
+                    {
+                        identity.AddClaim(new Claim(claim.Type, claim.Value));
+                    }
                 }
                 return Task.CompletedTask;
             };
@@ -108,5 +117,16 @@ public static class IdentityExtensions
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SignedInCircuitGate>();
 
         return services;
+    }
+
+    private static readonly string[] KeptFromSignIn = [Features.Accounts.SignInSessions.ClaimType, "amr"];
+
+    /// <summary>Whether two principals carry the same claims (types and values, in any order).</summary>
+    internal static bool SameClaims(ClaimsPrincipal? a, ClaimsPrincipal? b)
+    {
+        if (a is null || b is null) return false;
+        static List<string> Of(ClaimsPrincipal p) =>
+            p.Claims.Select(c => c.Type + "\n" + c.Value).Order(StringComparer.Ordinal).ToList();
+        return Of(a).SequenceEqual(Of(b), StringComparer.Ordinal);
     }
 }

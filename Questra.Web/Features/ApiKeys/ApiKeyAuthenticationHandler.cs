@@ -40,7 +40,14 @@ public sealed class ApiKeyAuthenticationHandler(
             metrics.Throttled(ThrottleLimits.FailedAuth);
             return AuthenticateResult.Fail(TooManyFailures);
         }
-        if (token is null) metrics.KeyChecked(Request.Headers.Authorization.Count == 0 ? KeyCheckOutcomes.Missing : KeyCheckOutcomes.Malformed);
+        if (token is null && Request.Headers.Authorization.Count == 0)
+        {
+            // No credentials is not a guess: nothing to count against the client. Every /api request comes here
+            // (SchemeByPath), the open ones too (the reference, leak reports); one that needs a key is challenged,
+            // and its 401 says the header is missing.
+            return AuthenticateResult.NoResult();
+        }
+        if (token is null) metrics.KeyChecked(KeyCheckOutcomes.Malformed);
         var result = token is null ? AuthenticateResult.Fail(malformed!) : await AuthenticateKeyAsync(token);
         if (result.Failure is not null && await throttle.RecordFailureAsync(client) is { } wait)
         {
@@ -51,6 +58,8 @@ public sealed class ApiKeyAuthenticationHandler(
         return result;
     }
 
+    private const string NoHeader = "No Authorization header. Send 'Authorization: Bearer <your API key>'.";
+
     private const string TooManyFailures = "Too many failed authentications from this client; wait before trying again.";
 
     /// <summary>The key after <c>Bearer</c>, or null with what is wrong with the header.</summary>
@@ -60,7 +69,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var headers = Request.Headers.Authorization;
         if (headers.Count == 0)
         {
-            problem = "No Authorization header. Send 'Authorization: Bearer <your API key>'.";
+            problem = NoHeader;
             return null;
         }
         if (headers.Count > 1)
@@ -128,7 +137,8 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        var detail = result.Failure?.Message ?? "Authentication with an API key is required.";
+        if (result.None) metrics.KeyChecked(KeyCheckOutcomes.Missing);
+        var detail = result.Failure?.Message ?? (result.None ? NoHeader : "Authentication with an API key is required.");
         if (blockedFor is { } wait)
         {
             Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
