@@ -33,7 +33,7 @@ if [ "${LIMITS_REDIS:-}" = B ]; then
   B_ENV="${B_ENV:-} Limits__Redis=127.0.0.1:6391"
 fi
 
-declare -A PIDS URLS
+declare -A PIDS URLS ETAGS
 start_variant() { # name dir port settings...
   local name=$1 dir=$2 port=$3; shift 3
   cp "$WORK/gen.db" "$WORK/$name.db"
@@ -51,7 +51,13 @@ trap 'kill ${PIDS[*]} ${REDIS_PID:-} 2>/dev/null || true' EXIT
 start_variant A "$A_DIR" 5081 ${A_ENV:-}
 # shellcheck disable=SC2086
 start_variant B "$B_DIR" 5082 ${B_ENV:-}
-use_variant() { URL=${URLS[$1]}; APP_PID=${PIDS[$1]}; }
+if [ -n "${REDIS_PID:-}" ]; then # show that B really counts its limits in Redis
+  curl -s "${URLS[B]}/healthz/ready" | grep -q "shared through Redis" || { echo "LIMITS_REDIS=B but B's limits are not shared" >&2; exit 1; }
+fi
+use_variant() {
+  URL=${URLS[$1]}; APP_PID=${PIDS[$1]}
+  [ -z "${ETAGS[$1]:-}" ] || SCENARIOS[not_modified]="/api/surveys/$SMALL_SURVEY $OUT/keys.txt 1 - BENCH_IF_NONE_MATCH=${ETAGS[$1]}"
+}
 
 key=$(head -1 "$OUT/keys.txt")
 declare -gA SCENARIOS=(
@@ -61,12 +67,11 @@ declare -gA SCENARIOS=(
   [metrics_small]="/api/surveys/$SMALL_SURVEY/metrics/responses $OUT/keys.txt 1"
   [bad_checksum]="/api/surveys $OUT/bad-checksum.txt 1000"
 )
-# Both copies hold the same survey, so its ETag is the same on both (checked: 304 from each).
-ETAG=$(curl -s -o /dev/null -D - -H "Authorization: Bearer $key" -H "X-Org-Id: $ORG" "${URLS[A]}/api/surveys/$SMALL_SURVEY" |
-  awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
-SCENARIOS[not_modified]="/api/surveys/$SMALL_SURVEY $OUT/keys.txt 1 - BENCH_IF_NONE_MATCH=$ETAG"
+# The survey read with the ETag its 200 carried, per variant (a tag is sealed with the instance's key ring).
 for v in A B; do
-  got=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -H "X-Org-Id: $ORG" -H "If-None-Match: $ETAG" "${URLS[$v]}/api/surveys/$SMALL_SURVEY")
+  ETAGS[$v]=$(curl -s -o /dev/null -D - -H "Authorization: Bearer $key" -H "X-Org-Id: $ORG" "${URLS[$v]}/api/surveys/$SMALL_SURVEY" |
+    awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
+  got=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -H "X-Org-Id: $ORG" -H "If-None-Match: ${ETAGS[$v]}" "${URLS[$v]}/api/surveys/$SMALL_SURVEY")
   [ "$got" = 304 ] || { echo "variant $v answered $got to the conditional read" >&2; exit 1; }
 done
 read -ra endpoints <<<"${ENDPOINTS:-get not_modified}"
@@ -118,6 +123,7 @@ if os.path.exists(sys.argv[2]):
         print(f"API Keys page, variant {v}: p50 {statistics.median(x[0] for x in pages[v]):.1f} ms (rounds {', '.join(f'{x[0]:.1f}' for x in pages[v])}); "
               f"sign-in cookie re-sent on {pages[v][-1][1]} of the timed requests (last round)")
 PY
+[ -z "${REDIS_PID:-}" ] || echo "Redis script runs during the benchmark: $(redis-cli -p 6391 info commandstats | grep -E '^cmdstat_(evalsha|eval):' | tr -d '\r')"
 echo "A: ${A_DIR} ${A_ENV:-}; B: ${B_DIR} ${B_ENV:-}"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
 rm -rf "$WORK"

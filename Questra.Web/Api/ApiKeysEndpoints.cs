@@ -58,11 +58,11 @@ public static class ApiKeysEndpoints
         var result = await keys.ListAsync(call.OrganizationId, call.Caller, query, ct);
         if (!result.Succeeded)
         {
-            return ApiResults.From(result.Error!);
+            return ApiResults.From(result.Error);
         }
         var now = clock.GetUtcNow();
         var policy = await LifetimeAsync(call, keys, ct);
-        var listed = result.Value!;
+        var listed = result.Value;
         if (paging.ByCursor)
         {
             var hasMore = listed.Items.Count > paging.Take;
@@ -77,7 +77,7 @@ public static class ApiKeysEndpoints
         string id, ApiCall call, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
         var result = await keys.GetAsync(call.OrganizationId, call.Caller, id, ct);
-        return result.Succeeded ? TypedResults.Ok(ApiKeyDto.From(result.Value!, clock.GetUtcNow(), await LifetimeAsync(call, keys, ct))) : ApiResults.From(result.Error!);
+        return result.Succeeded ? TypedResults.Ok(ApiKeyDto.From(result.Value, clock.GetUtcNow(), await LifetimeAsync(call, keys, ct))) : ApiResults.From(result.Error);
     }
 
     public static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> SetAllowedIps(
@@ -93,13 +93,13 @@ public static class ApiKeysEndpoints
             return ApiResults.FieldError("allowed_ips", "allowed_ips is required: the whole new list, or [] for none of the key's own.", 422);
         }
         var result = await keys.SetAllowedAddressesAsync(call.OrganizationId, call.Caller, id, entries, ct);
-        return result.Succeeded ? TypedResults.Ok(ApiKeyDto.From(result.Value!, clock.GetUtcNow(), await LifetimeAsync(call, keys, ct))) : ApiResults.From(result.Error!);
+        return result.Succeeded ? TypedResults.Ok(ApiKeyDto.From(result.Value, clock.GetUtcNow(), await LifetimeAsync(call, keys, ct))) : ApiResults.From(result.Error);
     }
 
     public static async Task<Results<Ok<KeyPolicyDto>, ProblemHttpResult>> GetPolicy(ApiCall call, ApiKeyService keys, CancellationToken ct)
     {
         var result = await keys.GetPolicyAsync(call.OrganizationId, call.Caller, ct);
-        return result.Succeeded ? TypedResults.Ok(KeyPolicyDto.From(result.Value!)) : ApiResults.From(result.Error!);
+        return result.Succeeded ? TypedResults.Ok(KeyPolicyDto.From(result.Value)) : ApiResults.From(result.Error);
     }
 
     /// <summary>The organization's lifetime rule, for the keys' <c>blocked_by_policy</c>.</summary>
@@ -133,16 +133,16 @@ public static class ApiKeysEndpoints
             new ApiKeyInput(body.Name, expiresAt, body.Scopes, body.SurveyIds, body.AllowedIps), idempotent, ct);
         if (!result.Succeeded)
         {
-            return ApiResults.From(result.Error!);
+            return ApiResults.From(result.Error);
         }
-        return TypedResults.Created($"/api/api-keys/{result.Value!.Key.Id}", CreatedApiKeyDto.From(result.Value, clock.GetUtcNow()));
+        return TypedResults.Created($"/api/api-keys/{result.Value.Key.Id}", CreatedApiKeyDto.From(result.Value, clock.GetUtcNow()));
     }
 
     public static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> Revoke(
         string id, ApiCall call, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
         var result = await keys.RevokeAsync(call.OrganizationId, call.Caller, id, ct);
-        return result.Succeeded ? TypedResults.Ok(ApiKeyDto.From(result.Value!, clock.GetUtcNow())) : ApiResults.From(result.Error!);
+        return result.Succeeded ? TypedResults.Ok(ApiKeyDto.From(result.Value, clock.GetUtcNow())) : ApiResults.From(result.Error);
     }
 
     public static async Task<Results<Created<CreatedApiKeyDto>, ProblemHttpResult>> Roll(
@@ -162,15 +162,15 @@ public static class ApiKeysEndpoints
         var result = await keys.RollAsync(call.OrganizationId, call.Caller, id, new RollOptions(grace), idempotent, ct);
         if (!result.Succeeded)
         {
-            return ApiResults.From(result.Error!);
+            return ApiResults.From(result.Error);
         }
-        return TypedResults.Created($"/api/api-keys/{result.Value!.Key.Id}", CreatedApiKeyDto.From(result.Value, clock.GetUtcNow()));
+        return TypedResults.Created($"/api/api-keys/{result.Value.Key.Id}", CreatedApiKeyDto.From(result.Value, clock.GetUtcNow()));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string id, ApiCall call, ApiKeyService keys, CancellationToken ct)
     {
         var result = await keys.DeleteAsync(call.OrganizationId, call.Caller, id, ct);
-        return result.Succeeded ? TypedResults.NoContent() : ApiResults.From(result.Error!);
+        return result.Succeeded ? TypedResults.NoContent() : ApiResults.From(result.Error);
     }
 }

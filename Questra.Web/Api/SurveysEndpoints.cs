@@ -98,10 +98,10 @@ public static class SurveysEndpoints
             : (MetricsInterval?)null;
         if (interval is null) return ApiResults.FieldError("interval", "'interval' must be 'day' or 'week' (or left out for totals only).");
         var found = await access.FindAsync(call.Viewer, id, withQuestions: true, ct);
-        if (!found.Succeeded) return ApiResults.From(found.Error!);
+        if (!found.Succeeded) return ApiResults.From(found.Error);
         if (interval != MetricsInterval.None)
         {
-            var first = from ?? DateOnly.FromDateTime(found.Value!.CreatedAt.UtcDateTime);
+            var first = from ?? DateOnly.FromDateTime(found.Value.CreatedAt.UtcDateTime);
             var last = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             var periods = (last.DayNumber - first.DayNumber) / (interval == MetricsInterval.Week ? 7 : 1) + 1;
             if (periods > MaxPeriods)
@@ -109,7 +109,7 @@ public static class SurveysEndpoints
                 return ApiResults.FieldError("interval", $"At most {MaxPeriods} periods per request: narrow 'from' and 'to', or use interval=week.");
             }
         }
-        return TypedResults.Ok(QuestionMetricsResponseDto.Of(await metrics.QuestionsAsync(call.OrganizationId, found.Value!, from, to, interval.Value, ct)));
+        return TypedResults.Ok(QuestionMetricsResponseDto.Of(await metrics.QuestionsAsync(call.OrganizationId, found.Value, from, to, interval.Value, ct)));
     }
 
     private static string Filter(DateTimeOffset since) => since.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -128,9 +128,9 @@ public static class SurveysEndpoints
         var found = await access.FindAsync(call.Viewer, id, withQuestions: true, ct);
         if (!found.Succeeded)
         {
-            return ApiResults.From(found.Error!);
+            return ApiResults.From(found.Error);
         }
-        var s = found.Value!;
+        var s = found.Value;
         http.Response.Headers.ETag = SurveyTag(s.Id, s.UpdatedAt);
         return TypedResults.Ok(new SurveyDto(s.Id, s.Title, s.Status.ToString(), s.CreatedAt, s.OwnerUserId,
             [.. s.Questions.Select(q => new QuestionDto(q.Position, q.Text, q.Kind, q.Required, q.Hidden, [.. q.Options.Select(o => new OptionDto(o.Id, o.Text))]))],
@@ -149,7 +149,7 @@ public static class SurveysEndpoints
         var found = await access.FindAsync(call.Viewer, id, withQuestions: false, ct);
         if (!found.Succeeded)
         {
-            return ApiResults.From(found.Error!);
+            return ApiResults.From(found.Error);
         }
         return TypedResults.Ok(ResponseMetricsDto.From(await metrics.ForSurveyAsync(id, ct)));
     }

@@ -33,7 +33,7 @@ public static class WebhooksEndpoints
     public static async Task<Results<Ok<ListResponse<WebhookEndpointDto>>, ProblemHttpResult>> List(ApiCall call, WebhookService webhooks, CancellationToken ct)
     {
         var result = await webhooks.ListAsync(call.OrganizationId, call.Caller, ct);
-        return result.Succeeded ? TypedResults.Ok(new ListResponse<WebhookEndpointDto>(result.Value!.Select(WebhookEndpointDto.From).ToList())) : ApiResults.From(result.Error!);
+        return result.Succeeded ? TypedResults.Ok(new ListResponse<WebhookEndpointDto>(result.Value.Select(WebhookEndpointDto.From).ToList())) : ApiResults.From(result.Error);
     }
 
     public static async Task<Results<Ok<WebhookEndpointDto>, ProblemHttpResult>> Get(string id, ApiCall call, WebhookService webhooks, CancellationToken ct) =>
@@ -44,9 +44,10 @@ public static class WebhooksEndpoints
         var (body, error) = await ApiResults.ReadJsonAsync<WebhookRequest>(request, QuestraApi.StrictJson, empty: null);
         if (error is not null) return error;
         var result = await webhooks.CreateAsync(call.OrganizationId, call.Caller, new WebhookInput(body!.Url, body.Events, body.Description), ct);
-        if (!result.Succeeded) return ApiResults.From(result.Error!);
-        var view = await webhooks.GetAsync(call.OrganizationId, call.Caller, result.Value!.Endpoint.Id, ct);
-        return TypedResults.Created($"/api/webhooks/{result.Value.Endpoint.Id}", CreatedWebhookEndpointDto.From(view.Value!, result.Value.Secret));
+        if (!result.Succeeded) return ApiResults.From(result.Error);
+        var view = await webhooks.GetAsync(call.OrganizationId, call.Caller, result.Value.Endpoint.Id, ct);
+        if (!view.Succeeded) return ApiResults.From(view.Error); // deleted by another request a moment ago
+        return TypedResults.Created($"/api/webhooks/{result.Value.Endpoint.Id}", CreatedWebhookEndpointDto.From(view.Value, result.Value.Secret));
     }
 
     public static async Task<Results<Ok<WebhookEndpointDto>, ProblemHttpResult>> Update(string id, ApiCall call, HttpRequest request, WebhookService webhooks, CancellationToken ct)
@@ -59,9 +60,10 @@ public static class WebhooksEndpoints
     public static async Task<Results<Ok<CreatedWebhookEndpointDto>, ProblemHttpResult>> RollSecret(string id, ApiCall call, WebhookService webhooks, CancellationToken ct)
     {
         var result = await webhooks.RollSecretAsync(call.OrganizationId, call.Caller, id, ct);
-        if (!result.Succeeded) return ApiResults.From(result.Error!);
+        if (!result.Succeeded) return ApiResults.From(result.Error);
         var view = await webhooks.GetAsync(call.OrganizationId, call.Caller, id, ct);
-        return TypedResults.Ok(CreatedWebhookEndpointDto.From(view.Value!, result.Value!.Secret));
+        if (!view.Succeeded) return ApiResults.From(view.Error); // deleted by another request a moment ago
+        return TypedResults.Ok(CreatedWebhookEndpointDto.From(view.Value, result.Value.Secret));
     }
 
     public static async Task<Results<Ok<WebhookEndpointDto>, ProblemHttpResult>> Enable(string id, ApiCall call, WebhookService webhooks, CancellationToken ct) =>
@@ -73,27 +75,27 @@ public static class WebhooksEndpoints
     public static async Task<Results<Accepted<WebhookDeliveryDto>, ProblemHttpResult>> Test(string id, ApiCall call, WebhookService webhooks, CancellationToken ct)
     {
         var result = await webhooks.SendTestAsync(call.OrganizationId, call.Caller, id, ct);
-        return result.Succeeded ? TypedResults.Accepted($"/api/webhooks/{id}/deliveries", WebhookDeliveryDto.From(result.Value!)) : ApiResults.From(result.Error!);
+        return result.Succeeded ? TypedResults.Accepted($"/api/webhooks/{id}/deliveries", WebhookDeliveryDto.From(result.Value)) : ApiResults.From(result.Error);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, ApiCall call, WebhookService webhooks, CancellationToken ct)
     {
         var result = await webhooks.DeleteAsync(call.OrganizationId, call.Caller, id, ct);
-        return result.Succeeded ? TypedResults.NoContent() : ApiResults.From(result.Error!);
+        return result.Succeeded ? TypedResults.NoContent() : ApiResults.From(result.Error);
     }
 
     public static async Task<Results<Ok<ListResponse<WebhookDeliveryDto>>, ProblemHttpResult>> Deliveries(string id, ApiCall call, WebhookService webhooks, CancellationToken ct)
     {
         var result = await webhooks.DeliveriesAsync(call.OrganizationId, call.Caller, id, ct: ct);
-        return result.Succeeded ? TypedResults.Ok(new ListResponse<WebhookDeliveryDto>(result.Value!.Select(WebhookDeliveryDto.From).ToList())) : ApiResults.From(result.Error!);
+        return result.Succeeded ? TypedResults.Ok(new ListResponse<WebhookDeliveryDto>(result.Value.Select(WebhookDeliveryDto.From).ToList())) : ApiResults.From(result.Error);
     }
 
     public static async Task<Results<Accepted, ProblemHttpResult>> Resend(string id, long deliveryId, ApiCall call, WebhookService webhooks, CancellationToken ct)
     {
         var result = await webhooks.ResendAsync(call.OrganizationId, call.Caller, id, deliveryId, ct);
-        return result.Succeeded ? TypedResults.Accepted($"/api/webhooks/{id}/deliveries") : ApiResults.From(result.Error!);
+        return result.Succeeded ? TypedResults.Accepted($"/api/webhooks/{id}/deliveries") : ApiResults.From(result.Error);
     }
 
     private static Results<Ok<WebhookEndpointDto>, ProblemHttpResult> Answer(ServiceResult<WebhookEndpointView> result) =>
-        result.Succeeded ? TypedResults.Ok(WebhookEndpointDto.From(result.Value!)) : ApiResults.From(result.Error!);
+        result.Succeeded ? TypedResults.Ok(WebhookEndpointDto.From(result.Value)) : ApiResults.From(result.Error);
 }

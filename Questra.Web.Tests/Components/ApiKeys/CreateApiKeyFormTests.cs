@@ -33,6 +33,22 @@ public class CreateApiKeyFormTests : DashboardTestContext
     }
 
     [Fact]
+    public void NameWithAHiddenCharacter_ShowsTheServicesOwnMessage_AndSubmitsNothing()
+    {
+        var cut = RenderForm();
+        cut.Find("[data-testid=api-key-name]").Input("Nightly\u202Eexport");
+
+        cut.Find("[data-testid=api-key-create-submit]").Click();
+
+        // The words ApiKeyInputRules gives the API's clients, not a second copy of the rule kept in the page.
+        var problems = new Dictionary<string, string[]>();
+        ApiKeyInputRules.ValidateName("Nightly\u202Eexport", problems);
+        Assert.Equal(problems["name"][0], cut.Find("#name-error").TextContent.Trim());
+        Assert.Contains("U+202E", cut.Find("#name-error").TextContent);
+        Assert.Empty(submitted);
+    }
+
+    [Fact]
     public void CustomDateInThePast_ShowsAnErrorAndSubmitsNothing()
     {
         var cut = RenderForm();

@@ -20,8 +20,8 @@ public sealed partial class ApiKeyService
         var list = ParseAddresses(entries, errors);
         if (list is null) return Invalid(errors);
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
-        if (!found.Succeeded) return found.Error!;
-        var key = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var key = found.Value;
         if (key.ReplacedByKeyId is { } replacement)
         {
             // The replacement carries the list now (and the children moved to it): narrowing this one would protect nothing.
@@ -54,7 +54,7 @@ public sealed partial class ApiKeyService
     public async Task<ServiceResult<IReadOnlyList<ApiKeyAddress>>> RecentAddressesAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct);
-        if (!found.Succeeded) return found.Error!;
+        if (!found.Succeeded) return found.Error;
         var since = clock.GetUtcNow().AddDays(-UsageRecorder.AddressDays);
         var seen = await db.ApiKeyAddresses.AsNoTracking().Where(a => a.ApiKeyId == keyId && a.LastSeenAt >= since).ToListAsync(ct);
         return seen.OrderByDescending(a => a.LastSeenAt).ThenBy(a => a.Address, StringComparer.Ordinal).Take(UsageRecorder.AddressesKeptPerKey).ToList();

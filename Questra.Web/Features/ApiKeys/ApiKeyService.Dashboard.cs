@@ -30,8 +30,8 @@ public sealed partial class ApiKeyService
             return Invalid(errors);
         }
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
-        if (!found.Succeeded) return found.Error!;
-        var key = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var key = found.Value;
         if (key.Name == name) return key;
         var before = key.Name;
         key.Name = name;

@@ -96,7 +96,7 @@ public sealed partial class ApiKeyService
         {
             var result = await RevokeAsync(organizationId, caller, id, ct);
             if (result.Succeeded) revoked++;
-            else problems.Add($"{id}: {result.Error!.Message}");
+            else problems.Add($"{id}: {result.Error.Message}");
             db.ChangeTracker.Clear();
         }
         return (revoked, problems);

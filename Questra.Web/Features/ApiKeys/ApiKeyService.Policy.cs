@@ -30,8 +30,8 @@ public sealed partial class ApiKeyService
     public async Task<ServiceResult<IReadOnlyList<PolicyImpact>>> PreviewPolicyAsync(string organizationId, Caller caller, KeyPolicyInput input, CancellationToken ct = default)
     {
         var checkedInput = await CheckPolicyInputAsync(organizationId, caller, input, ct);
-        if (!checkedInput.Succeeded) return checkedInput.Error!;
-        var policy = checkedInput.Value!;
+        if (!checkedInput.Succeeded) return checkedInput.Error;
+        var policy = checkedInput.Value;
         var current = await PolicyOfAsync(organizationId, ct);
         var now = clock.GetUtcNow();
         var keys = await db.ApiKeys.AsNoTracking()
@@ -76,8 +76,8 @@ public sealed partial class ApiKeyService
     public async Task<ServiceResult<OrgKeyPolicy>> SetPolicyAsync(string organizationId, Caller caller, KeyPolicyInput input, CancellationToken ct = default)
     {
         var checkedInput = await CheckPolicyInputAsync(organizationId, caller, input, ct);
-        if (!checkedInput.Succeeded) return checkedInput.Error!;
-        var policy = checkedInput.Value!;
+        if (!checkedInput.Succeeded) return checkedInput.Error;
+        var policy = checkedInput.Value;
         var org = await db.Organizations.FirstAsync(o => o.Id == organizationId, ct);
         var before = OrgKeyPolicy.Of(org);
         if (before.AllowedAddresses.Format() == policy.AllowedAddresses.Format() && before.Lifetime == policy.Lifetime) return before;

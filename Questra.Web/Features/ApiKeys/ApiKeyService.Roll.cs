@@ -17,8 +17,8 @@ public sealed partial class ApiKeyService
     public async Task<ServiceResult<CreatedApiKey>> RollAsync(string organizationId, Caller caller, string keyId, RollOptions options, IdempotentRequest? idempotency = null, CancellationToken ct = default)
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
-        if (!found.Succeeded) return found.Error!;
-        var old = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var old = found.Value;
         var now = clock.GetUtcNow();
         if (options.GraceHours is < 0 or > MaxGraceHours)
         {

@@ -113,8 +113,8 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         if (query.Flags is { Count: > 0 } flags)
         {
             var rows = await HygieneAsync(organizationId, caller, ct);
-            if (!rows.Succeeded) return rows.Error!;
-            var matching = rows.Value!.Where(r => flags.All(r.Flags.Contains)).Select(r => r.Key)
+            if (!rows.Succeeded) return rows.Error;
+            var matching = rows.Value.Where(r => flags.All(r.Flags.Contains)).Select(r => r.Key)
                 .OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
             return PageOf(matching, query);
         }
@@ -185,7 +185,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
     public async Task<ServiceResult<int>> CountDescendantsAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct);
-        if (!found.Succeeded) return found.Error!;
+        if (!found.Succeeded) return found.Error;
         return await KeyLineage.CountWorkingDescendantsAsync(db, organizationId, keyId, clock.GetUtcNow(), ct);
     }
 
@@ -193,8 +193,8 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
     public async Task<ServiceResult<ApiKey>> RevokeAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
-        if (!found.Succeeded) return found.Error!;
-        var key = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var key = found.Value;
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var newlyRevoked = !key.IsRevoked;
@@ -217,8 +217,8 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
     public async Task<ServiceResult<bool>> DeleteAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct, track: true);
-        if (!found.Succeeded) return found.Error!;
-        var key = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var key = found.Value;
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ApiKeys.Remove(key);

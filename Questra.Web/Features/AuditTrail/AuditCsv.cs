@@ -52,7 +52,7 @@ public static class AuditCsv
         var result = await log.ExportAsync(org, userId, filter, http.RequestAborted);
         if (!result.Succeeded)
         {
-            await PlainAsync(http, result.Error!.Kind == ErrorKind.Validation ? 400 : 403, result.Error.Message);
+            await PlainAsync(http, result.Error.Kind == ErrorKind.Validation ? 400 : 403, result.Error.Message);
             return;
         }
 
@@ -61,7 +61,7 @@ public static class AuditCsv
         var day = clock.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"questra-audit-{day}.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-        await WriteAsync(writer, result.Value!.Rows, http.RequestAborted);
+        await WriteAsync(writer, result.Value.Rows, http.RequestAborted);
     }
 
     /// <summary>Writes the header and one line per event.</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Questra.Web.Features.Common;
 
 public enum ErrorKind
@@ -37,6 +39,10 @@ public readonly struct ServiceResult<T>
 
     public T? Value { get; }
     public ServiceError? Error { get; }
+
+    /// <summary>True: <see cref="Value"/> holds the answer; false: <see cref="Error"/> says why not.</summary>
+    [MemberNotNullWhen(true, nameof(Value))]
+    [MemberNotNullWhen(false, nameof(Error))]
     public bool Succeeded => Error is null;
 
     public static implicit operator ServiceResult<T>(T value) => new(value, null);

@@ -55,7 +55,7 @@ public sealed class SampleSurveysContent(SurveyAuthoring authoring, ResponseSubm
 
     // Sample content the service refuses is a bug in this file: say so instead of leaving half a sample.
     private static Survey Succeeded(ServiceResult<Survey> result) =>
-        result.Succeeded ? result.Value! : throw new InvalidOperationException($"Sample survey refused: {result.Error!.Message}");
+        result.Succeeded ? result.Value : throw new InvalidOperationException($"Sample survey refused: {result.Error.Message}");
 
     private static StringValues SampleAnswer(PublicQuestion q, Random random)
     {

@@ -61,16 +61,16 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
     public async Task<ServiceResult<SurveyEditing>> ForEditAsync(string organizationId, string userId, string surveyId, CancellationToken ct = default)
     {
         var found = await FindManagedAsync(db, organizationId, userId, surveyId, ct);
-        if (!found.Succeeded) return found.Error!;
-        var survey = found.Value!.Survey;
+        if (!found.Succeeded) return found.Error;
+        var survey = found.Value.Survey;
         return new SurveyEditing(survey, SurveyDraft.Of(survey), await CountsAsync(survey, ct), found.Value.Role);
     }
 
     public async Task<ServiceResult<Survey>> SaveAsync(string organizationId, Caller caller, string surveyId, SurveyDraft draft, CancellationToken ct = default)
     {
         var found = await FindManagedAsync(db, organizationId, caller.UserId, surveyId, ct);
-        if (!found.Succeeded) return found.Error!;
-        var survey = found.Value!.Survey;
+        if (!found.Succeeded) return found.Error;
+        var survey = found.Value.Survey;
         if (Shape(draft) is { } invalid) return invalid;
         var counts = await CountsAsync(survey, ct);
         if (KeepsAnswers(survey, draft, counts) is { } breaks) return breaks;
@@ -91,8 +91,8 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
     public async Task<ServiceResult<Survey>> SetStatusAsync(string organizationId, Caller caller, string surveyId, SurveyStatus target, CancellationToken ct = default)
     {
         var found = await FindManagedAsync(db, organizationId, caller.UserId, surveyId, ct);
-        if (!found.Succeeded) return found.Error!;
-        var survey = found.Value!.Survey;
+        if (!found.Succeeded) return found.Error;
+        var survey = found.Value.Survey;
         var type = (survey.Status, target) switch
         {
             (SurveyStatus.Draft, SurveyStatus.Active) => AuditEventTypes.SurveyPublished,
@@ -122,8 +122,8 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
     public async Task<ServiceResult<int>> DeleteAsync(string organizationId, Caller caller, string surveyId, int confirmedResponses, CancellationToken ct = default)
     {
         var found = await FindManagedAsync(db, organizationId, caller.UserId, surveyId, ct);
-        if (!found.Succeeded) return found.Error!;
-        var survey = found.Value!.Survey;
+        if (!found.Succeeded) return found.Error;
+        var survey = found.Value.Survey;
         if (survey.ResponseCount != confirmedResponses)
         {
             return new ServiceError(ErrorKind.Conflict,

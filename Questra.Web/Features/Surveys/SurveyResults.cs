@@ -79,8 +79,8 @@ public sealed class SurveyResults(QuestraDbContext db, SurveyMetrics metrics, Ti
     public async Task<ServiceResult<SurveyResultsView>> ForUserAsync(string organizationId, string userId, string surveyId, CancellationToken ct = default)
     {
         var found = await SurveyAuthoring.FindManagedAsync(db, organizationId, userId, surveyId, ct);
-        if (!found.Succeeded) return found.Error!;
-        var (survey, role) = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var (survey, role) = found.Value;
         var counts = await AnswerCounts.OfAsync(db, survey, ct);
         var questions = survey.Questions.OrderBy(q => q.Position).ThenBy(q => q.Id).Select(q => ResultOf(q, counts)).ToList();
         return new SurveyResultsView(survey, role, await metrics.ForSurveyAsync(survey.Id, ct), questions);
@@ -90,8 +90,8 @@ public sealed class SurveyResults(QuestraDbContext db, SurveyMetrics metrics, Ti
         CancellationToken ct = default)
     {
         var found = await SurveyAuthoring.FindManagedAsync(db, organizationId, caller.UserId, surveyId, ct);
-        if (!found.Succeeded) return found.Error!;
-        var (survey, role) = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var (survey, role) = found.Value;
         if (role is not (OrgRole.Owner or OrgRole.Admin))
         {
             return ServiceError.Forbidden("Individual responses are personal data: only owners and admins may open them.");

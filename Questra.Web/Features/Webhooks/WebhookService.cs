@@ -49,7 +49,7 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
     public async Task<ServiceResult<WebhookEndpointView>> GetAsync(string organizationId, Caller caller, string id, CancellationToken ct = default)
     {
         var found = await FindAsync(organizationId, caller, id, ct);
-        return found.Succeeded ? await ViewAsync(found.Value!, ct) : found.Error!;
+        return found.Succeeded ? await ViewAsync(found.Value, ct) : found.Error;
     }
 
     public async Task<ServiceResult<WebhookSecretShown>> CreateAsync(string organizationId, Caller caller, WebhookInput input, CancellationToken ct = default)
@@ -85,10 +85,10 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
     public async Task<ServiceResult<WebhookEndpointView>> UpdateAsync(string organizationId, Caller caller, string id, WebhookInput input, CancellationToken ct = default)
     {
         var found = await FindAsync(organizationId, caller, id, ct, track: true);
-        if (!found.Succeeded) return found.Error!;
+        if (!found.Succeeded) return found.Error;
         var (url, events, description, errors) = await ValidateAsync(input, ct);
         if (errors is not null) return errors;
-        var endpoint = found.Value!;
+        var endpoint = found.Value;
         if (await PausedReasonAsync(endpoint, ct) is { } paused) return new ServiceError(ErrorKind.Conflict, paused);
         var before = new { url = endpoint.Url, events = endpoint.Events, description = endpoint.Description };
         if (!string.Equals(endpoint.Url, url, StringComparison.Ordinal))
@@ -115,8 +115,8 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
     public async Task<ServiceResult<WebhookSecretShown>> RollSecretAsync(string organizationId, Caller caller, string id, CancellationToken ct = default)
     {
         var found = await FindAsync(organizationId, caller, id, ct, track: true);
-        if (!found.Succeeded) return found.Error!;
-        var endpoint = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var endpoint = found.Value;
         var now = clock.GetUtcNow();
         var takeover = await PausedReasonAsync(endpoint, ct) is not null;
         var secret = WebhookSigning.NewSecret();
@@ -142,8 +142,8 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
     public async Task<ServiceResult<WebhookEndpointView>> SetEnabledAsync(string organizationId, Caller caller, string id, bool enabled, CancellationToken ct = default)
     {
         var found = await FindAsync(organizationId, caller, id, ct, track: true);
-        if (!found.Succeeded) return found.Error!;
-        var endpoint = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var endpoint = found.Value;
         if (endpoint.Enabled != enabled)
         {
             var now = clock.GetUtcNow();
@@ -159,8 +159,8 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
     public async Task<ServiceResult<bool>> DeleteAsync(string organizationId, Caller caller, string id, CancellationToken ct = default)
     {
         var found = await FindAsync(organizationId, caller, id, ct, track: true);
-        if (!found.Succeeded) return found.Error!;
-        var endpoint = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var endpoint = found.Value;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.WebhookEndpoints.Remove(endpoint);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.WebhookDeleted, endpoint.Id, clock.GetUtcNow(), new { url = endpoint.Url });
@@ -176,8 +176,8 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
     public async Task<ServiceResult<WebhookDeliveryView>> SendTestAsync(string organizationId, Caller caller, string id, CancellationToken ct = default)
     {
         var found = await FindAsync(organizationId, caller, id, ct);
-        if (!found.Succeeded) return found.Error!;
-        var endpoint = found.Value!;
+        if (!found.Succeeded) return found.Error;
+        var endpoint = found.Value;
         if (await Unsendable(endpoint, ct) is { } why) return why;
         if (await TooManyWaitingAsync(endpoint.Id, ct) is { } busy) return busy;
         var now = clock.GetUtcNow();
@@ -195,7 +195,7 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
         CancellationToken ct = default)
     {
         var found = await FindAsync(organizationId, caller, id, ct);
-        if (!found.Succeeded) return found.Error!;
+        if (!found.Succeeded) return found.Error;
         var rows = await db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == id)
             .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(Math.Clamp(limit, 1, 100))
             .Join(db.WebhookMessages, d => d.MessageId, m => m.Id, (d, m) => new { Delivery = d, m.Type }).ToListAsync(ct);
@@ -211,8 +211,8 @@ public sealed class WebhookService(QuestraDbContext db, WebhookTargets targets, 
     public async Task<ServiceResult<bool>> ResendAsync(string organizationId, Caller caller, string endpointId, long deliveryId, CancellationToken ct = default)
     {
         var found = await FindAsync(organizationId, caller, endpointId, ct);
-        if (!found.Succeeded) return found.Error!;
-        if (await Unsendable(found.Value!, ct) is { } why) return why;
+        if (!found.Succeeded) return found.Error;
+        if (await Unsendable(found.Value, ct) is { } why) return why;
         if (await TooManyWaitingAsync(endpointId, ct) is { } busy) return busy;
         var now = clock.GetUtcNow();
         var sending = await db.WebhookDeliveries.AnyAsync(d => d.Id == deliveryId && d.EndpointId == endpointId && d.ClaimedUntil != null && d.ClaimedUntil > now, ct);

@@ -18,8 +18,8 @@ public sealed class ApiKeyActions(
     public async Task<bool> CreateAsync()
     {
         var choices = await run.Run<SurveyAccess, ServiceResult<List<SurveyChoice>>>(s => s.ChoicesForUserAsync(organizationId, caller.UserId, 500));
-        if (removed(choices.Error)) return false;
-        var surveys = choices.Value!.Select(x => new CreateApiKeyForm.SurveyOption(x.Id, x.Title)).ToList();
+        if (removed(choices.Error) || !choices.Succeeded) return false;
+        var surveys = choices.Value.Select(x => new CreateApiKeyForm.SurveyOption(x.Id, x.Title)).ToList();
         var lifetime = await LifetimeAsync();
         return await FormThenSecretAsync<CreateApiKeyForm>("Create New API Key", (done, cancel) => new()
         {
@@ -89,7 +89,7 @@ public sealed class ApiKeyActions(
             snackbar.Report(result.Error, "");
             return false;
         }
-        await ShowSecretOnceAsync(result.Value!);
+        await ShowSecretOnceAsync(result.Value);
         return true;
     }
 

@@ -62,10 +62,10 @@ public sealed partial class SurveyEditor
         if (Removed(result.Error)) return;
         if (!result.Succeeded)
         {
-            unavailable = result.Error!.Message;
+            unavailable = result.Error.Message;
             return;
         }
-        editing = result.Value!;
+        editing = result.Value;
         storedKinds = editing.Survey.Questions.ToDictionary(q => q.Id, q => q.Kind);
         draft = editing.Draft;
     }
@@ -246,10 +246,10 @@ public sealed partial class SurveyEditor
             if (result.Succeeded)
             {
                 Snackbar.Add(IsNew ? "Survey created. It is a draft until you publish it." : "Changes saved.", Severity.Success);
-                Navigation.NavigateTo($"/surveys/{result.Value!.Id}");
+                Navigation.NavigateTo($"/surveys/{result.Value.Id}");
                 return;
             }
-            ShowErrors(result.Error!, sent);
+            ShowErrors(result.Error, sent);
         }
         finally
         {

@@ -40,10 +40,10 @@ public sealed partial class SurveyResultsPage
         if (Removed(result.Error)) return;
         if (!result.Succeeded)
         {
-            (view, unavailable, responses) = (null, result.Error!.Message, null);
+            (view, unavailable, responses) = (null, result.Error.Message, null);
             return;
         }
-        (view, unavailable) = (result.Value!, null);
+        (view, unavailable) = (result.Value, null);
         BuildChart(view.Metrics);
     }
 
@@ -68,7 +68,7 @@ public sealed partial class SurveyResultsPage
             var title = view.Survey.Title;
             var result = await Run.Run<SurveyAuthoring, ServiceResult<Survey>>(a => a.SetStatusAsync(Org!.OrganizationId, Caller, Id, target));
             if (Removed(result.Error)) return;
-            if (!result.Succeeded) actionError = result.Error!.Message;
+            if (!result.Succeeded) actionError = result.Error.Message;
             var done = (view.Survey.Status, target) switch
             {
                 (SurveyStatus.Draft, _) => $"“{title}” is published: anyone with its link can answer.",
@@ -111,7 +111,7 @@ public sealed partial class SurveyResultsPage
                 Navigation.NavigateTo("/");
                 return;
             }
-            actionError = result.Error!.Message;
+            actionError = result.Error.Message;
             Snackbar.Report(result.Error, "");
             await ReloadAsync();
         }
@@ -134,10 +134,10 @@ public sealed partial class SurveyResultsPage
             if (Removed(result.Error)) return;
             if (!result.Succeeded)
             {
-                actionError = result.Error!.Message;
+                actionError = result.Error.Message;
                 return;
             }
-            (responses, responsesPage) = (result.Value!, page);
+            (responses, responsesPage) = (result.Value, page);
         }
         finally
         {
