@@ -22,8 +22,7 @@ public static class IdentityExtensions
 
         services.AddAuthentication(options =>
             {
-                options.DefaultScheme = SchemeByPath.Name; // /api: keys; the rest: this cookie
-                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+                options.DefaultScheme = SchemeByPath.Name; // /api: keys; the rest: this cookie (no external sign-in)
             })
             .AddSchemeByPath()
             .AddIdentityCookies();
@@ -91,6 +90,7 @@ public static class IdentityExtensions
             .AddTokenProvider<Features.Accounts.MailedCodeTokenProvider>(TokenOptions.DefaultProvider);
         services.AddScoped<MfaService>();
         services.AddScoped<Features.Accounts.SudoMode>();
+        services.AddScoped<Features.Accounts.RegistrationService>();
         // Every request checks the sign-in's security stamp, so turning off or resetting two-factor (which changes
         // the stamp) signs out every other session at once, and forgets "remembered" browsers, rather than in 30 minutes.
         services.Configure<SecurityStampValidatorOptions>(o =>
