@@ -87,9 +87,22 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         {
             return KeyAuthentication.Fail(KeyCheckOutcomes.NotMember, "This API key's owner is no longer a member of its organization.");
         }
+        var lineage = await LineageAsync(db, row, ct);
+        if (lineage.AncestorStopped)
+        {
+            // A key above it was revoked or deleted: whatever its own row says (a child made or rolled at the moment
+            // of that revocation may have escaped the cascade's writes), it stops with it.
+            return KeyAuthentication.Fail(KeyCheckOutcomes.Revoked, "This API key was revoked: a key above it (the key that made it, or one above that) was revoked or deleted.");
+        }
+        // No key outlives a key above it: the earliest expiry in the line is this key's, in the cache too.
+        var stopsAt = Earliest(row.ExpiresAt, lineage.AncestorExpiry);
+        if (stopsAt is { } end && end <= clock.GetUtcNow())
+        {
+            return Expired(end);
+        }
         var key = new AuthenticatedKey(row.Id, row.OrganizationId, row.CreatedByUserId, row.Role.Value, row.Scopes,
-            SurveyIdList.Parse(row.SurveyRestriction), row.ExpiresAt, await RulesAsync(db, row, ct), row.RolledAt);
-        cache.Store(hashKey, key, row.ExpiresAt, generation);
+            SurveyIdList.Parse(row.SurveyRestriction), row.ExpiresAt, lineage.Rules, row.RolledAt);
+        cache.Store(hashKey, key, stopsAt, generation);
         return key.BlockedReasonAt(clock.GetUtcNow()) is { } reason ? KeyAuthentication.Blocked(key, reason) : KeyAuthentication.Success(key);
     }
 
@@ -105,17 +118,24 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
         return cached is not null && (expiresAt is null || expiresAt > now) && cached.BlockedReasonAt(now) is null ? cached : null;
     }
 
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    /// <summary>What the walk up a key's ancestors found.</summary>
+    private sealed record Lineage(KeyRules? Rules, bool AncestorStopped, DateTimeOffset? AncestorExpiry);
+
     /// <summary>
     /// The address lists and lifetime rule a key is checked against on every request, read and parsed once per cache
     /// entry: its own list, each ancestor's (a child never reaches further than the key that made it, even if that
     /// key's list was narrowed after the child was made), and the organization's; and the lifetime rule applied to
-    /// the key and each ancestor (a child stops when the key that made it is blocked). Null when none applies.
+    /// the key and each ancestor (a child stops when the key that made it is blocked). Null rules when none applies.
+    /// The same walk says whether an ancestor was revoked or deleted, and the earliest expiry above the key: the line
+    /// is checked on every read of the key, not only written by the revocation's cascade.
     /// </summary>
-    private static async Task<KeyRules?> RulesAsync(QuestraDbContext db, KeyRow row, CancellationToken ct)
+    private static async Task<Lineage> LineageAsync(QuestraDbContext db, KeyRow row, CancellationToken ct)
     {
         var policy = new KeyLifetimePolicy(row.MaxLifetimeDays, row.MustExpire);
         var lists = new List<AddressList>();
-        DateTimeOffset? blockedAt = null;
+        DateTimeOffset? blockedAt = null, ancestorExpiry = null;
         string? blockedReason = null;
         void Add(string? stored, DateTimeOffset createdAt, DateTimeOffset? expiresAt, bool ancestor)
         {
@@ -137,14 +157,15 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<QuestraDbContext> cont
                 break;
             }
             var parent = await db.ApiKeys.AsNoTracking().Where(k => k.Id == parentId)
-                .Select(k => new { k.AllowedIps, k.ParentKeyId, k.CreatedAt, k.ExpiresAt }).FirstOrDefaultAsync(ct);
-            if (parent is null) break;
+                .Select(k => new { k.AllowedIps, k.ParentKeyId, k.CreatedAt, k.ExpiresAt, k.RevokedAt }).FirstOrDefaultAsync(ct);
+            if (parent is null || parent.RevokedAt is not null) return new Lineage(null, AncestorStopped: true, null); // deleted, or revoked
             Add(parent.AllowedIps, parent.CreatedAt, parent.ExpiresAt, ancestor: true);
+            ancestorExpiry = Earliest(ancestorExpiry, parent.ExpiresAt);
             parentId = parent.ParentKeyId;
         }
         var orgList = AddressList.FromStored(row.OrgAllowedIps);
-        if (lists.Count == 0 && orgList.IsEmpty && blockedAt is null) return null;
-        return new KeyRules(lists, orgList, blockedAt, blockedReason);
+        var rules = lists.Count == 0 && orgList.IsEmpty && blockedAt is null ? null : new KeyRules(lists, orgList, blockedAt, blockedReason);
+        return new Lineage(rules, AncestorStopped: false, ancestorExpiry);
     }
 
     private static KeyAuthentication Expired(DateTimeOffset at) =>

@@ -98,6 +98,11 @@ public sealed partial class ApiKeyService
             {
                 return new ServiceError(ErrorKind.Conflict, "The key that made this key was revoked, deleted or expired a moment ago, and this key stops with it; it cannot be rolled.");
             }
+            // Read after the lock: a roll of that key which committed meanwhile moved this key under its replacement.
+            if (await db.ApiKeys.AsNoTracking().Where(k => k.Id == old.Id).Select(k => k.ParentKeyId).FirstOrDefaultAsync(ct) != parentKeyId)
+            {
+                return new ServiceError(ErrorKind.Conflict, "The key that made this key was rolled a moment ago; reload this key and roll it again.");
+            }
             if (parent.ExpiresAt is { } parentLimit && (expires is null || expires > parentLimit))
             {
                 expires = parentLimit; // that key's expiry was brought forward after the copy this request read

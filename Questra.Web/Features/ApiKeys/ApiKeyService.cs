@@ -72,17 +72,19 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         created.Key.SecretUnconfirmed = true;
         created.Key.AllowedIps = addresses.Format();
         await ForgetExpiredAsync(caller, idempotency, now, ct);
+        if (caller.Key is { } maker && await KeyLineage.DepthBelowAsync(db, maker.KeyId, ct) >= KeyLineage.MaxDepth)
+        {
+            return ServiceError.Forbidden($"Keys made by keys may be at most {KeyLineage.MaxDepth} levels deep, and the calling key is at the limit: create this key with a key nearer the top, or in the dashboard.");
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await RememberFirstAsync(organizationId, caller, idempotency, created.Key, now, ct) is { } race) return race;
         if (caller.Key is { } parent)
         {
+            // Last before the insert, so the lock is held briefly (a revocation of the calling key waits for it).
             if (await KeyLineage.LockLiveParentAsync(db, parent.KeyId, now, ct) is not { } live)
             {
                 // The calling key was revoked, deleted or expired between its authentication and now.
                 return ServiceError.Forbidden("The calling API key was revoked or expired a moment ago; it cannot create keys.");
-            }
-            if (await KeyLineage.DepthBelowAsync(db, parent.KeyId, ct) >= KeyLineage.MaxDepth)
-            {
-                return ServiceError.Forbidden($"Keys made by keys may be at most {KeyLineage.MaxDepth} levels deep, and the calling key is at the limit: create this key with a key nearer the top, or in the dashboard.");
             }
             if (live.ExpiresAt is { } current && (expiresAt is null || expiresAt > current))
             {
@@ -94,7 +96,6 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
                 created.Key.ExpiresAt = current;
             }
         }
-        if (await RememberFirstAsync(organizationId, caller, idempotency, created.Key, now, ct) is { } race) return race;
         db.ApiKeys.Add(created.Key);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.ApiKeyCreated, created.Key.Id, now, Describe(created.Key));
         await notices.CreatedAsync(created.Key, caller, ct);

@@ -127,13 +127,18 @@ public static class KeyLineage
     /// <summary>
     /// Locks the row of the key a new key will hang under, so that it cannot be revoked, rolled short or deleted until
     /// the new key is committed, and reads its expiry as it is now — not as a cached copy says. Null when the key no
-    /// longer works. Run inside the transaction that inserts the child, before the insert.
+    /// longer works. Run inside the transaction that inserts the child, just before the insert: the lock is held to
+    /// the commit.
     /// </summary>
     /// <remarks>
     /// On PostgreSQL a share lock (<c>FOR SHARE</c>): keys created under one key at the same moment do not wait for
-    /// each other, while its revocation (an update) waits for them and then finds them among its children. Taking the
-    /// write lock instead queued every create behind the last, and behind them the revocation, which under a flood of
-    /// creates ran past its command timeout. SQLite has one writer at a time, so a no-op update is the lock there.
+    /// each other (with the write lock, fifty creates by one key queued one behind the other, each holding a pooled
+    /// connection, until other requests found no connection and answered 503), while its revocation (an update) waits
+    /// for them and then finds them among its children. Known limit: a share lock is granted past an update already
+    /// waiting, so creates and rolls under one key that overlap without a gap keep its revocation waiting (to its
+    /// command timeout, a 503). SQLite has one writer at a time, so a no-op update is the lock there. Whatever a race
+    /// leaves in the rows, the key check refuses a key under a revoked, deleted or expired ancestor
+    /// (<see cref="ApiKeyAuthenticator"/>).
     /// </remarks>
     public static async Task<LiveParent?> LockLiveParentAsync(QuestraDbContext db, string parentKeyId, DateTimeOffset now, CancellationToken ct)
     {
