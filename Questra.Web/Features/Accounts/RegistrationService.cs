@@ -24,9 +24,10 @@ public sealed partial class RegistrationService(QuestraDbContext db, UserManager
         var (created, organization) = await CreateWithOrganizationAsync(user, email, password, ct);
         if (!created.Succeeded)
         {
-            if (!created.Errors.All(e => e.Code is "DuplicateUserName" or "DuplicateEmail"))
+            if (!created.Errors.All(IsTaken))
             {
-                return new RegistrationResult(Accepted: false, [.. created.Errors.Where(e => e.Code is not ("DuplicateUserName" or "DuplicateEmail"))]);
+                // Only the password's problems: "taken" alongside them would say the address has an account.
+                return new RegistrationResult(Accepted: false, [.. created.Errors.Where(e => !IsTaken(e))]);
             }
             AlreadyRegistered(logger);
             await accountMail.SendRegistrationAttemptAsync(email);
@@ -53,6 +54,8 @@ public sealed partial class RegistrationService(QuestraDbContext db, UserManager
         await tx.CommitAsync(ct);
         return (created, organization);
     }
+
+    private static bool IsTaken(IdentityError error) => error.Code is "DuplicateUserName" or "DuplicateEmail";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registration attempted for an address that already has an account.")]
     private static partial void AlreadyRegistered(ILogger logger);
