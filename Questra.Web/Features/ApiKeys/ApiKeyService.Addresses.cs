@@ -55,6 +55,11 @@ public sealed partial class ApiKeyService
     {
         var found = await FindManageableAsync(organizationId, caller, keyId, ct);
         if (!found.Succeeded) return found.Error;
+        return await RecentAddressesOfAsync(keyId, ct);
+    }
+
+    private async Task<List<ApiKeyAddress>> RecentAddressesOfAsync(string keyId, CancellationToken ct)
+    {
         var since = clock.GetUtcNow().AddDays(-UsageRecorder.AddressDays);
         var seen = await db.ApiKeyAddresses.AsNoTracking().Where(a => a.ApiKeyId == keyId && a.LastSeenAt >= since).ToListAsync(ct);
         return seen.OrderByDescending(a => a.LastSeenAt).ThenBy(a => a.Address, StringComparer.Ordinal).Take(UsageRecorder.AddressesKeptPerKey).ToList();

@@ -1,25 +1,22 @@
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Features.Audit;
+using Questra.Web.Features.Organizations;
 
 using static Questra.Web.Features.ApiKeys.ApiKeyInputRules;
 
 namespace Questra.Web.Features.ApiKeys;
 
-/// <summary>What only the dashboard asks: renaming, the lost-secret marker, a rolled key's replacement prefix.</summary>
+/// <summary>What only the dashboard asks: renaming and the lost-secret marker (its screen reads are in ApiKeyService.Details).</summary>
 public sealed partial class ApiKeyService
 {
     /// <summary>The owner pressed Done on the secret's one showing: the key no longer says it may not have been saved.</summary>
     public async Task<ServiceResult<bool>> ConfirmSecretSavedAsync(string organizationId, Caller caller, string keyId, CancellationToken ct = default)
     {
+        if (await db.RoleOfAsync(organizationId, caller.UserId, ct) is null) return ServiceError.NotAMember;
         var changed = await db.ApiKeys.Where(k => k.Id == keyId && k.OrganizationId == organizationId && k.CreatedByUserId == caller.UserId && k.SecretUnconfirmed)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.SecretUnconfirmed, false), ct);
         return changed > 0;
     }
-
-    /// <summary>The display prefixes of keys of the organization (a rolled key's row names its replacement by prefix).</summary>
-    public async Task<Dictionary<string, string>> PrefixesAsync(string organizationId, IReadOnlyCollection<string> keyIds, CancellationToken ct = default) =>
-        keyIds.Count == 0 ? [] : await db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId && keyIds.Contains(k.Id))
-            .ToDictionaryAsync(k => k.Id, k => k.Prefix, ct);
 
     /// <summary>Renames a key (anyone who may revoke it may rename it); the name follows the same rules as at creation.</summary>
     public async Task<ServiceResult<ApiKey>> RenameAsync(string organizationId, Caller caller, string keyId, string? newName, CancellationToken ct = default)

@@ -15,7 +15,7 @@ namespace Questra.Web.Features.ApiKeys;
 public sealed partial class ApiKeyService
 {
     /// <summary>The earlier request the calling key sent with this idempotency key within the window, if any.</summary>
-    public async Task<EarlierRequest?> EarlierRequestAsync(string organizationId, Caller caller, IdempotentRequest request, CancellationToken ct = default)
+    internal async Task<EarlierRequest?> EarlierRequestAsync(string organizationId, Caller caller, IdempotentRequest request, CancellationToken ct = default)
     {
         if (caller.Key is not { } grant) return null;
         var since = clock.GetUtcNow() - IdempotentRequest.Window;

@@ -12,9 +12,12 @@ public sealed partial class ApiKeyService
     /// Who reaches which key: admins and owners every key of the org, members only their own (403 otherwise); a
     /// calling key only keys inside its own reach — its scopes, its surveys — and the rest answer 404.
     /// </summary>
-    private async Task<ServiceResult<ApiKey>> FindManageableAsync(string organizationId, Caller caller, string keyId, CancellationToken ct, bool track = false)
+    private async Task<ServiceResult<ApiKey>> FindManageableAsync(string organizationId, Caller caller, string keyId, CancellationToken ct, bool track = false) =>
+        await FindManageableAsync(organizationId, caller, keyId, await db.RoleOfAsync(organizationId, caller.UserId, ct), ct, track);
+
+    /// <summary>As above, with the caller's role in the organization already read (null: not a member).</summary>
+    private async Task<ServiceResult<ApiKey>> FindManageableAsync(string organizationId, Caller caller, string keyId, OrgRole? role, CancellationToken ct, bool track = false)
     {
-        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         var keys = track ? db.ApiKeys : db.ApiKeys.AsNoTracking();
         if (role is null)
         {

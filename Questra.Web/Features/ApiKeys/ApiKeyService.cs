@@ -26,6 +26,7 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
     public async Task<ServiceResult<CreatedApiKey>> CreateAsync(string organizationId, Caller caller, ApiKeyInput input, IdempotentRequest? idempotency = null, CancellationToken ct = default)
     {
         var (eligibility, role, policy) = await EligibilityAsync(organizationId, caller.UserId, ct);
+        if (role is null) return ServiceError.NotAMember;
         if (!eligibility.Allowed)
         {
             return ServiceError.Forbidden(eligibility.Message);

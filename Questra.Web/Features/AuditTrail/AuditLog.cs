@@ -77,11 +77,11 @@ public sealed class AuditLog(QuestraDbContext db)
     }
 
     /// <summary>The newest events about one key (callers first check that the user may see the key).</summary>
-    public Task<List<AuditEntry>> ForKeyAsync(string organizationId, string keyId, int count, CancellationToken ct = default) =>
+    internal Task<List<AuditEntry>> ForKeyAsync(string organizationId, string keyId, int count, CancellationToken ct = default) =>
         Project(Events(organizationId).Where(e => e.TargetId == keyId || e.ActorApiKeyId == keyId).OrderByDescending(e => e.Id).Take(count)).ToListAsync(ct);
 
     /// <summary>Requests per UTC day and endpoint for one key since <paramref name="from"/>.</summary>
-    public Task<List<DailyEndpointCount>> UsageAsync(string keyId, DateOnly from, CancellationToken ct = default) =>
+    internal Task<List<DailyEndpointCount>> UsageAsync(string keyId, DateOnly from, CancellationToken ct = default) =>
         db.ApiKeyUsage.AsNoTracking()
             .Where(u => u.ApiKeyId == keyId && u.Day >= from)
             .OrderBy(u => u.Day).ThenBy(u => u.Endpoint)
@@ -89,7 +89,7 @@ public sealed class AuditLog(QuestraDbContext db)
             .ToListAsync(ct);
 
     /// <summary>The key's newest refused or failed requests, newest first (callers first check that the user may see the key).</summary>
-    public Task<List<RecentFailure>> FailuresAsync(string keyId, CancellationToken ct = default) =>
+    internal Task<List<RecentFailure>> FailuresAsync(string keyId, CancellationToken ct = default) =>
         db.ApiKeyFailures.AsNoTracking()
             .Where(f => f.ApiKeyId == keyId)
             .OrderByDescending(f => f.Id)

@@ -64,7 +64,8 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Scoped
     /// <summary>Shows another of the user's organizations from now on (ignored if they are not a member).</summary>
     public async Task SwitchAsync(string organizationId)
     {
-        var context = await GetAsync();
+        // The memberships as they are now: a tab open since the user was removed cannot switch back in.
+        var context = await GetAsync(refresh: true);
         if (context is null || context.Memberships.All(m => m.OrganizationId != organizationId)) return;
         await run.Run<QuestraDbContext>(db => db.Users.Where(u => u.Id == context.UserId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, organizationId)));

@@ -49,7 +49,7 @@ public sealed class OrganizationService(QuestraDbContext db, IOptions<Organizati
     }
 
     /// <summary>Sample surveys for a new organization where configured (Development), so the API returns data at once.</summary>
-    public async Task AddStarterContentAsync(string organizationId, string userId, CancellationToken ct = default)
+    internal async Task AddStarterContentAsync(string organizationId, string userId, CancellationToken ct = default)
     {
         if (!options.Value.SeedSampleData) return;
         foreach (var content in starterContent) await content.AddToAsync(organizationId, userId, ct);

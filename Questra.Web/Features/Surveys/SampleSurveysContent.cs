@@ -8,7 +8,7 @@ namespace Questra.Web.Features.Surveys;
 /// the one way every survey is: drafted, published and closed by <see cref="SurveyAuthoring"/>, answered through
 /// <see cref="AnswerRules"/> and <see cref="ResponseSubmission"/> (with submission times spread over the last weeks).
 /// </summary>
-public sealed class SampleSurveysContent(SurveyAuthoring authoring, ResponseSubmission responses, TimeProvider clock) : INewOrganizationContent
+internal sealed class SampleSurveysContent(SurveyAuthoring authoring, ResponseSubmission responses, TimeProvider clock) : INewOrganizationContent
 {
     private static SurveyDraft Draft(string title, params QuestionDraft[] questions) => new() { Title = title, Questions = [.. questions] };
 

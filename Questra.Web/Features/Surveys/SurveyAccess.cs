@@ -70,7 +70,7 @@ public sealed class SurveyAccess(IServiceProvider services, SurveyReads reads)
     /// Titles of the surveys a key is restricted to, for its detail page (callers first check that the user may see
     /// the key; a survey deleted since keeps its id and no title).
     /// </summary>
-    public Task<Dictionary<string, string>> TitlesAsync(string organizationId, IReadOnlyCollection<string> surveyIds, CancellationToken ct = default) =>
+    internal Task<Dictionary<string, string>> TitlesAsync(string organizationId, IReadOnlyCollection<string> surveyIds, CancellationToken ct = default) =>
         Db.Surveys.AsNoTracking().Where(s => s.OrganizationId == organizationId && surveyIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Title, ct);
 
     /// <summary>A page of the visible surveys, newest first, each with its response count (counted by the database).</summary>

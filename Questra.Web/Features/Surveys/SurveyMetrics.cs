@@ -20,7 +20,7 @@ public sealed class SurveyMetrics(SurveyReads reads)
     /// answer counts, days <paramref name="from"/> to <paramref name="to"/> included, withheld under the organization's
     /// minimum cell size as <see cref="QuestionMetrics"/> says.
     /// </summary>
-    public async Task<QuestionMetricsResult> QuestionsAsync(string organizationId, SurveyDetail survey, DateOnly? from, DateOnly? to,
+    internal async Task<QuestionMetricsResult> QuestionsAsync(string organizationId, SurveyDetail survey, DateOnly? from, DateOnly? to,
         MetricsInterval interval, CancellationToken ct = default)
     {
         var (minCell, rows) = await reads.AnswerCountsAsync(organizationId, survey.Id, from, to, byDay: interval != MetricsInterval.None, ct);

@@ -45,7 +45,7 @@ public sealed class SurveyReads(PreparedReads database)
         """;
 
     /// <summary>The survey <paramref name="surveyId"/> of <paramref name="organizationId"/> (null: none there), with its questions in order if asked.</summary>
-    public async Task<SurveyDetail?> FindAsync(string organizationId, string surveyId, bool withQuestions, CancellationToken ct)
+    internal async Task<SurveyDetail?> FindAsync(string organizationId, string surveyId, bool withQuestions, CancellationToken ct)
     {
         await using var session = await database.OpenAsync(ct);
         SurveyDetail? found;
@@ -69,7 +69,7 @@ public sealed class SurveyReads(PreparedReads database)
     }
 
     /// <summary>Who owns the survey <paramref name="surveyId"/> of <paramref name="organizationId"/> and when it last changed (null: none there).</summary>
-    public async Task<(string OwnerUserId, DateTimeOffset UpdatedAt)?> StampAsync(string organizationId, string surveyId, CancellationToken ct)
+    internal async Task<(string OwnerUserId, DateTimeOffset UpdatedAt)?> StampAsync(string organizationId, string surveyId, CancellationToken ct)
     {
         await using var session = await database.OpenAsync(ct);
         await using var reader = await session.Command(StampSql, surveyId, organizationId).ExecuteReaderAsync(ct);
@@ -77,7 +77,7 @@ public sealed class SurveyReads(PreparedReads database)
     }
 
     /// <summary>The survey behind the public link <paramref name="publicId"/> as its form shows it (null: no such link).</summary>
-    public async Task<PublicSurvey?> PublicFormAsync(string publicId, CancellationToken ct)
+    internal async Task<PublicSurvey?> PublicFormAsync(string publicId, CancellationToken ct)
     {
         await using var session = await database.OpenAsync(ct);
         await using var reader = await session.Command(PublicFormSql, publicId).ExecuteReaderAsync(ct);
@@ -118,7 +118,7 @@ public sealed class SurveyReads(PreparedReads database)
     /// survey read from its totals (<see cref="SurveyAnswerTotal"/>), so its cost does not grow with the days it ran.
     /// Rows without days carry <c>default</c> as their day.
     /// </summary>
-    public async Task<(int MinCellSize, List<(long QuestionId, DateOnly Day, int Value, int Count)> Rows)> AnswerCountsAsync(
+    internal async Task<(int MinCellSize, List<(long QuestionId, DateOnly Day, int Value, int Count)> Rows)> AnswerCountsAsync(
         string organizationId, string surveyId, DateOnly? from, DateOnly? to, bool byDay, CancellationToken ct)
     {
         await using var session = await database.OpenAsync(ct);
@@ -139,7 +139,7 @@ public sealed class SurveyReads(PreparedReads database)
     }
 
     /// <summary>The per-day roll-up rows of a survey, oldest day first.</summary>
-    public async Task<List<SurveyResponseDay>> DaysAsync(string surveyId, CancellationToken ct)
+    internal async Task<List<SurveyResponseDay>> DaysAsync(string surveyId, CancellationToken ct)
     {
         await using var session = await database.OpenAsync(ct);
         await using var reader = await session.Command(DaysSql, surveyId).ExecuteReaderAsync(ct);
@@ -164,7 +164,7 @@ public sealed class SurveyReads(PreparedReads database)
     /// database), and how many there are in all; only <paramref name="ownerUserId"/>'s when given, only the ids in
     /// <paramref name="onlyIds"/> when given.
     /// </summary>
-    public async Task<Page<SurveySummary>> PageAsync(string organizationId, string? ownerUserId, IReadOnlyList<string>? onlyIds,
+    internal async Task<Page<SurveySummary>> PageAsync(string organizationId, string? ownerUserId, IReadOnlyList<string>? onlyIds,
         int page, int pageSize, CancellationToken ct)
     {
         var (pageSql, countSql) = listSql[(ownerUserId is null ? 0 : 1) + (onlyIds is null ? 0 : 2)];
@@ -198,7 +198,7 @@ public sealed class SurveyReads(PreparedReads database)
     /// id — at most <paramref name="take"/>, with the same filters as <see cref="PageAsync"/>: read from the index at
     /// the position, so a deep page costs what the first one does.
     /// </summary>
-    public async Task<List<SurveySummary>> NewestAsync(string organizationId, string? ownerUserId, IReadOnlyList<string>? onlyIds,
+    internal async Task<List<SurveySummary>> NewestAsync(string organizationId, string? ownerUserId, IReadOnlyList<string>? onlyIds,
         KeysetPosition? after, int take, CancellationToken ct)
     {
         var sql = newestSql[(ownerUserId is null ? 0 : 1) + (onlyIds is null ? 0 : 2) + (after is null ? 0 : 4)];
