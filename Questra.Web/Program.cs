@@ -6,7 +6,6 @@ using Questra.Web.Components.Account;
 using Questra.Web.Components.Respond;
 using Questra.Web.Data;
 using Questra.Web.Features;
-using Questra.Web.Features.Accounts;
 using Questra.Web.Features.AuditTrail;
 using Questra.Web.Features.Email;
 using Questra.Web.Features.Health;
@@ -68,7 +67,6 @@ static async Task<int> RunAsync(string[] args)
     app.UseAuthentication();
     app.UseAuthorization();
     app.UseAntiforgery();
-    app.UseSudoGate();
     app.MapStaticAssets();
     app.MapQuestraHealth();
     app.MapQuestraApi();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
@@ -19,6 +20,17 @@ public class SudoModeTests(QuestraFactory factory) : IClassFixture<QuestraFactor
         "/Account/Manage/Disable2fa", "/Account/Manage/ResetAuthenticator", "/Account/Manage/GenerateRecoveryCodes",
         "/Account/Manage/Email", "/Account/Manage/DeletePersonalData", "/Account/Manage/EnableAuthenticator",
     ];
+
+    [Fact]
+    public void ThePagesTestedHere_AreExactlyThoseUnderTheSudoPolicy()
+    {
+        var underPolicy = typeof(Program).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttributes<Microsoft.AspNetCore.Authorization.AuthorizeAttribute>().Any(a => a.Policy == SudoPolicy.Name))
+            .SelectMany(t => t.GetCustomAttributes<Microsoft.AspNetCore.Components.RouteAttribute>().Select(r => r.Template))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(((IEnumerable<object[]>)Guarded).Select(row => (string)row[0]).Order(StringComparer.Ordinal), underPolicy);
+    }
 
     private string Code(byte[] key) => factory.NextAuthenticatorCode(key);
 

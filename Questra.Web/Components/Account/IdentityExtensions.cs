@@ -90,6 +90,7 @@ public static class IdentityExtensions
             .AddTokenProvider<Features.Accounts.MailedCodeTokenProvider>(TokenOptions.DefaultProvider);
         services.AddScoped<MfaService>();
         services.AddScoped<Features.Accounts.SudoMode>();
+        Features.Accounts.SudoPolicy.AddSudoPolicy(services);
         services.AddScoped<Features.Accounts.RegistrationService>();
         // Every request checks the sign-in's security stamp, so turning off or resetting two-factor (which changes
         // the stamp) signs out every other session at once, and forgets "remembered" browsers, rather than in 30 minutes.

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Questra.Web.Data;
-using Questra.Web.Features.ApiKeys;
 using Questra.Web.Features.Audit;
 using Questra.Web.Features.Organizations;
 
@@ -22,7 +21,7 @@ public sealed record AccountDeletionPlan(IReadOnlyList<OrgRef> Blocking, IReadOn
 /// Deleting an account keeps the organization rule — an organization always has an owner — and the key rule: the
 /// user's keys stop in every organization they leave, for good.
 /// </summary>
-public sealed class AccountService(QuestraDbContext db, UserManager<ApplicationUser> users, ApiKeyCacheSync keyCacheSync, TimeProvider clock)
+public sealed class AccountService(QuestraDbContext db, UserManager<ApplicationUser> users, IMemberKeys memberKeys, TimeProvider clock)
 {
     public Task<AccountDeletionPlan> PlanDeletionAsync(string userId, CancellationToken ct = default) => PlanAsync(userId, lockEach: false, ct);
 
@@ -52,18 +51,12 @@ public sealed class AccountService(QuestraDbContext db, UserManager<ApplicationU
         foreach (var org in left)
         {
             db.AddAuditEvent(org, caller, AuditEventTypes.MemberRemoved, user.Id, now, new { reason = "account_deleted" });
-            await KeyLineage.RevokeKeysOfMemberAsync(db, org, user.Id, caller, now, ct);
+            await memberKeys.RevokeKeysOfMemberAsync(db, org, user.Id, caller, now, ct);
         }
         await db.SaveChangesAsync(ct);
         foreach (var org in deleted)
         {
-            // Its keys answer "deleted" from now on, like any deleted key.
-            var hashes = await db.ApiKeys.Where(k => k.OrganizationId == org).Select(k => new { k.Id, k.SecretHash }).ToListAsync(ct);
-            db.DeletedApiKeys.AddRange(hashes.Select(h => new DeletedApiKey { KeyId = h.Id, SecretHash = h.SecretHash, DeletedAt = now }));
-            await db.SaveChangesAsync(ct);
-            await db.ApiKeyUsage.Where(u => u.OrganizationId == org).ExecuteDeleteAsync(ct);
-            await db.ApiKeyFailures.Where(f => f.OrganizationId == org).ExecuteDeleteAsync(ct);
-            await db.IdempotencyRecords.Where(r => r.OrganizationId == org).ExecuteDeleteAsync(ct);
+            await memberKeys.RetireKeysOfOrganizationAsync(db, org, now, ct);
             await db.AuditEvents.Where(e => e.OrganizationId == org).ExecuteDeleteAsync(ct);
             await db.Users.Where(u => u.SelectedOrganizationId == org).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, (string?)null), ct);
             await db.Organizations.Where(o => o.Id == org).ExecuteDeleteAsync(ct); // memberships, surveys, keys go with it
@@ -74,7 +67,7 @@ public sealed class AccountService(QuestraDbContext db, UserManager<ApplicationU
             throw new InvalidOperationException($"Deleting user {user.Id} failed: {string.Join("; ", result.Errors.Select(e => e.Code))}");
         }
         await tx.CommitAsync(ct);
-        await keyCacheSync.KeysChangedAsync();
+        await memberKeys.KeysChangedAsync();
         return plan;
     }
 
