@@ -11,7 +11,7 @@ public static class ApiKeysEndpoints
         api.MapGet("/organization/key-policy", GetPolicy).RequireScope(ApiScopes.ApiKeysRead).WithTags("API keys")
             .WithName("GetKeyPolicy").WithSummary("The organization's API key policy: the addresses every key must be used from, and how long keys may live (set in Settings by owners and admins).");
         var group = api.MapGroup("/api-keys").WithTags("API keys");
-        group.MapGet("/", List).RequireScope(ApiScopes.ApiKeysRead).AddEndpointFilter<PagingFilter>()
+        group.MapGet("/", List).RequireScope(ApiScopes.ApiKeysRead)
             .WithName("ListApiKeys").WithSummary("Keys of the org inside the calling key's reach and visible to its owner (never their secrets), paged. " +
                 "filter=never_used,idle_30d,idle_90d,never_expires,broad,expiring_7d,many_addresses,unrestricted lists the working keys with every named risk.");
         group.MapGet("/{id}", Get).RequireScope(ApiScopes.ApiKeysRead)
@@ -81,14 +81,9 @@ public static class ApiKeysEndpoints
     }
 
     public static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> SetAllowedIps(
-        string id, ApiCall call, HttpRequest request, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+        string id, ApiCall call, JsonBody<AllowedIpsRequest> body, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
-        var (body, error) = await ApiResults.ReadJsonAsync<AllowedIpsRequest>(request, QuestraApi.StrictJson, empty: null);
-        if (error is not null)
-        {
-            return error;
-        }
-        if (body!.AllowedIps is not { } entries)
+        if (body.Value!.AllowedIps is not { } entries)
         {
             return ApiResults.FieldError("allowed_ips", "allowed_ips is required: the whole new list, or [] for none of the key's own.", 422);
         }
@@ -107,15 +102,11 @@ public static class ApiKeysEndpoints
         (await keys.GetPolicyAsync(call.OrganizationId, call.Caller, ct)).Value?.Lifetime;
 
     public static async Task<Results<Created<CreatedApiKeyDto>, ProblemHttpResult>> Create(
-        ApiCall call, HttpRequest request, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+        ApiCall call, JsonBody<CreateApiKeyRequest> sent, HttpRequest request, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
-        var (body, error) = await ApiResults.ReadJsonAsync<CreateApiKeyRequest>(request, QuestraApi.StrictJson, empty: null);
-        if (error is not null)
-        {
-            return error;
-        }
+        var body = sent.Value!;
         DateTimeOffset? expiresAt = null;
-        if (body!.ExpiresAt is { } raw)
+        if (body.ExpiresAt is { } raw)
         {
             if (!ApiResults.TryParseTimestamp(raw, out var parsed))
             {
@@ -146,14 +137,9 @@ public static class ApiKeysEndpoints
     }
 
     public static async Task<Results<Created<CreatedApiKeyDto>, ProblemHttpResult>> Roll(
-        string id, ApiCall call, HttpRequest request, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+        string id, ApiCall call, HttpRequest request, ApiKeyService keys, TimeProvider clock, CancellationToken ct, JsonBody<RollApiKeyRequest>? body = null)
     {
-        var (body, error) = await ApiResults.ReadJsonAsync(request, QuestraApi.StrictJson, empty: new RollApiKeyRequest(null));
-        if (error is not null)
-        {
-            return error;
-        }
-        var grace = body!.GracePeriodHours ?? 24;
+        var grace = body?.Value?.GracePeriodHours ?? 24;
         var (idempotent, instead) = await Idempotency.CheckAsync(request, $"roll {id}", new RollApiKeyRequest(grace), call, keys, ct);
         if (instead is not null)
         {

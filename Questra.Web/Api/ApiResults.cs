@@ -98,14 +98,14 @@ public static partial class ApiResults
     }
 
     /// <summary>
-    /// Reads a JSON body strictly (unknown properties and wrong types are refused). An absent body gives
-    /// <paramref name="empty"/>, or a 400 when it is null.
+    /// Reads a JSON body strictly (unknown properties and wrong types are refused). An absent body is a 400, or
+    /// neither value nor error when it is <paramref name="optional"/>.
     /// </summary>
-    public static async Task<(T? Value, ProblemHttpResult? Error)> ReadJsonAsync<T>(HttpRequest request, JsonSerializerOptions options, T? empty) where T : class
+    public static async Task<(T? Value, ProblemHttpResult? Error)> ReadJsonAsync<T>(HttpRequest request, JsonSerializerOptions options, bool optional = false) where T : class
     {
         if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
         {
-            return empty is null ? (null, BadRequest("A JSON request body is required.")) : (empty, null);
+            return optional ? (null, null) : (null, BadRequest("A JSON request body is required."));
         }
         if (!request.HasJsonContentType())
         {

@@ -32,7 +32,7 @@ public static class CredentialsEndpoints
                     http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     return ApiResults.TooManyRequests($"Too many reports from this address; retry after {seconds} s.");
                 }
-                var (body, error) = await ApiResults.ReadJsonAsync<LeakReportRequest>(http.Request, QuestraApi.StrictJson, empty: null);
+                var (body, error) = await ApiResults.ReadJsonAsync<LeakReportRequest>(http.Request, QuestraApi.StrictJson);
                 if (error is not null) return error;
                 if (body!.Credentials is not { Count: > 0 } credentials)
                 {
@@ -46,6 +46,8 @@ public static class CredentialsEndpoints
                 return TypedResults.Accepted((string?)null, Accepted);
             })
             .AllowAnonymous()
+            // Read by hand after the throttle (an anonymous endpoint reads nothing for a client over its limit); documented the same way.
+            .WithMetadata(new JsonBodyMetadata(typeof(LeakReportRequest), Required: true))
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(QuestraApi.MaxBodyBytes))
             .WithTags("Leaked keys")

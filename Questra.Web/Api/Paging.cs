@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Questra.Web.Api;
 
@@ -6,13 +7,16 @@ namespace Questra.Web.Api;
 /// How a list is read, bound as a handler parameter: by cursor (<c>limit</c> 1–100 and <c>cursor</c>, the current
 /// form: each page costs the same however deep) or by page number (<c>page</c>, <c>page_size</c>, the older form,
 /// kept for existing scripts and the default when neither is sent). A bad value, or both forms at once, does not
-/// reach the handler: <see cref="PagingFilter"/> answers 400 naming the field.
+/// reach the handler: <see cref="BindingFilter"/> answers 400 naming the field.
 /// </summary>
-public sealed record Paging(int Page, int PageSize, int? Limit = null, string? Cursor = null)
+public sealed record Paging(int Page, int PageSize, int? Limit = null, string? Cursor = null) : IBoundParameter, IEndpointParameterMetadataProvider
 {
     public const int DefaultLimit = 20;
 
-    internal ProblemHttpResult? Error { get; private init; }
+    public ProblemHttpResult? Error { get; private init; }
+
+    /// <summary>Marks the endpoint as a paged list: the OpenAPI document then shows the four parameters and their bounds.</summary>
+    public static void PopulateMetadata(System.Reflection.ParameterInfo parameter, EndpointBuilder builder) => builder.Metadata.Add(PagedList.Instance);
 
     /// <summary>Read by cursor: <c>limit</c> or <c>cursor</c> was sent.</summary>
     public bool ByCursor => Limit is not null || Cursor is not null;
@@ -47,15 +51,10 @@ public sealed record Paging(int Page, int PageSize, int? Limit = null, string? C
     private static ValueTask<Paging?> Failed(ProblemHttpResult error) => ValueTask.FromResult<Paging?>(new Paging(1, 1) { Error = error });
 }
 
-/// <summary>Refuses a list request whose <see cref="Paging"/> did not bind, before its handler runs.</summary>
-public sealed class PagingFilter : IEndpointFilter
+/// <summary>Endpoint metadata: the endpoint reads a list through <see cref="Paging"/>.</summary>
+public sealed class PagedList
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        foreach (var argument in context.Arguments)
-        {
-            if (argument is Paging { Error: { } error }) return error;
-        }
-        return await next(context);
-    }
+    public static readonly PagedList Instance = new();
+
+    private PagedList() { }
 }

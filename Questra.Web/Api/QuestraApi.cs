@@ -72,6 +72,7 @@ public static class QuestraApi
                     "(formula-like cells start with an apostrophe). Per-question counts under the organization's minimum cell size are null with `suppressed: true`.";
                 return Task.CompletedTask;
             });
+            o.AddQuestraContract();
         });
         return services;
     }
@@ -125,7 +126,8 @@ public static class QuestraApi
             .DisableAntiforgery()
             .AddEndpointFilter<UsageFilter>()
             .AddEndpointFilter<ApiAccessFilter>()
-            .AddEndpointFilter<KeyRateLimitFilter>();
+            .AddEndpointFilter<KeyRateLimitFilter>()
+            .AddEndpointFilter<BindingFilter>();
         api.MapSurveys();
         api.MapApiKeys();
         api.MapWebhooks();

@@ -10,7 +10,7 @@ public static class SurveysEndpoints
     public static void MapSurveys(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/surveys").WithTags("Surveys");
-        group.MapGet("/", List).RequireScope(ApiScopes.SurveysRead).AddEndpointFilter<PagingFilter>().Conditional()
+        group.MapGet("/", List).RequireScope(ApiScopes.SurveysRead).Conditional()
             .WithName("ListSurveys").WithSummary("The surveys visible to the key: newest first by cursor (limit, cursor) or page number (page, page_size; the older form); " +
                 "with updated_since, those created or changed since, oldest change first.");
         group.MapGet("/{id}", Get).RequireScope(ApiScopes.SurveysRead).Produces<SurveyDto>().Produces(StatusCodes.Status304NotModified)

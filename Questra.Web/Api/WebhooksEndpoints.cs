@@ -39,10 +39,9 @@ public static class WebhooksEndpoints
     public static async Task<Results<Ok<WebhookEndpointDto>, ProblemHttpResult>> Get(string id, ApiCall call, WebhookService webhooks, CancellationToken ct) =>
         Answer(await webhooks.GetAsync(call.OrganizationId, call.Caller, id, ct));
 
-    public static async Task<Results<Created<CreatedWebhookEndpointDto>, ProblemHttpResult>> Create(ApiCall call, HttpRequest request, WebhookService webhooks, CancellationToken ct)
+    public static async Task<Results<Created<CreatedWebhookEndpointDto>, ProblemHttpResult>> Create(ApiCall call, JsonBody<WebhookRequest> sent, WebhookService webhooks, CancellationToken ct)
     {
-        var (body, error) = await ApiResults.ReadJsonAsync<WebhookRequest>(request, QuestraApi.StrictJson, empty: null);
-        if (error is not null) return error;
+        var body = sent.Value!;
         var result = await webhooks.CreateAsync(call.OrganizationId, call.Caller, new WebhookInput(body!.Url, body.Events, body.Description), ct);
         if (!result.Succeeded) return ApiResults.From(result.Error);
         var view = await webhooks.GetAsync(call.OrganizationId, call.Caller, result.Value.Endpoint.Id, ct);
@@ -50,11 +49,10 @@ public static class WebhooksEndpoints
         return TypedResults.Created($"/api/webhooks/{result.Value.Endpoint.Id}", CreatedWebhookEndpointDto.From(view.Value, result.Value.Secret));
     }
 
-    public static async Task<Results<Ok<WebhookEndpointDto>, ProblemHttpResult>> Update(string id, ApiCall call, HttpRequest request, WebhookService webhooks, CancellationToken ct)
+    public static async Task<Results<Ok<WebhookEndpointDto>, ProblemHttpResult>> Update(string id, ApiCall call, JsonBody<WebhookRequest> sent, WebhookService webhooks, CancellationToken ct)
     {
-        var (body, error) = await ApiResults.ReadJsonAsync<WebhookRequest>(request, QuestraApi.StrictJson, empty: null);
-        if (error is not null) return error;
-        return Answer(await webhooks.UpdateAsync(call.OrganizationId, call.Caller, id, new WebhookInput(body!.Url, body.Events, body.Description), ct));
+        var body = sent.Value!;
+        return Answer(await webhooks.UpdateAsync(call.OrganizationId, call.Caller, id, new WebhookInput(body.Url, body.Events, body.Description), ct));
     }
 
     public static async Task<Results<Ok<CreatedWebhookEndpointDto>, ProblemHttpResult>> RollSecret(string id, ApiCall call, WebhookService webhooks, CancellationToken ct)
