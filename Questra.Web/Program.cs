@@ -36,7 +36,7 @@ static async Task<int> RunAsync(string[] args)
     builder.Services.AddQuestraFeatures();
     builder.Services.AddQuestraEmail(builder.Environment);
     builder.Services.AddQuestraApi(builder.Configuration);
-    builder.Services.AddQuestraReverseProxy(builder.Configuration);
+    builder.Services.AddQuestraReverseProxy();
     builder.Services.AddQuestraHealth();
     builder.AddQuestraMetrics();
     builder.AddQuestraLogFormat();
@@ -57,7 +57,7 @@ static async Task<int> RunAsync(string[] args)
         return await AdminCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
     }
     app.UseQuestraMetrics();
-    app.UseQuestraReverseProxy(app.Configuration);
+    app.UseQuestraReverseProxy();
     app.UseApiNoStore();
     app.UseQuestraErrorHandling();
     app.UseQuestraSecurityHeaders();

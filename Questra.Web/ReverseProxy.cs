@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Questra.Web;
 
@@ -11,29 +12,26 @@ namespace Questra.Web;
 /// </summary>
 public static class ReverseProxy
 {
-    public static IServiceCollection AddQuestraReverseProxy(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddQuestraReverseProxy(this IServiceCollection services)
     {
-        services.AddOptions<ReverseProxyOptions>().BindConfiguration(ReverseProxyOptions.Section);
-        var proxies = ReadProxies(configuration);
-        services.Configure<ForwardedHeadersOptions>(o =>
+        services.AddOptions<ReverseProxyOptions>().BindConfiguration(ReverseProxyOptions.Section)
+            .Validate(o => o.KnownProxies.All(p => string.IsNullOrWhiteSpace(p) || IPAddress.TryParse(p.Trim(), out _)),
+                "ReverseProxy:KnownProxies holds an entry that is not an IP address.")
+            .ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxyOptions>>((o, proxy) =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.ForwardLimit = 1; // the address the nearest trusted proxy saw, nothing a client wrote itself
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
-            foreach (var proxy in proxies) o.KnownProxies.Add(proxy);
+            foreach (var known in Proxies(proxy.Value)) o.KnownProxies.Add(known);
         });
         return services;
     }
 
-    public static IApplicationBuilder UseQuestraReverseProxy(this IApplicationBuilder app, IConfiguration configuration) =>
-        ReadProxies(configuration).Count > 0 ? app.UseForwardedHeaders() : app;
+    public static IApplicationBuilder UseQuestraReverseProxy(this IApplicationBuilder app) =>
+        Proxies(app.ApplicationServices.GetRequiredService<IOptions<ReverseProxyOptions>>().Value).Any() ? app.UseForwardedHeaders() : app;
 
-    private static List<IPAddress> ReadProxies(IConfiguration configuration) =>
-        configuration.Read<ReverseProxyOptions>(ReverseProxyOptions.Section).KnownProxies
-            .Where(p => !string.IsNullOrWhiteSpace(p))
-            .Select(p => IPAddress.TryParse(p.Trim(), out var ip)
-                ? ip
-                : throw new InvalidOperationException($"ReverseProxy:KnownProxies holds '{p}', which is not an IP address."))
-            .ToList();
+    private static IEnumerable<IPAddress> Proxies(ReverseProxyOptions options) =>
+        options.KnownProxies.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => IPAddress.Parse(p.Trim()));
 }

@@ -50,5 +50,14 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         var auth = AddAuthorization();
         auth.SetAuthorized("user@example.test");
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+        // The layout cascades the organization to every page; pages rendered alone get it the same way, read when
+        // the first page asks (off the renderer's thread, which the read's continuations would otherwise wait for).
+        Services.AddCascadingValue(sp =>
+        {
+            var current = sp.GetRequiredService<Questra.Web.Features.Organizations.CurrentOrganization>();
+            return Task.Run(() => current.GetAsync(refresh: true)).GetAwaiter().GetResult();
+        });
+        // As the live circuit renders: pages read their data only once interactive (prerendering shows the frame).
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Questra.Web.Features.ApiKeys;
 
 namespace Questra.Web.Api;
@@ -44,11 +45,11 @@ public static class QuestraApi
         services.AddSingleton<ListCursors>();
         services.AddProblemDetails();
         services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
-        services.AddCors(o => o.AddPolicy(CorsPolicy, p =>
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<CorsOptions>>((o, ours) => o.AddPolicy(CorsPolicy, p =>
         {
             // Browsers may call the API cross-origin only from origins listed in Cors:AllowedOrigins; none by default.
-            var origins = configuration.Read<CorsOptions>(CorsOptions.Section).AllowedOrigins;
-            p.WithOrigins(origins).WithMethods("GET", "POST", "DELETE").WithHeaders("Authorization", "X-Org-Id", "Content-Type", "If-None-Match")
+            p.WithOrigins(ours.Value.AllowedOrigins).WithMethods("GET", "POST", "DELETE").WithHeaders("Authorization", "X-Org-Id", "Content-Type", "If-None-Match")
                 .WithExposedHeaders("ETag", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "Questra-Next-Cursor", "Questra-Has-More", "Questra-Total");
         }));
         services.AddOpenApi("v1", o =>

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Microsoft.Extensions.Options;
 
 namespace Questra.Web.Data;
 
@@ -125,7 +126,7 @@ public static class DataExtensions
         var provider = db.Database.IsNpgsql() ? DatabaseProvider.PostgreSQL : DatabaseProvider.Sqlite;
         var connectionString = db.Database.GetConnectionString()!;
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Questra.Web.Data");
-        var wait = TimeSpan.FromSeconds(app.Configuration.Read<DatabaseOptions>(DatabaseOptions.Section).StartupWaitSeconds);
+        var wait = TimeSpan.FromSeconds(app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.StartupWaitSeconds);
         await DatabaseStartup.WaitUntilUsableAsync(provider, connectionString, wait, logger);
         try
         {

@@ -26,8 +26,8 @@ public static class IdentityExtensions
             })
             .AddSchemeByPath()
             .AddIdentityCookies();
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
-        services.AddOptions<Features.Accounts.AccountOptions>().BindConfiguration(Features.Accounts.AccountOptions.Section).ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+        services.AddOptions<Features.Accounts.AccountOptions>().BindConfiguration(Features.Accounts.AccountOptions.Section);
         // Plain http only where configured (a developer's localhost, tests); everywhere else cookies never travel unencrypted.
         static CookieSecurePolicy Policy(SecurityOptions s) => s.RequireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<IOptions<SecurityOptions>>((o, security) =>

@@ -6,13 +6,17 @@ namespace Questra.Web.Components.Shared;
 /// <summary>A dashboard page that works inside the current organization: loads <see cref="Org"/> first.</summary>
 public abstract class OrgPage : ComponentBase
 {
-    [Inject] protected CurrentOrganization Current { get; set; } = default!;
+    [Inject] private CurrentOrganization Current { get; set; } = default!;
     [Inject] protected Features.Common.ScopedRunner Run { get; set; } = default!;
 
     [Inject] protected Features.Common.ClientAddress Client { get; set; } = default!;
     [Inject] protected TimeProvider Clock { get; set; } = default!;
 
-    protected OrgContext? Org { get; private set; }
+    /// <summary>The organization and the user's role in it, cascaded by the layout (read once per navigation).</summary>
+    [CascadingParameter] protected OrgContext? Org { get; set; }
+
+    // The organization and role the page's data was read under: it is read again only when either changes.
+    private (string OrganizationId, OrgRole Role)? loadedFor;
 
     /// <summary>Set once a service answered that the user is no longer a member: the page then shows nothing of the org.</summary>
     protected bool NoLongerMember { get; private set; }
@@ -27,13 +31,27 @@ public abstract class OrgPage : ComponentBase
     /// <summary>The signed-in user as the actor of a service call.</summary>
     protected Features.Common.Caller Caller => new(Org!.UserId, Client.Value);
 
-    protected override async Task OnInitializedAsync()
+    /// <summary>
+    /// Reads the page's data once the circuit is live: the prerendered HTML shows the layout and the page's loading
+    /// state, not data read twice. Read again when the layout's context names another organization or role.
+    /// </summary>
+    protected override async Task OnParametersSetAsync()
     {
-        Org = await Current.GetAsync(refresh: true);
-        if (Org is not null)
-        {
-            await LoadAsync(Org);
-        }
+        if (Org is null || !RendererInfo.IsInteractive) return;
+        if (loadedFor == (Org.OrganizationId, Org.Role)) return;
+        loadedFor = (Org.OrganizationId, Org.Role);
+        await LoadAsync(Org);
+    }
+
+    /// <summary>
+    /// After a change to the organization or its members (a rename, a role): reads the context again — the layout
+    /// shows it, and it cascades back here — and the page's data with it.
+    /// </summary>
+    protected async Task RefreshOrganizationAsync()
+    {
+        if (await Current.GetAsync(refresh: true) is not { } fresh) return;
+        loadedFor = (fresh.OrganizationId, fresh.Role);
+        await LoadAsync(fresh);
     }
 
     protected abstract Task LoadAsync(OrgContext org);

@@ -38,7 +38,8 @@ public static class TelemetryExtensions
     {
         builder.Services.AddSingleton<OutboxBacklog>();
         builder.Services.AddSingleton<QuestraMetrics>();
-        var options = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
+        // Whether the exporter and its port exist at all is decided before the container: read as SettingsReader says.
+        var options = builder.Configuration.Read<MetricsOptions>(MetricsOptions.Section);
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
             .Validate(o => !o.Enabled || o.Port is > 0 and < 65536, "Metrics:Port must be 1–65535.");
         if (!options.Enabled) return builder;
