@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Questra.Web.Components.Shared;
 using Questra.Web.Features.ApiKeys;
@@ -13,7 +12,7 @@ namespace Questra.Web.Components.Pages.ApiKeys;
 /// </summary>
 public sealed class ApiKeyActions(
     IDialogService dialogs, ISnackbar snackbar, ScopedRunner run, TimeProvider clock, string organizationId, string apiBase,
-    Caller caller, Func<ServiceError?, bool> removed, object receiver)
+    Caller caller, Func<ServiceError?, bool> removed)
 {
     public async Task<bool> CreateAsync()
     {
@@ -21,59 +20,45 @@ public sealed class ApiKeyActions(
         if (removed(choices.Error) || !choices.Succeeded) return false;
         var surveys = choices.Value.Select(x => new CreateApiKeyForm.SurveyOption(x.Id, x.Title)).ToList();
         var lifetime = await LifetimeAsync();
-        return await FormThenSecretAsync<CreateApiKeyForm>("Create New API Key", (done, cancel) => new()
+        var dialog = await dialogs.ShowAsync<CreateApiKeyDialog>("Create New API Key", new DialogParameters<CreateApiKeyDialog>
         {
-            [nameof(CreateApiKeyForm.Surveys)] = surveys,
-            [nameof(CreateApiKeyForm.Now)] = clock.GetUtcNow(),
-            [nameof(CreateApiKeyForm.Lifetime)] = lifetime,
-            [nameof(CreateApiKeyForm.OnSubmit)] = (Func<ApiKeyInput, Task<ServiceResult<CreatedApiKey>>>)(input =>
-                run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.CreateAsync(organizationId, caller, input))),
-            [nameof(CreateApiKeyForm.OnCreated)] = done,
-            [nameof(CreateApiKeyForm.OnCancel)] = cancel,
-        });
+            { d => d.Surveys, surveys },
+            { d => d.Now, clock.GetUtcNow() },
+            { d => d.Lifetime, lifetime },
+            { d => d.OnSubmit, input => run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.CreateAsync(organizationId, caller, input)) },
+        }, FormOptions);
+        return await SecretOnceAfterAsync(dialog);
     }
 
     public async Task<bool> RollAsync(ApiKey key)
     {
         var lifetime = await LifetimeAsync();
-        return await FormThenSecretAsync<RollApiKeyForm>($"Roll \"{key.Name}\"", (done, cancel) => new()
+        var dialog = await dialogs.ShowAsync<RollApiKeyDialog>($"Roll \"{key.Name}\"", new DialogParameters<RollApiKeyDialog>
         {
-            [nameof(RollApiKeyForm.Key)] = key,
-            [nameof(RollApiKeyForm.Now)] = clock.GetUtcNow(),
-            [nameof(RollApiKeyForm.Lifetime)] = lifetime,
-            [nameof(RollApiKeyForm.OnSubmit)] = (Func<RollOptions, Task<ServiceResult<CreatedApiKey>>>)(options =>
-                run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(organizationId, caller, key.Id, options))),
-            [nameof(RollApiKeyForm.OnRolled)] = done,
-            [nameof(RollApiKeyForm.OnCancel)] = cancel,
-        });
+            { d => d.Key, key },
+            { d => d.Now, clock.GetUtcNow() },
+            { d => d.Lifetime, lifetime },
+            { d => d.OnSubmit, options => run.Run<ApiKeyService, ServiceResult<CreatedApiKey>>(s => s.RollAsync(organizationId, caller, key.Id, options)) },
+        }, FormOptions);
+        return await SecretOnceAfterAsync(dialog);
     }
 
     // The organization's lifetime rule, so the create and roll forms offer only expiries it allows.
     private async Task<KeyLifetimePolicy> LifetimeAsync() =>
         (await run.Run<ApiKeyService, ServiceResult<OrgKeyPolicy>>(s => s.GetPolicyAsync(organizationId, caller))).Value?.Lifetime ?? KeyLifetimePolicy.None;
 
-    // A form in a dialog that ends with a new secret (create, roll): its parameters get the "done" and "cancel"
-    // callbacks; a secret it hands back is shown once.
-    private async Task<bool> FormThenSecretAsync<TForm>(string title,
-        Func<EventCallback<CreatedApiKey>, EventCallback, Dictionary<string, object?>> parameters) where TForm : IComponent
+    // A create or roll dialog closes with the new key, whose secret is then shown once; cancelled, nothing changed.
+    private async Task<bool> SecretOnceAfterAsync(IDialogReference dialog)
     {
-        CreatedApiKey? created = null;
-        IDialogReference? dialog = null;
-        var values = parameters(
-            EventCallback.Factory.Create<CreatedApiKey>(receiver, c => { created = c; dialog?.Close(); }),
-            EventCallback.Factory.Create(receiver, () => dialog?.Close()));
-        RenderFragment form = builder =>
-        {
-            builder.OpenComponent<TForm>(0);
-            builder.AddMultipleAttributes(1, values!);
-            builder.CloseComponent();
-        };
-        dialog = await ShowFormAsync(title, form);
-        await dialog.Result;
-        if (created is null) return false;
+        if (await dialog.Result is not { Canceled: false, Data: CreatedApiKey created }) return false;
         await ShowSecretOnceAsync(created);
         return true;
     }
+
+    private static readonly DialogOptions FormOptions = new()
+    {
+        MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, BackdropClick = false, DefaultFocus = DefaultFocus.None,
+    };
 
     /// <summary>The secret may never have reached its owner: a new one at once, and the lost one stops now.</summary>
     public async Task<bool> RollLostSecretAsync(ApiKey key)
@@ -142,12 +127,8 @@ public sealed class ApiKeyActions(
         _ => $"{count} working keys made from this key stop with it.",
     };
 
-    private Task<IDialogReference> ShowFormAsync(string title, RenderFragment form) =>
-        dialogs.ShowAsync<FormDialog>(title, new DialogParameters<FormDialog> { { d => d.Content, form } },
-            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, BackdropClick = false, DefaultFocus = DefaultFocus.None });
-
-    // The secret lives only in this call and the dialog's content: the fragment below captures it (and must keep it
-    // for as long as the dialog may render again); once Done closes the dialog, nothing refers to it any more.
+    // The secret lives only in this call and the dialog's parameters (kept for as long as the dialog may render
+    // again); once Done closes the dialog, nothing refers to it any more.
     // The key stays marked "secret may not have been saved" until Done is pressed.
     /// <summary>The key whose secret was shown last (created, rolled): the list puts the focus on its row after Done.</summary>
     public string? ShownKeyId { get; private set; }
@@ -155,22 +136,15 @@ public sealed class ApiKeyActions(
     private async Task ShowSecretOnceAsync(CreatedApiKey created)
     {
         ShownKeyId = created.Key.Id;
-        var (keyId, name, secret) = (created.Key.Id, created.Key.Name, created.Secret);
-        var tryPath = ApiKeyCreatedDialog.TryPath(created.Key.Scopes, created.Key.SurveyIds);
-        IDialogReference? dialog = null;
-        RenderFragment content = builder =>
+        var dialog = await dialogs.ShowAsync<SecretOnceDialog>("API Key Created", new DialogParameters<SecretOnceDialog>
         {
-            builder.OpenComponent<ApiKeyCreatedDialog>(0);
-            builder.AddComponentParameter(1, nameof(ApiKeyCreatedDialog.Name), name);
-            builder.AddComponentParameter(2, nameof(ApiKeyCreatedDialog.Secret), secret);
-            builder.AddComponentParameter(3, nameof(ApiKeyCreatedDialog.OrgId), organizationId);
-            builder.AddComponentParameter(4, nameof(ApiKeyCreatedDialog.ApiBase), apiBase);
-            builder.AddComponentParameter(5, nameof(ApiKeyCreatedDialog.OnDone), EventCallback.Factory.Create(receiver, () => dialog?.Close()));
-            builder.AddComponentParameter(6, nameof(ApiKeyCreatedDialog.Path), tryPath);
-            builder.CloseComponent();
-        };
-        dialog = await dialogs.ShowAsync<FormDialog>("API Key Created", new DialogParameters<FormDialog> { { d => d.Content, content } },
-            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = false, BackdropClick = false, CloseButton = false, DefaultFocus = DefaultFocus.None });
+            { d => d.Name, created.Key.Name },
+            { d => d.Secret, created.Secret },
+            { d => d.OrgId, organizationId },
+            { d => d.ApiBase, apiBase },
+            { d => d.Path, ApiKeyCreatedDialog.TryPath(created.Key.Scopes, created.Key.SurveyIds) },
+        }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = false, BackdropClick = false, CloseButton = false, DefaultFocus = DefaultFocus.None });
+        var keyId = created.Key.Id;
         await dialog.Result;
         await run.Run<ApiKeyService, ServiceResult<bool>>(s => s.ConfirmSecretSavedAsync(organizationId, caller, keyId));
     }
