@@ -140,7 +140,7 @@ public sealed class DashboardLayoutTests(BrowserHost host) : IClassFixture<Brows
         // Account pages render without a live connection, in the same frame.
         await page.GotoAsync("/Account/Manage/TwoFactorAuthentication");
         await Expect(page.GetByTestId("2fa-status")).ToContainTextAsync("Two-factor authentication is on.");
-        Assert.True(await page.Locator("#main-content .btn-primary").CountAsync() <= 1, "one primary action at most");
+        Assert.True(await page.Locator("#main-content .q-btn-primary").CountAsync() <= 1, "one primary action at most");
         await CheckScreenAsync(page, width, "two-factor");
 
         // Row actions: every one on screen at this width (after scrolling down to it), none hidden sideways.

@@ -135,6 +135,12 @@ public abstract class SurveyReadsTests(QuestraFactory factory)
         var first = await factory.Data.WithService<SurveyReads, SurveyDetail?>(r => r.FindAsync(f.Org, f.AliceSurveys[0], true, default));
         Assert.Equal(["How was it?", "Second", "Second, same position", "Third"], first!.Questions.Select(q => q.Text));
         Assert.Null(await factory.Data.WithService<SurveyReads, SurveyDetail?>(r => r.FindAsync(f.Org, f.OtherOrgSurvey, true, default)));
+        // A member's read of another member's survey stops at the row that refuses it: its questions are not read.
+        var asBob = await factory.Data.WithService<SurveyReads, SurveyDetail?>(r => r.FindAsync(f.Org, f.AliceSurveys[0], true, default, ownedBy: f.Bob));
+        Assert.Equal(f.Alice, asBob!.OwnerUserId);
+        Assert.Empty(asBob.Questions);
+        var asAlice = await factory.Data.WithService<SurveyReads, SurveyDetail?>(r => r.FindAsync(f.Org, f.AliceSurveys[0], true, default, ownedBy: f.Alice));
+        Assert.Equal(4, asAlice!.Questions.Count);
     }
 
     [Fact]

@@ -58,13 +58,13 @@ public sealed partial class ApiKeyService
     /// <summary>The key list page in one read: the keys this caller may see, the prefixes of rolled keys' replacements, the policy.</summary>
     public async Task<ServiceResult<ApiKeyListing>> ListForDashboardAsync(string organizationId, Caller caller, ApiKeyQuery query, CancellationToken ct = default)
     {
-        var listed = await ListAsync(organizationId, caller, query, ct);
+        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
+        var listed = await ListAsync(organizationId, caller, role, query, ct);
         if (!listed.Succeeded) return listed.Error;
         var replacements = listed.Value.Items.Select(k => k.ReplacedByKeyId).OfType<string>().ToList();
         var prefixes = replacements.Count == 0 ? []
             : await db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId && replacements.Contains(k.Id)).ToDictionaryAsync(k => k.Id, k => k.Prefix, ct);
-        var policy = await GetPolicyAsync(organizationId, caller, ct);
-        if (!policy.Succeeded) return policy.Error;
-        return new ApiKeyListing(listed.Value, prefixes, policy.Value);
+        var policy = await PolicyOfAsync(organizationId, ct);
+        return new ApiKeyListing(listed.Value, prefixes, role == OrgRole.Member ? policy.ForMember() : policy);
     }
 }

@@ -105,9 +105,12 @@ public sealed partial class ApiKeyService(QuestraDbContext db, SurveyAccess surv
         return created;
     }
 
-    public async Task<ServiceResult<Page<ApiKey>>> ListAsync(string organizationId, Caller caller, ApiKeyQuery query, CancellationToken ct = default)
+    public async Task<ServiceResult<Page<ApiKey>>> ListAsync(string organizationId, Caller caller, ApiKeyQuery query, CancellationToken ct = default) =>
+        await ListAsync(organizationId, caller, await db.RoleOfAsync(organizationId, caller.UserId, ct), query, ct);
+
+    /// <summary>As above, with the caller's role already read (null: not a member).</summary>
+    private async Task<ServiceResult<Page<ApiKey>>> ListAsync(string organizationId, Caller caller, OrgRole? role, ApiKeyQuery query, CancellationToken ct)
     {
-        var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         if (role is null)
         {
             return ServiceError.NotAMember;

@@ -118,7 +118,7 @@ public sealed class SurveyAccess(IServiceProvider services, SurveyReads reads)
         {
             return NotFound(surveyId);
         }
-        var survey = await reads.FindAsync(viewer.OrganizationId, surveyId, withQuestions, ct);
+        var survey = await reads.FindAsync(viewer.OrganizationId, surveyId, withQuestions, ct, ownedBy: viewer.OnlyOwnedBy);
         if (survey is null)
         {
             return NotFound(surveyId);

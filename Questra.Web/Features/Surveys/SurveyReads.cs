@@ -44,8 +44,12 @@ public sealed class SurveyReads(PreparedReads database)
         SELECT "Day", "Total", "Completed", "FirstAt", "LastAt" FROM "SurveyResponseDays" WHERE "SurveyId" = $1 ORDER BY "Day"
         """;
 
-    /// <summary>The survey <paramref name="surveyId"/> of <paramref name="organizationId"/> (null: none there), with its questions in order if asked.</summary>
-    internal async Task<SurveyDetail?> FindAsync(string organizationId, string surveyId, bool withQuestions, CancellationToken ct)
+    /// <summary>
+    /// The survey <paramref name="surveyId"/> of <paramref name="organizationId"/> (null: none there), with its
+    /// questions in order if asked — and only if it is <paramref name="ownedBy"/>'s, when that is given: a survey
+    /// the reader will be refused is not read further.
+    /// </summary>
+    internal async Task<SurveyDetail?> FindAsync(string organizationId, string surveyId, bool withQuestions, CancellationToken ct, string? ownedBy = null)
     {
         await using var session = await database.OpenAsync(ct);
         SurveyDetail? found;
@@ -55,7 +59,7 @@ public sealed class SurveyReads(PreparedReads database)
             found = new SurveyDetail(reader.GetString(0), reader.GetString(1), ParseStatus(reader.GetString(2)),
                 database.ReadInstant(reader, 3), reader.GetString(4), [], database.ReadInstant(reader, 5));
         }
-        if (!withQuestions) return found;
+        if (!withQuestions || (ownedBy is not null && found.OwnerUserId != ownedBy)) return found;
         var questions = new List<QuestionView>();
         await using (var reader = await session.Command(QuestionsSql, surveyId, organizationId).ExecuteReaderAsync(ct))
         {
