@@ -5,6 +5,7 @@ using Questra.Web.Components.Account.Shared;
 namespace Questra.Web.Tests.Components;
 
 /// <summary>The status message of the account pages: what it shows for each kind of message.</summary>
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public class StatusMessageTests : BunitContext
 {
     [Fact]

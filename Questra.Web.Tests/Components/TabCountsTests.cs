@@ -4,6 +4,7 @@ using Questra.Web.Components;
 
 namespace Questra.Web.Tests.Components;
 
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public class TabCountsTests
 {
     private static TabCounts Counts(int limit) => new(Options.Create(new DashboardOptions { MaxTabsPerUser = limit }), NullLogger<TabCounts>.Instance);

@@ -3,6 +3,7 @@ using Questra.Web.Components.Pages.ApiKeys;
 
 namespace Questra.Web.Tests.Components.ApiKeys;
 
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public class ApiKeyCreatedDialogTests : DashboardTestContext
 {
     [Fact]

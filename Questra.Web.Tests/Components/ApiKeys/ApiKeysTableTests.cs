@@ -4,6 +4,7 @@ using Questra.Web.Features.ApiKeys;
 
 namespace Questra.Web.Tests.Components.ApiKeys;
 
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public class ApiKeysTableTests : DashboardTestContext
 {
     // The real time, to the minute: the component is handed "now" and shows dates relative to it.

@@ -5,6 +5,7 @@ using Questra.Web.Features.Organizations;
 
 namespace Questra.Web.Tests.Components.ApiKeys;
 
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public class CreationGateTests : DashboardTestContext
 {
     [Theory]

@@ -4,6 +4,7 @@ using Questra.Web.Features.ApiKeys;
 
 namespace Questra.Web.Tests.Components.ApiKeys;
 
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public class KeyAddressesPanelTests : DashboardTestContext
 {
     private static ApiKey Key(string? allowedIps = null) => new()

@@ -8,6 +8,7 @@ namespace Questra.Web.Tests.Features.Accounts;
 /// retire a deleted organization's, drop cached keys): none of their types holds a key-feature service or entity,
 /// so what a removal or a deletion does to keys is written once, in the key feature.
 /// </summary>
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public sealed class FeatureBoundaryTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Questra.Web.Features.ApiKeys;
 
 namespace Questra.Web.Tests.Features.ApiKeys;
 
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public sealed class AddressListTests
 {
     private static AddressList Parse(params string[] entries)

@@ -2,6 +2,7 @@ using Questra.Web.Features.ApiKeys;
 
 namespace Questra.Web.Tests.Features.ApiKeys;
 
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public class ApiKeySecretTests
 {
     [Fact]

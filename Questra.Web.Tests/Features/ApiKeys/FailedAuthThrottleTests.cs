@@ -9,6 +9,7 @@ namespace Questra.Web.Tests.Features.ApiKeys;
 /// The failed-authentication throttle stays small and cheap under a flood of distinct clients (its cost per refused
 /// request is measured in bench/: this checks the shape that makes it flat), and counts an IPv6 network as one client.
 /// </summary>
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public class FailedAuthThrottleTests
 {
     private static FailedAuthThrottle Throttle(TestClock clock, int perMinute = 20) =>

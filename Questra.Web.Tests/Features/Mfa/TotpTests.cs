@@ -4,6 +4,7 @@ using Questra.Web.Features.Mfa;
 
 namespace Questra.Web.Tests.Features.Mfa;
 
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public class TotpTests
 {
     // RFC 6238 appendix B: the SHA-1 seed ("12345678901234567890") and its values at the listed Unix times.

@@ -7,6 +7,7 @@ namespace Questra.Web.Tests.Features.Surveys;
 /// can be worked out by subtracting visible ones — within a question (its counts add up to "answered"), down the
 /// periods (they add up to the range), or from a scale's mean.
 /// </summary>
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public sealed class QuestionMetricsTests
 {
     private static readonly DateOnly Day1 = new(2026, 11, 2); // a Monday
