@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Api;
@@ -97,6 +98,33 @@ public class OpenApiContractTests(QuestraFactory factory) : IClassFixture<Questr
         Assert.Equal(required, body.TryGetProperty("required", out var r) && r.GetBoolean());
         var schema = Resolve(doc, body.GetProperty("content").GetProperty("application/json").GetProperty("schema"));
         Assert.Equal(properties.Split(',').Order(), schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    /// <summary>Every endpoint that binds a body or a page, by its metadata, is documented with it: none is left out of the test above.</summary>
+    [Fact]
+    public async Task EveryEndpointThatBindsABodyOrAPage_DocumentsIt()
+    {
+        var doc = await DocumentAsync();
+        var endpoints = factory.Services.GetServices<Microsoft.AspNetCore.Routing.EndpointDataSource>()
+            .SelectMany(source => source.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>() is not null)
+            .ToList();
+        var withBody = endpoints.Where(e => e.Metadata.GetMetadata<Questra.Web.Api.JsonBodyMetadata>() is not null).ToList();
+        var paged = endpoints.Where(e => e.Metadata.GetMetadata<Questra.Web.Api.PagedList>() is not null).ToList();
+        Assert.True(withBody.Count >= 6, $"only {withBody.Count} endpoints bind a body");
+        Assert.True(paged.Count >= 2, $"only {paged.Count} endpoints bind a page");
+
+        foreach (var endpoint in withBody)
+        {
+            var id = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>()!.EndpointName;
+            Assert.True(Operation(doc, id).TryGetProperty("requestBody", out _), $"{id} binds a body the document does not show");
+        }
+        foreach (var endpoint in paged)
+        {
+            var id = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>()!.EndpointName;
+            var names = Operation(doc, id).GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+            Assert.Subset(new HashSet<string?>(names), new HashSet<string?> { "limit", "cursor", "page", "page_size" });
+        }
     }
 
     [Fact]

@@ -103,7 +103,12 @@ public static partial class ApiResults
     /// </summary>
     public static async Task<(T? Value, ProblemHttpResult? Error)> ReadJsonAsync<T>(HttpRequest request, JsonSerializerOptions options, bool optional = false) where T : class
     {
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        // No body: a zero length, or none the server can see (HTTP/1.1 without length or chunking; HTTP/2 and 3 say so
+        // themselves, and may send a body without Content-Length).
+        if (request.ContentLength is 0
+            || (request.ContentLength is null
+                && !(request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+                    ?? request.Headers.ContainsKey("Transfer-Encoding"))))
         {
             return optional ? (null, null) : (null, BadRequest("A JSON request body is required."));
         }

@@ -8,26 +8,35 @@ namespace Questra.Web.Api;
 /// A request body of type <typeparamref name="T"/>, bound as a handler parameter and read strictly
 /// (<see cref="QuestraApi.StrictJson"/>: unknown, miscased and duplicate properties, and wrong types, are a 400;
 /// 413 over <see cref="QuestraApi.MaxBodyBytes"/>, 415 without a JSON content type, 408 when it arrives too slowly).
-/// A body that did not bind does not reach the handler: <see cref="BindingFilter"/> answers with its problem, after
-/// the access and rate-limit checks, so the API's check order holds. The endpoint's metadata names
-/// <typeparamref name="T"/> as its JSON body (<see cref="JsonBodyMetadata"/>), so the OpenAPI document shows it.
+/// Binding only notes the request: the body is read by <see cref="BindingFilter"/>, which runs after the address,
+/// organization, scope and rate-limit filters, so a request those refuse costs no body read and the API's check
+/// order holds; a body that does not read answers its problem there and never reaches the handler. The endpoint's
+/// metadata names <typeparamref name="T"/> as its JSON body (<see cref="JsonBodyMetadata"/>), for the OpenAPI document.
 /// </summary>
 public sealed class JsonBody<T> : IBoundParameter, IEndpointParameterMetadataProvider where T : class
 {
-    private JsonBody(T? value, ProblemHttpResult? error) => (Value, Error) = (value, error);
+    private readonly HttpRequest request;
+    private readonly bool optional;
+    private T? value;
 
-    /// <summary>The body; null only when none was sent to an endpoint where it is optional.</summary>
-    public T? Value { get; }
+    private JsonBody(HttpRequest request, bool optional) => (this.request, this.optional) = (request, optional);
 
-    public ProblemHttpResult? Error { get; }
+    /// <summary>The body, once <see cref="BindingFilter"/> read it; null only when none was sent where it is optional.</summary>
+    public T? Value => Read ? value : throw new InvalidOperationException("The body is read by BindingFilter before the handler runs.");
+
+    private bool Read { get; set; }
+
+    async ValueTask<ProblemHttpResult?> IBoundParameter.ResolveAsync()
+    {
+        var (read, error) = await ApiResults.ReadJsonAsync<T>(request, QuestraApi.StrictJson, optional);
+        (value, Read) = (read, true);
+        return error;
+    }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000", Justification = "Minimal APIs find the binder by this static shape.")]
-    public static async ValueTask<JsonBody<T>?> BindAsync(HttpContext http, ParameterInfo parameter)
-    {
+    public static ValueTask<JsonBody<T>?> BindAsync(HttpContext http, ParameterInfo parameter) =>
         // A parameter with a default (a roll's body, all of whose properties have defaults) may be sent without a body.
-        var (value, error) = await ApiResults.ReadJsonAsync<T>(http.Request, QuestraApi.StrictJson, optional: parameter.IsOptional);
-        return new JsonBody<T>(value, error);
-    }
+        ValueTask.FromResult<JsonBody<T>?>(new JsonBody<T>(http.Request, parameter.IsOptional));
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000", Justification = "Minimal APIs find the metadata provider by this static shape.")]
     public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) =>
@@ -38,10 +47,10 @@ public sealed class JsonBody<T> : IBoundParameter, IEndpointParameterMetadataPro
 /// <summary>Endpoint metadata: the endpoint reads a JSON body of <paramref name="Type"/> (for the OpenAPI document).</summary>
 public sealed record JsonBodyMetadata(Type Type, bool Required);
 
-/// <summary>A handler parameter bound from the request that carries, instead of a value, the problem with what was sent.</summary>
+/// <summary>A handler parameter bound from the request whose value is settled by <see cref="BindingFilter"/>: null, or the problem with what was sent.</summary>
 public interface IBoundParameter
 {
-    ProblemHttpResult? Error { get; }
+    ValueTask<ProblemHttpResult?> ResolveAsync();
 }
 
 /// <summary>
@@ -54,7 +63,7 @@ public sealed class BindingFilter : IEndpointFilter
     {
         foreach (var argument in context.Arguments)
         {
-            if (argument is IBoundParameter { Error: { } error }) return error;
+            if (argument is IBoundParameter bound && await bound.ResolveAsync() is { } error) return error;
         }
         return await next(context);
     }

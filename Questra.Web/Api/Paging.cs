@@ -13,7 +13,9 @@ public sealed record Paging(int Page, int PageSize, int? Limit = null, string? C
 {
     public const int DefaultLimit = 20;
 
-    public ProblemHttpResult? Error { get; private init; }
+    internal ProblemHttpResult? Error { get; private init; }
+
+    ValueTask<ProblemHttpResult?> IBoundParameter.ResolveAsync() => ValueTask.FromResult(Error);
 
     /// <summary>Marks the endpoint as a paged list: the OpenAPI document then shows the four parameters and their bounds.</summary>
     public static void PopulateMetadata(System.Reflection.ParameterInfo parameter, EndpointBuilder builder) => builder.Metadata.Add(PagedList.Instance);

@@ -257,7 +257,9 @@ static async Task<int> TimePage(string baseUrl, string outDir, int n)
     await PostForm("/Account/LoginWith2fa", new() { ["Input.TwoFactorCode"] = code, ["_handler"] = "login-with-2fa" });
 
     var first = await http.GetStringAsync("/settings/api-keys");
-    if (!first.Contains("data-testid=\"api-key-row\"")) throw new InvalidOperationException("not signed in, or the page shows no keys");
+    // Before issue 27 the prerendered page held the rows; since, it holds the frame and "Loading keys…" (the rows
+    // come once, over the circuit). Either way this times what the first response costs.
+    if (!first.Contains("data-testid=\"api-key-row\"") && !first.Contains("Loading keys")) throw new InvalidOperationException("not signed in, or not the key list");
     var rows = Regex.Count(first, "data-testid=\"api-key-row\"");
     var times = new List<double>();
     var reissued = 0;

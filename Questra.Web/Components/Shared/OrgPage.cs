@@ -15,8 +15,14 @@ public abstract class OrgPage : ComponentBase
     /// <summary>The organization and the user's role in it, cascaded by the layout (read once per navigation).</summary>
     [CascadingParameter] protected OrgContext? Org { get; set; }
 
-    // The organization and role the page's data was read under: it is read again only when either changes.
-    private (string OrganizationId, OrgRole Role)? loadedFor;
+    // The organization, role and route the page's data was read under: it is read again only when one changes.
+    private (string OrganizationId, OrgRole Role, string? Route)? loadedFor;
+
+    /// <summary>
+    /// What in the page's own parameters names its data (a key's or a survey's id): following a link from one key's
+    /// page to another's reuses the component, and the data is read again for the new one.
+    /// </summary>
+    protected virtual string? RouteKey => null;
 
     /// <summary>Set once a service answered that the user is no longer a member: the page then shows nothing of the org.</summary>
     protected bool NoLongerMember { get; private set; }
@@ -24,7 +30,12 @@ public abstract class OrgPage : ComponentBase
     /// <summary>Whether <paramref name="error"/> says the user was removed from the organization (and marks the page so).</summary>
     protected bool Removed(Features.Common.ServiceError? error)
     {
-        if (error?.Kind == Features.Common.ErrorKind.NotAMember) NoLongerMember = true;
+        if (error?.Kind == Features.Common.ErrorKind.NotAMember && !NoLongerMember)
+        {
+            NoLongerMember = true;
+            // A panel's own event re-renders only the panel: the page must show the notice instead of everything.
+            StateHasChanged();
+        }
         return NoLongerMember;
     }
 
@@ -38,8 +49,8 @@ public abstract class OrgPage : ComponentBase
     protected override async Task OnParametersSetAsync()
     {
         if (Org is null || !RendererInfo.IsInteractive) return;
-        if (loadedFor == (Org.OrganizationId, Org.Role)) return;
-        loadedFor = (Org.OrganizationId, Org.Role);
+        if (loadedFor == (Org.OrganizationId, Org.Role, RouteKey)) return;
+        loadedFor = (Org.OrganizationId, Org.Role, RouteKey);
         await LoadAsync(Org);
     }
 
@@ -50,7 +61,7 @@ public abstract class OrgPage : ComponentBase
     protected async Task RefreshOrganizationAsync()
     {
         if (await Current.GetAsync(refresh: true) is not { } fresh) return;
-        loadedFor = (fresh.OrganizationId, fresh.Role);
+        loadedFor = (fresh.OrganizationId, fresh.Role, RouteKey);
         await LoadAsync(fresh);
     }
 

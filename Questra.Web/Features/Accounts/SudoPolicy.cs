@@ -39,7 +39,8 @@ internal sealed class SudoHandler(UserManager<ApplicationUser> users, SudoMode s
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, SudoRequirement requirement)
     {
         if (context.User.Identity?.IsAuthenticated != true) return;
-        if ((context.Resource as HttpContext ?? request.HttpContext) is not { } http) return;
+        // The request being answered: never a circuit's long-lived connection, whose cookies are those of when it opened.
+        if ((context.Resource as HttpContext ?? request.HttpContext) is not { } http || http.WebSockets.IsWebSocketRequest) return;
         // Read once per request, though asked twice.
         if (http.Items[typeof(SudoRequirement)] is not bool fresh)
         {

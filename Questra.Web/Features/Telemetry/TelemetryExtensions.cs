@@ -41,7 +41,8 @@ public static class TelemetryExtensions
         // Whether the exporter and its port exist at all is decided before the container: read as SettingsReader says.
         var options = builder.Configuration.Read<MetricsOptions>(MetricsOptions.Section);
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
-            .Validate(o => !o.Enabled || o.Port is > 0 and < 65536, "Metrics:Port must be 1–65535.");
+            .Validate(o => !o.Enabled || o.Port is > 0 and < 65536, "Metrics:Port must be 1–65535.")
+            .ValidateOnStart();
         if (!options.Enabled) return builder;
         var metrics = builder.Services.AddOpenTelemetry().WithMetrics(m =>
         {

@@ -22,6 +22,7 @@ public sealed partial class SurveyEditor
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private SurveyDraft? draft;
+    private string? loadedDraftOf; // the survey (or "" for a new one) the draft was read for
     private SurveyEditing? editing;
     private string? unavailable;
     private bool busy;
@@ -51,8 +52,13 @@ public sealed partial class SurveyEditor
 
     private AnswerCounts Counts => editing?.Counts ?? AnswerCounts.None;
 
+    protected override string? RouteKey => Id ?? "";
+
     protected override async Task LoadAsync(OrgContext org)
     {
+        // What is typed stays: a role read again on navigation does not replace a draft of the same survey.
+        if (draft is not null && loadedDraftOf == (Id ?? "")) return;
+        loadedDraftOf = Id ?? "";
         if (IsNew)
         {
             draft = new SurveyDraft { Questions = [NewQuestion()] };

@@ -16,6 +16,8 @@ public sealed partial class SurveyResultsPage
 
     [Parameter] public string Id { get; set; } = "";
 
+    protected override string? RouteKey => Id;
+
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
