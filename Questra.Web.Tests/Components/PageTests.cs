@@ -182,6 +182,26 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
         Assert.Empty(again.FindAll("[data-testid=last-owner]"));
     }
 
+    /// <summary>Each Settings panel saves through the services; a refusal because the user was removed shows the page's notice, not a silent panel.</summary>
+    [Fact]
+    public async Task SettingsPanels_AfterTheUserWasRemoved_ThePageSaysSo_AndNothingChanged()
+    {
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var admin = await factory.Data.UserAsync();
+        await factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
+        await factory.Data.SelectOrganizationAsync(admin, org);
+        UseApp(factory, admin);
+        var cut = Render<SettingsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=member-row]").Count));
+
+        await factory.Data.RemoveMemberAsync(org, admin);
+        cut.FindAll("[data-testid=policy-choice] input[type=radio]")[2].Click();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=no-longer-member]"));
+        Assert.Empty(cut.FindAll("[data-testid=members]"));
+        Assert.Equal(ApiKeyCreationPolicy.OwnersAndAdmins, await factory.Data.WithDb(db => db.Organizations.Where(o => o.Id == org).Select(o => o.ApiKeyCreation).SingleAsync()));
+    }
+
     [Fact]
     public async Task SurveysPage_ShowsTheEmptyState_ThenTheSurveysWithTheirCounts()
     {

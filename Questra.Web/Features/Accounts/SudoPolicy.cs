@@ -20,7 +20,9 @@ public static class SudoPolicy
     {
         services.AddAuthorizationBuilder().AddPolicy(Name, p => p.RequireAuthenticatedUser().AddRequirements(new SudoRequirement()));
         services.AddHttpContextAccessor();
-        services.AddScoped<IAuthorizationHandler, SudoHandler>();
+        // A singleton that asks for the account services only when a sudo page is authorized: the authorization of
+        // every other request (each API call) constructs every registered handler, and Identity's are not cheap.
+        services.AddSingleton<IAuthorizationHandler, SudoHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, SudoChallenge>();
         return services;
     }
@@ -34,7 +36,7 @@ public sealed class SudoRequirement : IAuthorizationRequirement;
 /// router's <c>AuthorizeRouteView</c> (the resource is the route), which renders the same request on the server.
 /// Without a request (an interactive circuit) the proof cannot be read, and the requirement is not met.
 /// </remarks>
-internal sealed class SudoHandler(UserManager<ApplicationUser> users, SudoMode sudo, IHttpContextAccessor request) : AuthorizationHandler<SudoRequirement>
+internal sealed class SudoHandler(IHttpContextAccessor request) : AuthorizationHandler<SudoRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, SudoRequirement requirement)
     {
@@ -44,7 +46,8 @@ internal sealed class SudoHandler(UserManager<ApplicationUser> users, SudoMode s
         // Read once per request, though asked twice.
         if (http.Items[typeof(SudoRequirement)] is not bool fresh)
         {
-            fresh = await users.GetUserAsync(context.User) is { } user && await sudo.IsFreshAsync(http, user);
+            var users = http.RequestServices.GetRequiredService<UserManager<ApplicationUser>>();
+            fresh = await users.GetUserAsync(context.User) is { } user && await http.RequestServices.GetRequiredService<SudoMode>().IsFreshAsync(http, user);
             http.Items[typeof(SudoRequirement)] = fresh;
         }
         if (fresh) context.Succeed(requirement);
