@@ -39,6 +39,16 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
             builder.CloseComponent();
         });
 
+    /// <summary>A new user with <paramref name="role"/> in <paramref name="org"/>, showing it, signed in for the pages (<see cref="UseApp"/>).</summary>
+    protected async Task<string> SignedInAsync(QuestraFactory factory, string org, Questra.Web.Features.Organizations.OrgRole role)
+    {
+        var user = await factory.Data.UserAsync();
+        await factory.Data.AddMemberAsync(org, user, role);
+        await factory.Data.SelectOrganizationAsync(user, org);
+        UseApp(factory, user);
+        return user;
+    }
+
     /// <summary>Lets pages resolve the app's own services (key service, database…) from a running test app, signed in as <paramref name="userId"/>.</summary>
     protected void UseApp(QuestraFactory factory, string userId)
     {
@@ -55,7 +65,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddCascadingValue(sp =>
         {
             var current = sp.GetRequiredService<Questra.Web.Features.Organizations.CurrentOrganization>();
-            return Task.Run(() => current.GetAsync(refresh: true)).GetAwaiter().GetResult();
+            return Task.Run(() => current.GetAsync()).GetAwaiter().GetResult();
         });
         // As the live circuit renders: pages read their data only once interactive (prerendering shows the frame).
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));

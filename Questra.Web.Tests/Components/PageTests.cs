@@ -110,10 +110,7 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
     public async Task SettingsPage_ShowsTheOrganizationId_AndHidesRoleControlsFromMembers()
     {
         var (org, _) = await factory.Data.OrgWithOwnerAsync();
-        var member = await factory.Data.UserAsync();
-        await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
-        await factory.Data.SelectOrganizationAsync(member, org);
-        UseApp(factory, member);
+        await SignedInAsync(factory, org, OrgRole.Member);
 
         var cut = Render<SettingsPage>();
 
@@ -186,11 +183,8 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
     [Fact]
     public async Task SettingsPanels_AfterTheUserWasRemoved_ThePageSaysSo_AndNothingChanged()
     {
-        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
-        var admin = await factory.Data.UserAsync();
-        await factory.Data.AddMemberAsync(org, admin, OrgRole.Admin);
-        await factory.Data.SelectOrganizationAsync(admin, org);
-        UseApp(factory, admin);
+        var (org, _) = await factory.Data.OrgWithOwnerAsync();
+        var admin = await SignedInAsync(factory, org, OrgRole.Admin);
         var cut = Render<SettingsPage>();
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=member-row]").Count));
 
@@ -246,10 +240,7 @@ public abstract class PageTests(QuestraFactory factory) : DashboardTestContext
     public async Task AuditPage_ToAMember_SaysItIsForOwnersAndAdmins()
     {
         var (org, _) = await factory.Data.OrgWithOwnerAsync();
-        var member = await factory.Data.UserAsync();
-        await factory.Data.AddMemberAsync(org, member, OrgRole.Member);
-        await factory.Data.SelectOrganizationAsync(member, org);
-        UseApp(factory, member);
+        await SignedInAsync(factory, org, OrgRole.Member);
 
         var cut = Render<AuditPage>();
 

@@ -34,15 +34,6 @@ public abstract class SurveyPagesTests(QuestraFactory factory) : DashboardTestCo
     }
 
     // A new user with the role in the org, the org selected, and the dashboard rendered as them.
-    private async Task<string> SignedInAsync(string org, OrgRole role)
-    {
-        var user = await factory.Data.UserAsync();
-        await factory.Data.AddMemberAsync(org, user, role);
-        await factory.Data.SelectOrganizationAsync(user, org);
-        UseApp(factory, user);
-        return user;
-    }
-
     private static string OptionId(Survey survey, int question, string text) =>
         ResponseSubmission.FormOf(survey).Questions[question].Options.Single(o => o.Text == text).Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -59,7 +50,7 @@ public abstract class SurveyPagesTests(QuestraFactory factory) : DashboardTestCo
     public async Task Editor_CreatesASurveyWithAChoiceQuestionAndItsOptions_ThenOpensIt()
     {
         var (org, _) = await factory.Data.OrgWithOwnerAsync();
-        var member = await SignedInAsync(org, OrgRole.Member);
+        var member = await SignedInAsync(factory, org, OrgRole.Member);
 
         var cut = Render<SurveyEditor>();
 
@@ -214,7 +205,7 @@ public abstract class SurveyPagesTests(QuestraFactory factory) : DashboardTestCo
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();
         var survey = await factory.Data.AuthoredSurveyAsync(org, owner);
-        var member = await SignedInAsync(org, OrgRole.Member);
+        var member = await SignedInAsync(factory, org, OrgRole.Member);
 
         var cut = Render<SurveyEditor>(p => p.Add(e => e.Id, survey.Id));
 
@@ -414,7 +405,7 @@ public abstract class SurveyPagesTests(QuestraFactory factory) : DashboardTestCo
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();
         var survey = await factory.Data.AuthoredSurveyAsync(org, owner);
-        var member = await SignedInAsync(org, OrgRole.Member);
+        var member = await SignedInAsync(factory, org, OrgRole.Member);
 
         var missing = Render<SurveyResultsPage>(p => p.Add(e => e.Id, "sv_doesnotexist"));
         missing.WaitForAssertion(() => Assert.Contains("no such survey", missing.Find("[data-testid=survey-unavailable]").TextContent));
@@ -429,7 +420,7 @@ public abstract class SurveyPagesTests(QuestraFactory factory) : DashboardTestCo
     {
         var (org, owner) = await factory.Data.OrgWithOwnerAsync();
         var survey = await factory.Data.AuthoredSurveyAsync(org, owner);
-        var admin = await SignedInAsync(org, OrgRole.Admin);
+        var admin = await SignedInAsync(factory, org, OrgRole.Admin);
         var cut = Render<SurveyResultsPage>(p => p.Add(e => e.Id, survey.Id));
         cut.WaitForAssertion(() => cut.Find("[data-testid=close-survey]"));
 

@@ -60,7 +60,7 @@ public abstract class OrgPage : ComponentBase
     /// </summary>
     protected async Task RefreshOrganizationAsync()
     {
-        if (await Current.GetAsync(refresh: true) is not { } fresh) return;
+        if (await Current.GetAsync() is not { } fresh) return;
         loadedFor = (fresh.OrganizationId, fresh.Role, RouteKey);
         await LoadAsync(fresh);
     }

@@ -52,7 +52,7 @@ public sealed partial class ApiKeyService
             related,
             await audit.ForKeyAsync(organizationId, key.Id, EventsShown, ct),
             await RecentAddressesOfAsync(key.Id, ct),
-            role == OrgRole.Member ? policy.ForMember() : policy);
+            policy.SeenBy(role));
     }
 
     /// <summary>The key list page in one read: the keys this caller may see, the prefixes of rolled keys' replacements, the policy.</summary>
@@ -65,6 +65,6 @@ public sealed partial class ApiKeyService
         var prefixes = replacements.Count == 0 ? []
             : await db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId && replacements.Contains(k.Id)).ToDictionaryAsync(k => k.Id, k => k.Prefix, ct);
         var policy = await PolicyOfAsync(organizationId, ct);
-        return new ApiKeyListing(listed.Value, prefixes, role == OrgRole.Member ? policy.ForMember() : policy);
+        return new ApiKeyListing(listed.Value, prefixes, policy.SeenBy(role));
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class ApiKeyService
         var role = await db.RoleOfAsync(organizationId, caller.UserId, ct);
         if (role is null) return ServiceError.NotAMember;
         var policy = await PolicyOfAsync(organizationId, ct);
-        return role == OrgRole.Member ? policy.ForMember() : policy;
+        return policy.SeenBy(role);
     }
 
     /// <summary>The working keys a policy would stop or restrict that the current one does not, with what would happen to each.</summary>

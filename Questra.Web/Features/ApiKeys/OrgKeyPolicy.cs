@@ -14,5 +14,8 @@ public sealed record OrgKeyPolicy(AddressList AllowedAddresses, KeyLifetimePolic
 
     public bool IsAddressRestricted => AddressesHidden || !AllowedAddresses.IsEmpty;
 
+    /// <summary>The policy as someone with <paramref name="role"/> may see it: members learn the rule, not the address entries.</summary>
+    public OrgKeyPolicy SeenBy(OrgRole? role) => role == OrgRole.Member ? ForMember() : this;
+
     public OrgKeyPolicy ForMember() => IsAddressRestricted ? this with { AllowedAddresses = AddressList.Empty, AddressesHidden = true } : this;
 }

@@ -14,12 +14,12 @@ public sealed record OrgContext(string UserId, string UserName, Organization Org
 
 /// <summary>
 /// Works out <see cref="OrgContext"/> for the dashboard (per circuit), honouring the org switcher's choice,
-/// which is kept on the user so it survives reloads. Roles are read fresh on every <see cref="GetAsync"/>
-/// with <c>refresh</c>, and every service re-checks them anyway.
+/// which is kept on the user so it survives reloads. Roles are read fresh on every <see cref="GetAsync"/> (the layout
+/// asks once per navigation and cascades the answer), and every service re-checks them anyway.
 /// </summary>
 public sealed class CurrentOrganization(AuthenticationStateProvider auth, ScopedRunner run)
 {
-    private OrgContext? cached;
+    private OrgContext? last; // the previous read, to tell the layout when what it shows changed
 
     /// <summary>
     /// Raised when a fresh read finds the organization, role, plan or the list of organizations changed (a rename on
@@ -27,11 +27,10 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Scoped
     /// </summary>
     public event Action<OrgContext?>? Changed;
 
-    /// <summary>The context, or null when the user is signed out or belongs to no organization.</summary>
-    public async Task<OrgContext?> GetAsync(bool refresh = false)
+    /// <summary>The context as it is now, or null when the user is signed out or belongs to no organization.</summary>
+    public async Task<OrgContext?> GetAsync()
     {
-        if (cached is not null && !refresh) return cached;
-        var before = cached;
+        var before = last;
         var after = await ReadAsync();
         if (before is not null && Shown(before) != Shown(after)) Changed?.Invoke(after);
         return after;
@@ -46,9 +45,9 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Scoped
     {
         var principal = (await auth.GetAuthenticationStateAsync()).User;
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (userId is null) return cached = null;
+        if (userId is null) return last = null;
 
-        cached = await run.Run<QuestraDbContext, OrgContext?>(async db =>
+        last = await run.Run<QuestraDbContext, OrgContext?>(async db =>
         {
             var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
                 .Select(u => new { u.UserName, u.SelectedOrganizationId }).FirstOrDefaultAsync();
@@ -58,18 +57,18 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Scoped
             var current = memberships.FirstOrDefault(m => m.OrganizationId == user.SelectedOrganizationId) ?? memberships.FirstOrDefault();
             return current is null ? null : new OrgContext(userId, user.UserName ?? "", current.Organization!, current.Role, memberships);
         });
-        return cached;
+        return last;
     }
 
     /// <summary>Shows another of the user's organizations from now on (ignored if they are not a member).</summary>
     public async Task SwitchAsync(string organizationId)
     {
         // The memberships as they are now: a tab open since the user was removed cannot switch back in.
-        var context = await GetAsync(refresh: true);
+        var context = await GetAsync();
         if (context is null || context.Memberships.All(m => m.OrganizationId != organizationId)) return;
         await run.Run<QuestraDbContext>(db => db.Users.Where(u => u.Id == context.UserId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, organizationId)));
-        cached = null;
+        last = null;
     }
 
     /// <summary>Starts an organization of the signed-in user's own (for someone who belongs to none) and shows it.</summary>
