@@ -34,6 +34,11 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         return (org, owner, factory.ApiClient(secret, org));
     }
 
+    /// <summary>Waits until <paramref name="count"/> attempts at the endpoint have their outcome written.</summary>
+    private Task AttemptsRecordedAsync(string endpointId, int count) =>
+        Eventually.HoldsAsync(async () => await Data.WithDb(db => db.WebhookAttempts.CountAsync(a => a.EndpointId == endpointId)) >= count,
+            $"{count} attempts recorded", 20);
+
     private async Task<(string Id, string Secret)> EndpointAsync(HttpClient admin, string[]? events = null)
     {
         var created = await Problem.JsonAsync(await admin.PostAsync("/api/webhooks",
@@ -131,8 +136,12 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
 
         await admin.PostAsync("/api/api-keys", Json(new { name = "Retried", scopes = new[] { "surveys:read" } }));
         await receiver.WaitForAsync(r => r.Count == 1, "the first attempt");
+        // Each jump of the clock waits for the attempt's outcome to be written: the backoff counts from then, so a jump
+        // made between the receiver's answer and the record would move the next try past the jump.
+        await AttemptsRecordedAsync(endpointId, 1);
         factory.Clock.Advance(TimeSpan.FromSeconds(6)); // past the first backoff (5 s)
         await receiver.WaitForAsync(r => r.Count == 2, "the second attempt");
+        await AttemptsRecordedAsync(endpointId, 2);
         factory.Clock.Advance(TimeSpan.FromSeconds(61));
         await receiver.WaitForAsync(r => r.Count == 3, "the third attempt");
 
@@ -174,6 +183,7 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
         for (var i = 0; i < 12 && await EnabledAsync(); i++)
         {
             var before = receiver.All.Count;
+            await AttemptsRecordedAsync(endpointId, before); // the backoff counts from the record, not from the answer
             factory.Clock.Advance(TimeSpan.FromHours(8) + TimeSpan.FromMinutes(1)); // past each backoff (at most 8 h)
             await Eventually.HoldsAsync(async () => receiver.All.Count > before || !await EnabledAsync(), "another attempt", 20);
         }
@@ -369,7 +379,7 @@ public abstract class WebhookTests(WebhookFactory factory) : IAsyncLifetime
             var now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref mostAtOnce, now);
             firstHeld.TrySetResult();
-            await Task.WhenAny(release.Task, Task.Delay(TimeSpan.FromSeconds(10))); // hangs past the 3 s timeout
+            await Task.WhenAny(release.Task, Task.Delay(TimeSpan.FromSeconds(30))); // hangs past the 10 s timeout, until released
             Interlocked.Decrement(ref inFlight);
             return 204;
         };

@@ -109,7 +109,7 @@ public class WebhookFactory : QuestraFactory
         base.ConfigureWebHost(builder);
         if (OpenLoopback) builder.UseSetting("Webhooks:AllowedNetworks:0", "127.0.0.1/32");
         builder.UseSetting("Webhooks:PollMilliseconds", "100");
-        builder.UseSetting("Webhooks:TimeoutSeconds", "3");
+        builder.UseSetting("Webhooks:TimeoutSeconds", "10"); // a receiver on a loaded 2-core machine may answer late; a timeout means a retry minutes away
         builder.ConfigureServices(services =>
             services.AddSingleton<Questra.Web.Features.Webhooks.IWebhookResolver>(Resolver));
     }

@@ -129,7 +129,7 @@ public sealed class MetricsTests(MetricsFactory factory) : IClassFixture<Metrics
         await ExposedAsync("questra_api_key_cache_entries");
         await ExposedAsync("questra_api_throttled_total", "limit=\"key_rate\"");
         await ExposedAsync("questra_api_throttled_total", "limit=\"failed_auth\"");
-        // An attempt, whatever its outcome: on a loaded machine the receiver may answer after the 3 s timeout.
+        // An attempt, whatever its outcome: on a loaded machine the receiver may answer after the timeout.
         await ExposedAsync("questra_webhook_attempts_total", "outcome=");
         await ExposedAsync("questra_outbox_delivery_failures_total");
         await ExposedAsync("questra_outbox_queued");
