@@ -91,7 +91,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         // Revoke in the UI, confirm, and the very next API call is refused.
         await page.GetByTestId("api-key-row").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await BrowserHost.ScreenshotAsync(page, "12-revoke-confirm");
-        await page.GetByTestId("confirm-ok").ClickAsync();
+        await steps.ConfirmAsync(page);
         await Expect(page.GetByTestId("api-key-status")).ToHaveTextAsync("Revoked");
         await BrowserHost.ScreenshotAsync(page, "13-revoked");
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/surveys")).StatusCode);
@@ -233,7 +233,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         // Delete the old key, confirmed: it stops at once.
         var oldRow = page.Locator($"[data-testid=api-key-row][data-key-id={keyId}]");
         await oldRow.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
-        await page.GetByTestId("confirm-ok").ClickAsync();
+        await steps.ConfirmAsync(page);
         await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(1);
         Assert.Equal(HttpStatusCode.Unauthorized, (await oldClient.GetAsync("/api/surveys")).StatusCode);
 
@@ -300,7 +300,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         // Cancel has the focus: Enter or Escape never revokes by accident.
         await Expect(page.GetByTestId("confirm-cancel")).ToBeFocusedAsync();
         await BrowserHost.ScreenshotAsync(page, "41-revoke-parent-warning");
-        await page.GetByTestId("confirm-ok").ClickAsync();
+        await steps.ConfirmAsync(page);
         await Expect(page.GetByTestId("api-key-status").Filter(new() { HasText = "Revoked" })).ToHaveCountAsync(2);
         await BrowserHost.ScreenshotAsync(page, "42-parent-and-child-revoked");
 
@@ -338,7 +338,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await steps.LogInWithCodeAsync(ownerTab, ownerEmail, sharedKey);
         await BrowserSteps.GotoInteractiveAsync(ownerTab, "/settings");
         await ownerTab.GetByRole(AriaRole.Button, new() { Name = $"Remove {memberEmail}" }).ClickAsync();
-        await ownerTab.GetByTestId("confirm-ok").ClickAsync();
+        await steps.ConfirmAsync(ownerTab);
         await Expect(ownerTab.GetByText($"{memberEmail} was removed.")).ToBeVisibleAsync();
 
         // The member's next click (page 2 of the list) gets nothing of the organization.

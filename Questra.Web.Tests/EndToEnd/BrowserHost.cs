@@ -85,8 +85,35 @@ public class BrowserHost : IAsyncLifetime
         page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) cspViolations.Add(message.Text);
+            if (message.Type is "error" or "warning") consoleProblems.Enqueue($"{message.Type}: {message.Text}");
         };
+        page.PageError += (_, error) => consoleProblems.Enqueue($"page error: {error}");
         return page;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> consoleProblems = new();
+
+    /// <summary>
+    /// What a failing step needs to be understood from a CI log alone: where the page is, whether its circuit broke
+    /// or is reconnecting, what the browser complained about and the server's warnings and errors.
+    /// </summary>
+    public async Task<string> DescribeAsync(IPage page)
+    {
+        var lines = new List<string> { $"page: {page.Url}" };
+        try
+        {
+            lines.Add($"error banner shown: {await page.Locator("#blazor-error-ui").IsVisibleAsync()}");
+            lines.Add($"reconnect dialog: {await page.Locator("#components-reconnect-modal").GetAttributeAsync("class", new() { Timeout = 1000 }) ?? "(not shown)"}");
+            lines.Add($"dialogs open: {await page.Locator(".mud-dialog").CountAsync()}");
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            lines.Add($"(page could not be read: {e.Message})");
+        }
+        lines.AddRange(consoleProblems.TakeLast(20).Select(p => "browser " + p));
+        lines.AddRange(Factory.Logs.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal)
+                || l.StartsWith("Critical", StringComparison.Ordinal)).TakeLast(30).Select(l => "server " + l));
+        return string.Join(Environment.NewLine, lines);
     }
 
     private readonly System.Collections.Concurrent.ConcurrentBag<string> cspViolations = [];

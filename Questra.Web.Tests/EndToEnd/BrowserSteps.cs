@@ -22,6 +22,22 @@ public sealed class BrowserSteps(BrowserHost host)
         await WaitInteractiveAsync(page);
     }
 
+    /// <summary>
+    /// Confirms the open destructive-action dialog. When it never shows, the failure carries the page's and the
+    /// server's state (a lost click, a broken circuit and a stuck service call look alike from the outside).
+    /// </summary>
+    public async Task ConfirmAsync(IPage page)
+    {
+        try
+        {
+            await page.GetByTestId("confirm-ok").ClickAsync();
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"The confirm dialog did not show.{Environment.NewLine}{await host.DescribeAsync(page)}", e);
+        }
+    }
+
     public static Task WaitInteractiveAsync(IPage page) =>
         page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 

@@ -68,7 +68,7 @@ public sealed class DashboardFlowTests(BrowserHost host) : IClassFixture<Browser
         await BrowserHost.ScreenshotAsync(again, "80-secret-not-saved");
 
         await again.GetByTestId("roll-lost-secret").ClickAsync();
-        await again.GetByTestId("confirm-ok").ClickAsync();
+        await steps.ConfirmAsync(again);
         var fresh = await again.GetByTestId("api-key-secret").InnerTextAsync();
         await again.GetByTestId("api-key-done").ClickAsync();
         await Expect(again.GetByTestId("secret-not-saved")).ToHaveCountAsync(0);
@@ -97,7 +97,7 @@ public sealed class DashboardFlowTests(BrowserHost host) : IClassFixture<Browser
         await row.GetByTestId("member-role").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Owner" }).ClickAsync();
         await Expect(page.GetByTestId("confirm-message")).ToContainTextAsync($"Make {memberEmail} an owner?");
-        await page.GetByTestId("confirm-ok").ClickAsync();
+        await steps.ConfirmAsync(page);
 
         await Expect(page.GetByText("Only owners")).ToBeVisibleAsync();
         var role = page.GetByTestId("member-row").Filter(new() { HasText = memberEmail }).GetByTestId("member-role");

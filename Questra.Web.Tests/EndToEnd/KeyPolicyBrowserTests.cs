@@ -118,7 +118,7 @@ public sealed class KeyPolicyBrowserTests(BrowserHost host) : IClassFixture<Brow
         await page.GetByTestId("revoke-selected").ClickAsync();
         await Expect(page.GetByTestId("confirm-ok")).ToBeVisibleAsync();
         await BrowserHost.ScreenshotAsync(page, "93-hygiene-revoke-confirm");
-        await page.GetByTestId("confirm-ok").ClickAsync();
+        await steps.ConfirmAsync(page);
         await Expect(page.GetByTestId("hygiene-empty")).ToBeVisibleAsync();
 
         var revoked = await host.Factory.Data.WithDb(db => db.ApiKeys.Where(k => k.RevokedAt != null).Select(k => k.Id).ToListAsync());

@@ -1,51 +1,23 @@
 // Small browser helpers for the dashboard.
 window.questra = {
-    // Moves the focus to the first focusable element inside the element with this id (a dialog that just opened).
-    // The dialog host puts the content into the page a frame or two later, and its focus trap may then move the
-    // focus to a boundary element: for a moment, bring it back whenever it is outside the dialog's content.
-    focusFirstIn: async function (id) {
-        let held = 0;
-        for (let frame = 0; frame < 90 && held < 15; frame++) {
-            const root = document.getElementById(id);
-            if (root && root.contains(document.activeElement)) {
-                held++;
-            } else {
-                held = 0;
-                const target = root && root.querySelector("[data-autofocus], input:not([type=hidden]):not([disabled]), button:not([disabled]), select, textarea, a[href]");
-                if (target) target.focus();
-            }
-            await new Promise(resolve => requestAnimationFrame(resolve));
-        }
-        return held > 0;
+    // Moves the focus to the first focusable element inside the element with this id (a dialog that just opened),
+    // and keeps it inside for a moment: MudBlazor's dialog host and focus trap may move it again after this runs,
+    // later still on a busy machine. Answers once the focus is there; the guard goes on without holding up the caller.
+    focusFirstIn: function (id) {
+        return holdFocus(
+            () => document.getElementById(id),
+            root => root.querySelector("[data-autofocus], input:not([type=hidden]):not([disabled]), button:not([disabled]), select, textarea, a[href]"),
+            (root, element) => root.contains(element),
+            () => false);
     },
-    // Puts the focus on the element matching the selector once it is on the page, and keeps it there for a few frames
-    // against a closing dialog that gives the focus back to the button that opened it. Stops as soon as the person
-    // acts (a key, a pointer) or the focus goes to a field, so it never takes the focus from someone typing.
-    focusWhenShown: async function (selector) {
-        let stopped = false;
-        const stop = () => { stopped = true; };
-        const onFocus = event => { if (event.target.matches("input, textarea, select, [contenteditable]")) stopped = true; };
-        document.addEventListener("keydown", stop, true);
-        document.addEventListener("pointerdown", stop, true);
-        document.addEventListener("focusin", onFocus, true);
-        let held = 0;
-        try {
-            for (let frame = 0; frame < 120 && held < 20 && !stopped; frame++) {
-                const target = document.querySelector(selector);
-                if (target && document.activeElement === target) {
-                    held++;
-                } else if (target) {
-                    held = 0;
-                    target.focus();
-                }
-                await new Promise(resolve => requestAnimationFrame(resolve));
-            }
-        } finally {
-            document.removeEventListener("keydown", stop, true);
-            document.removeEventListener("pointerdown", stop, true);
-            document.removeEventListener("focusin", onFocus, true);
-        }
-        return held > 0;
+    // Puts the focus on the element matching the selector once it is on the page, and keeps it there for a moment
+    // against a closing dialog that gives the focus back to the button that opened it.
+    focusWhenShown: function (selector) {
+        return holdFocus(
+            () => document.querySelector(selector),
+            target => target,
+            (target, element) => target === element,
+            element => element.matches("input, textarea, select, [contenteditable]"));
     },
     // Copies text to the clipboard; falls back to a selection for pages not served over HTTPS.
     copy: async function (text) {
@@ -66,6 +38,41 @@ window.questra = {
         }
     }
 };
+
+// The guard behind focusFirstIn and focusWhenShown. For up to holdMs of wall-clock time (not a count of frames,
+// which a loaded machine stretches) the focus goes back to the target whenever it is elsewhere — until the person
+// acts (a key, a pointer) or the focus lands on a field (never take the focus from someone typing). The promise
+// answers true as soon as the focus is where it should be, false if that never happened in time.
+function holdFocus(findRoot, targetIn, isWhereItShouldBe, isField, holdMs = 3000) {
+    return new Promise(resolve => {
+        const started = performance.now();
+        let answered = false;
+        let stopped = false;
+        const answer = value => { if (!answered) { answered = true; resolve(value); } };
+        const stop = () => { stopped = true; };
+        const onFocus = event => { if (isField(event.target)) stopped = true; };
+        document.addEventListener("keydown", stop, true);
+        document.addEventListener("pointerdown", stop, true);
+        document.addEventListener("focusin", onFocus, true);
+        const step = () => {
+            const root = findRoot();
+            if (root && isWhereItShouldBe(root, document.activeElement)) {
+                answer(true);
+            } else if (root && !stopped) {
+                targetIn(root)?.focus();
+            }
+            if (!stopped && performance.now() - started < holdMs) {
+                requestAnimationFrame(step);
+                return;
+            }
+            document.removeEventListener("keydown", stop, true);
+            document.removeEventListener("pointerdown", stop, true);
+            document.removeEventListener("focusin", onFocus, true);
+            answer(root !== null && isWhereItShouldBe(root, document.activeElement));
+        };
+        step();
+    });
+}
 
 // Static pages (no live connection): a button with data-copy-from="ID" copies the text of element ID, one item a line.
 document.addEventListener("click", async event => {
