@@ -39,36 +39,60 @@ window.questra = {
     }
 };
 
-// The guard behind focusFirstIn and focusWhenShown. For up to holdMs of wall-clock time (not a count of frames,
-// which a loaded machine stretches) the focus goes back to the target whenever it is elsewhere — until the person
-// acts (a key, a pointer) or the focus lands on a field (never take the focus from someone typing). The promise
-// answers true as soon as the focus is where it should be, false if that never happened in time.
-function holdFocus(findRoot, targetIn, isWhereItShouldBe, isField, holdMs = 3000) {
+// The guard behind focusFirstIn and focusWhenShown, measured in wall-clock time (a loaded machine stretches a count
+// of frames past MudBlazor's own late focus moves). It puts the focus on the target, answers true as soon as it is
+// there (false when that did not happen in time), and then keeps it for a moment against those late moves:
+//  - for up to holdMs after it first arrived, wherever else the focus went;
+//  - until untilMs from the start, only when the focus fell to nothing, the page or an element no one can Tab to.
+// It stops at once when the person acts (a key, a pointer), when the focus lands on a field (never take it from
+// someone typing), when the tab is hidden, and when another guard starts: one guard at a time.
+let currentGuard = null;
+
+function holdFocus(findRoot, targetIn, isWhereItShouldBe, isField, holdMs = 1500, untilMs = 3000) {
+    currentGuard?.stop();
     return new Promise(resolve => {
         const started = performance.now();
+        let arrivedAt = null;
         let answered = false;
         let stopped = false;
         const answer = value => { if (!answered) { answered = true; resolve(value); } };
-        const stop = () => { stopped = true; };
-        const onFocus = event => { if (isField(event.target)) stopped = true; };
-        document.addEventListener("keydown", stop, true);
-        document.addEventListener("pointerdown", stop, true);
+        const guard = { stop: () => { stopped = true; } };
+        currentGuard = guard;
+        const onFocus = event => { if (isField(event.target)) guard.stop(); };
+        document.addEventListener("keydown", guard.stop, true);
+        document.addEventListener("pointerdown", guard.stop, true);
         document.addEventListener("focusin", onFocus, true);
-        const step = () => {
-            const root = findRoot();
-            if (root && isWhereItShouldBe(root, document.activeElement)) {
-                answer(true);
-            } else if (root && !stopped) {
-                targetIn(root)?.focus();
-            }
-            if (!stopped && performance.now() - started < holdMs) {
-                requestAnimationFrame(step);
-                return;
-            }
-            document.removeEventListener("keydown", stop, true);
-            document.removeEventListener("pointerdown", stop, true);
+        const finish = () => {
+            document.removeEventListener("keydown", guard.stop, true);
+            document.removeEventListener("pointerdown", guard.stop, true);
             document.removeEventListener("focusin", onFocus, true);
+            if (currentGuard === guard) currentGuard = null;
+            const root = findRoot();
             answer(root !== null && isWhereItShouldBe(root, document.activeElement));
+        };
+        const fallen = element => !element || element === document.body || element.tabIndex < 0;
+        const step = () => {
+            try {
+                const now = performance.now();
+                if (stopped || document.hidden || now - started >= untilMs) {
+                    finish();
+                    return;
+                }
+                const root = findRoot();
+                if (root) {
+                    const active = document.activeElement;
+                    const mayMove = arrivedAt === null || now - arrivedAt < holdMs || fallen(active);
+                    if (!isWhereItShouldBe(root, active) && mayMove) targetIn(root)?.focus();
+                    if (isWhereItShouldBe(root, document.activeElement)) {
+                        arrivedAt ??= now;
+                        answer(true);
+                    }
+                }
+                requestAnimationFrame(step);
+            } catch (error) {
+                finish();
+                throw error;
+            }
         };
         step();
     });
