@@ -219,6 +219,7 @@ public abstract class BrowserFlowTests(BrowserHost host)
         // Roll with a one-hour grace period: the dialog shows the new secret once.
         await BrowserSteps.GotoInteractiveAsync(page, "/settings/api-keys");
         await Expect(page.GetByTestId("api-key-row")).ToContainTextAsync("Data Access");
+        var rowBeforeRoll = await page.GetByTestId("api-key-row").ElementHandleAsync();
         await page.GetByTestId("api-key-row").GetByRole(AriaRole.Button, new() { Name = "Roll" }).ClickAsync();
         await page.GetByText("1 hour").ClickAsync();
         await BrowserHost.ScreenshotAsync(page, "30-roll-dialog");
@@ -227,6 +228,9 @@ public abstract class BrowserFlowTests(BrowserHost host)
         await page.GetByTestId("api-key-done").ClickAsync();
         await Expect(page.GetByTestId("api-key-row")).ToHaveCountAsync(2);
         await BrowserHost.ScreenshotAsync(page, "31-after-roll");
+        // The new key goes on top, and the old key's row is still the element it was: its buttons were not handed
+        // to the new key under the pointer.
+        Assert.Equal(keyId, await rowBeforeRoll.GetAttributeAsync("data-key-id"));
         Assert.Equal(HttpStatusCode.OK, (await host.ApiClient(newSecret, orgId).GetAsync("/api/surveys")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await oldClient.GetAsync("/api/surveys")).StatusCode);
 

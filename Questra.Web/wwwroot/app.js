@@ -53,9 +53,7 @@ function holdFocus(findRoot, targetIn, isWhereItShouldBe, isField, holdMs = 1500
     return new Promise(resolve => {
         const started = performance.now();
         let arrivedAt = null;
-        let answered = false;
         let stopped = false;
-        const answer = value => { if (!answered) { answered = true; resolve(value); } };
         const guard = { stop: () => { stopped = true; } };
         currentGuard = guard;
         const onFocus = event => { if (isField(event.target)) guard.stop(); };
@@ -68,7 +66,7 @@ function holdFocus(findRoot, targetIn, isWhereItShouldBe, isField, holdMs = 1500
             document.removeEventListener("focusin", onFocus, true);
             if (currentGuard === guard) currentGuard = null;
             const root = findRoot();
-            answer(root !== null && isWhereItShouldBe(root, document.activeElement));
+            resolve(root !== null && isWhereItShouldBe(root, document.activeElement)); // no-op when answered already
         };
         const fallen = element => !element || element === document.body || element.tabIndex < 0;
         const step = () => {
@@ -85,7 +83,7 @@ function holdFocus(findRoot, targetIn, isWhereItShouldBe, isField, holdMs = 1500
                     if (!isWhereItShouldBe(root, active) && mayMove) targetIn(root)?.focus();
                     if (isWhereItShouldBe(root, document.activeElement)) {
                         arrivedAt ??= now;
-                        answer(true);
+                        resolve(true);
                     }
                 }
                 requestAnimationFrame(step);
