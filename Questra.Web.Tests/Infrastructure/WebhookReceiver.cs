@@ -79,7 +79,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public Task WaitForAsync(Func<IReadOnlyList<Received>, bool> condition, string what, int seconds = 20) =>
-        Eventually.HoldsAsync(() => Task.FromResult(condition(All)), what + " (received: " + string.Join(", ", All.Select(r => r.Type)) + ")", seconds);
+        Eventually.HoldsAsync(() => Task.FromResult(condition(All)), () => what + " (received by then: " + string.Join(", ", All.Select(r => $"{r.Type} {r.Id}")) + ")", seconds);
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }

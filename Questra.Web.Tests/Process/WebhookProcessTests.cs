@@ -63,7 +63,15 @@ public sealed class WebhookProcessTests
             await receiver.WaitForAsync(r => r.Select(x => x.Id).Distinct().Count() == 5 && r.Count(x => x.Id == inFlight.Id) >= 2,
                 "every event, the one in flight again", seconds: 60);
             using var verify = QuestraFactory.OnDatabase(database);
-            await Eventually.HoldsAsync(() => verify.Data.WithDb(db => db.WebhookDeliveries.AllAsync(d => d.DeliveredAt != null)), "every delivery recorded", 30);
+            var unrecorded = "";
+            await Eventually.HoldsAsync(async () =>
+            {
+                var open = await verify.Data.WithDb(db => db.WebhookDeliveries.AsNoTracking().Where(d => d.DeliveredAt == null)
+                    .Select(d => new { d.Id, d.Attempts, d.NextAttemptAt, d.ClaimedUntil, Errors = db.WebhookAttempts.Where(a => a.DeliveryId == d.Id).Select(a => a.Error).ToList() })
+                    .ToListAsync());
+                unrecorded = string.Join("; ", open.Select(d => $"{d.Id}: {d.Attempts} attempts, next {d.NextAttemptAt:HH:mm:ss}, claimed until {d.ClaimedUntil:HH:mm:ss}, errors [{string.Join(" | ", d.Errors)}]"));
+                return open.Count == 0;
+            }, () => $"every delivery recorded (at {DateTimeOffset.UtcNow:HH:mm:ss} still open: {unrecorded})", 30);
         }
 
         var all = receiver.All;
