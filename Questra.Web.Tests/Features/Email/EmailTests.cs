@@ -254,6 +254,9 @@ public abstract partial class EmailTests(EmailFactory factory) : SmtpSuite(facto
         await notifier.RunOnceAsync();
         Assert.Equal([$"api_key.expiring.7d:{keyId}"], await NoticesAsync());
         await MailAsync(ownerEmail, m => m.Subject == "API key \"Quarterly export\" expires in 7 days");
+        // The jump waits until the mail is marked sent: a jump before that lets its claim run out and it goes again.
+        await Eventually.HoldsAsync(() => Factory.Data.WithDb(db => db.OutboxMessages.AnyAsync(m => m.DedupeKey == $"api_key.expiring.7d:{keyId}" && m.SentAt != null)),
+            "the 7-day notice marked sent", 20);
 
         Factory.Clock.Advance(TimeSpan.FromDays(5.75));
         await notifier.RunOnceAsync();
