@@ -326,6 +326,87 @@ public abstract class SyncApiTests(QuestraFactory factory)
         Assert.True((await Problem.JsonAsync(answered)).GetProperty("updated_at").GetDateTimeOffset() > stamp);
     }
 
+    [Fact]
+    public async Task A304IsAnsweredFromMemory_AndEveryChangeThroughTheApp_EndsItAtOnce()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var survey = await Data.AuthoredSurveyAsync(org, owner);
+        var (_, secret) = await Data.KeyAsync(org, owner);
+        var client = factory.ApiClient(secret, org);
+        var caller = new Caller(owner, "127.0.0.1");
+        var url = $"/api/surveys/{survey.Id}";
+        async Task<HttpResponseMessage> ConditionalAsync(string tag)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.TryAddWithoutValidation("If-None-Match", tag);
+            return await client.SendAsync(request);
+        }
+        // The tag the survey has now, and a 304 for it (which leaves the stamp in this instance's memory).
+        async Task<string> CurrentTagAsync()
+        {
+            var tag = (await client.GetAsync(url)).Headers.ETag!.Tag;
+            Assert.Equal(HttpStatusCode.NotModified, (await ConditionalAsync(tag)).StatusCode);
+            return tag;
+        }
+
+        // Answered from memory: a stamp moved around the app (straight in the database) is not seen…
+        var tag = await CurrentTagAsync();
+        var stored = await Data.WithDb(db => db.Surveys.Where(x => x.Id == survey.Id).Select(x => x.UpdatedAt).SingleAsync());
+        await Data.WithDb(db => db.Surveys.Where(x => x.Id == survey.Id).ExecuteUpdateAsync(x => x.SetProperty(v => v.UpdatedAt, stored.AddSeconds(1))));
+        Assert.Equal(HttpStatusCode.NotModified, (await ConditionalAsync(tag)).StatusCode);
+        // …until the remembered stamp lapses.
+        factory.Clock.Advance(SurveyStamps.Lifetime + TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.OK, (await ConditionalAsync(tag)).StatusCode);
+
+        // Every change made through the app ends the 304 on the next request.
+        tag = await CurrentTagAsync();
+        var renamed = SurveyDraft.Of(survey);
+        renamed.Title = "Renamed while remembered";
+        Assert.True((await Data.WithService<SurveyAuthoring, ServiceResult<Survey>>(a => a.SaveAsync(org, caller, survey.Id, renamed))).Succeeded);
+        Assert.Equal(HttpStatusCode.OK, (await ConditionalAsync(tag)).StatusCode);
+
+        tag = await CurrentTagAsync();
+        await Data.RespondAsync(survey, [new(FieldOf(survey, QuestionKinds.Rating), new StringValues("4"))], factory.Clock.GetUtcNow());
+        Assert.Equal(HttpStatusCode.OK, (await ConditionalAsync(tag)).StatusCode);
+
+        tag = await CurrentTagAsync();
+        Assert.True((await Data.WithService<SurveyAuthoring, ServiceResult<Survey>>(a => a.SetStatusAsync(org, caller, survey.Id, SurveyStatus.Closed))).Succeeded);
+        Assert.Equal(HttpStatusCode.OK, (await ConditionalAsync(tag)).StatusCode);
+
+        tag = await CurrentTagAsync();
+        Assert.True((await Data.WithService<SurveyAuthoring, ServiceResult<int>>(a => a.DeleteAsync(org, caller, survey.Id, 1))).Succeeded);
+        Assert.Equal(HttpStatusCode.NotFound, (await ConditionalAsync(tag)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ARememberedStamp_IsNeverServedToAnotherOrganization_OrToAMemberWhoDoesNotOwnTheSurvey()
+    {
+        var org = await Data.OrgAsync(policy: Questra.Web.Features.Organizations.ApiKeyCreationPolicy.AllMembers);
+        var owner = await Data.UserAsync();
+        await Data.AddMemberAsync(org, owner, Questra.Web.Features.Organizations.OrgRole.Owner);
+        var survey = await Data.AuthoredSurveyAsync(org, owner);
+        var (_, secret) = await Data.KeyAsync(org, owner);
+        var tag = (await factory.ApiClient(secret, org).GetAsync($"/api/surveys/{survey.Id}")).Headers.ETag!.Tag;
+        using (var warm = new HttpRequestMessage(HttpMethod.Get, $"/api/surveys/{survey.Id}"))
+        {
+            warm.Headers.TryAddWithoutValidation("If-None-Match", tag);
+            Assert.Equal(HttpStatusCode.NotModified, (await factory.ApiClient(secret, org).SendAsync(warm)).StatusCode);
+        }
+        var (otherOrg, otherOwner) = await Data.OrgWithOwnerAsync();
+        var (_, otherSecret) = await Data.KeyAsync(otherOrg, otherOwner);
+        var member = await Data.UserAsync();
+        await Data.AddMemberAsync(org, member, Questra.Web.Features.Organizations.OrgRole.Member);
+        var (_, memberSecret) = await Data.KeyAsync(org, member);
+        foreach (var (key, keyOrg) in new[] { (otherSecret, otherOrg), (memberSecret, org) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/surveys/{survey.Id}");
+            request.Headers.TryAddWithoutValidation("If-None-Match", tag);
+            var plain = await factory.ApiClient(key, keyOrg).GetAsync($"/api/surveys/{survey.Id}");
+            Assert.True(plain.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, plain.StatusCode.ToString());
+            Assert.Equal(plain.StatusCode, (await factory.ApiClient(key, keyOrg).SendAsync(request)).StatusCode); // as without the tag: never a 304
+        }
+    }
+
     private static string FieldOf(Survey survey, string kind) => $"q{survey.Questions.First(q => q.Kind == kind).Id}";
 }
 

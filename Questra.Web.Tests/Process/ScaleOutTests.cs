@@ -142,6 +142,57 @@ public sealed partial class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Contains("blocked by the organization's policy", await (await onB.GetAsync("/api/surveys")).Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// B answers an unchanged survey's 304 from memory; a response or an edit made by another instance (here a third
+    /// process, as the public form's or the dashboard's) ends it within a second.
+    /// </summary>
+    [Fact]
+    public async Task ASurveyChangedElsewhere_EndsBsRemembered304_WithinOneSecond()
+    {
+        using var elsewhere = QuestraFactory.OnDatabase(database);
+        var owner = await elsewhere.Data.WithDb(db => db.Memberships.Where(m => m.OrganizationId == org).Select(m => m.UserId).FirstAsync());
+        var survey = await elsewhere.Data.AuthoredSurveyAsync(org, owner);
+        using var onB = Api(b, secret);
+        var url = $"/api/surveys/{survey.Id}";
+        async Task<HttpResponseMessage> ConditionalAsync(string tag)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.TryAddWithoutValidation("If-None-Match", tag);
+            return await onB.SendAsync(request);
+        }
+        async Task<string> RememberedOnBAsync()
+        {
+            var tag = (await onB.GetAsync(url)).Headers.ETag!.Tag;
+            for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.NotModified, (await ConditionalAsync(tag)).StatusCode);
+            return tag;
+        }
+        async Task<TimeSpan> TimeUntilChangedAsync(string tag)
+        {
+            var since = Stopwatch.StartNew();
+            HttpStatusCode status;
+            while ((status = (await ConditionalAsync(tag)).StatusCode) == HttpStatusCode.NotModified && since.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
+            Assert.Equal(HttpStatusCode.OK, status);
+            return since.Elapsed;
+        }
+
+        var tag = await RememberedOnBAsync();
+        var rating = survey.Questions.First(q => q.Kind == Questra.Web.Features.Surveys.QuestionKinds.Rating).Id;
+        await elsewhere.Data.RespondAsync(survey, [new($"q{rating}", new Microsoft.Extensions.Primitives.StringValues("5"))], DateTimeOffset.UtcNow);
+        var afterResponse = await TimeUntilChangedAsync(tag);
+
+        tag = await RememberedOnBAsync();
+        var renamed = Questra.Web.Features.Surveys.SurveyDraft.Of(survey);
+        renamed.Title = "Renamed on another instance";
+        var saved = await elsewhere.Data.WithService<Questra.Web.Features.Surveys.SurveyAuthoring, ServiceResult<Questra.Web.Features.Surveys.Survey>>(
+            s => s.SaveAsync(org, new Caller(owner, "127.0.0.1"), survey.Id, renamed));
+        Assert.True(saved.Succeeded, saved.Error?.Message);
+        var afterEdit = await TimeUntilChangedAsync(tag);
+
+        output.WriteLine($"B's 304 ended {afterResponse.TotalMilliseconds:F0} ms after the response, {afterEdit.TotalMilliseconds:F0} ms after the edit");
+        Assert.True(afterResponse < TimeSpan.FromSeconds(1) && afterEdit < TimeSpan.FromSeconds(1),
+            $"B answered 304 for a changed survey {afterResponse.TotalMilliseconds:F0} ms (response) / {afterEdit.TotalMilliseconds:F0} ms (edit) after the change");
+    }
+
     // How long until the instance answers with the expected status (10 s at most).
     private static async Task<TimeSpan> TimeUntilAsync(HttpClient client, HttpStatusCode expected)
     {

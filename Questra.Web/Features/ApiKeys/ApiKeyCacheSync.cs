@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Questra.Web.Data;
+using Questra.Web.Features.Surveys;
 
 namespace Questra.Web.Features.ApiKeys;
 
@@ -15,12 +16,15 @@ namespace Questra.Web.Features.ApiKeys;
 /// and each answer renews the cache's lease for three such periods; a ping that does not answer within two
 /// periods drops the connection and a new one is opened. The cache stops serving when the lease lapses, whatever
 /// the connection is doing.</para>
+/// <para>The same connection carries survey changes (<see cref="SurveyStamps.Channel"/>) for this instance's
+/// <see cref="SurveyStamps"/>, under the same lease.</para>
 /// </summary>
 public sealed partial class ApiKeyCacheSync : BackgroundService
 {
     public const string Channel = "questra_api_keys";
 
     private readonly ApiKeyCache cache;
+    private readonly SurveyStamps stamps;
     private readonly Telemetry.QuestraMetrics metrics;
     private readonly NpgsqlDataSource? dataSource;
     private readonly NpgsqlDataSource? channelSource;
@@ -34,6 +38,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
     {
         this.cache = cache;
         this.logger = logger;
+        stamps = services.GetRequiredService<SurveyStamps>();
         metrics = services.GetRequiredService<Telemetry.QuestraMetrics>();
         checkEvery = TimeSpan.FromMilliseconds(options.Value.ChannelCheckMilliseconds);
         dataSource = services.GetService<NpgsqlDataSource>();
@@ -42,6 +47,8 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
         {
             cache.Suspend(); // until this instance hears the others
             cache.RequireLease();
+            stamps.Suspend();
+            stamps.RequireLease();
         }
     }
 
@@ -81,6 +88,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
             catch (Exception ex)
             {
                 cache.Suspend();
+                stamps.Suspend();
                 // Said once per outage, without a stack: it is an expected condition, retried every second.
                 if (listening) ChannelLost(logger, ex.GetType().Name, ex.Message);
                 else StillNoChannel(logger, ex.GetType().Name, ex.Message);
@@ -102,19 +110,26 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
         await using var connection = await source.OpenConnectionAsync(ct);
         connection.Notification += (_, e) =>
         {
+            if (e.Channel == SurveyStamps.Channel)
+            {
+                stamps.Changed(e.Payload);
+                return;
+            }
             if (e.Channel != Channel || e.Payload == instanceId) return;
             cache.Invalidate();
             metrics.InvalidationReceived();
             ClearedByAnotherInstance(logger);
         };
         var listenedAt = Environment.TickCount64;
-        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {SurveyStamps.Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(ct);
         }
         // Anything announced while we were not listening is unknown: start from an empty cache.
         cache.Resume();
         cache.Renew(listenedAt, Lease);
+        stamps.Resume();
+        stamps.Renew(listenedAt, Lease);
         listening = true;
         Listening(logger);
         await using var ping = new NpgsqlCommand("SELECT 1", connection);
@@ -135,6 +150,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
                 throw new TimeoutException($"The key-change channel did not answer a ping within {2 * checkEvery.TotalMilliseconds:F0} ms.");
             }
             cache.Renew(sentAt, Lease);
+            stamps.Renew(sentAt, Lease);
         }
     }
 

@@ -35,14 +35,16 @@ public sealed partial class ResponseWriter : IAsyncDisposable
     private string StampSql => SurveyStamp.Sql(database.Provider, "$1", "$2");
 
     private readonly PreparedReads database;
+    private readonly SurveyStamps stamps;
     private readonly TimeProvider clock;
     private readonly ILogger<ResponseWriter> logger;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task loop;
 
-    public ResponseWriter(PreparedReads database, TimeProvider clock, ILogger<ResponseWriter> logger)
+    public ResponseWriter(PreparedReads database, SurveyStamps stamps, TimeProvider clock, ILogger<ResponseWriter> logger)
     {
         this.database = database;
+        this.stamps = stamps;
         this.clock = clock;
         this.logger = logger;
         loop = Task.Run(WriteLoopAsync);
@@ -90,6 +92,7 @@ public sealed partial class ResponseWriter : IAsyncDisposable
     private async Task CommitAsync(List<Pending> batch)
     {
         var stored = new bool[batch.Count];
+        List<string> changed;
         await using (var session = await database.OpenAsync(CancellationToken.None))
         {
             await using var transaction = session.BeginTransaction();
@@ -111,12 +114,16 @@ public sealed partial class ResponseWriter : IAsyncDisposable
                 await session.Command(CountSqls.GetOrAdd(p.Cells.Count, CountSql), values).ExecuteNonQueryAsync();
             }
             var now = database.Instant(clock.GetUtcNow());
-            foreach (var surveyId in batch.Where((_, i) => stored[i]).Select(p => p.SurveyId).Distinct())
+            changed = [.. batch.Where((_, i) => stored[i]).Select(p => p.SurveyId).Distinct()];
+            foreach (var surveyId in changed)
             {
                 await session.Command(StampSql, surveyId, now).ExecuteNonQueryAsync();
+                // Other instances forget the survey's stamp when this commits (a notice in a transaction goes out at its commit).
+                if (database.Provider == DatabaseProvider.PostgreSQL) await session.Command(SurveyStamps.NotifySql("$1"), surveyId).ExecuteNonQueryAsync();
             }
             await transaction.CommitAsync();
         }
+        foreach (var surveyId in changed) stamps.Changed(surveyId);
         for (var i = 0; i < batch.Count; i++) batch[i].Stored.TrySetResult(stored[i]);
     }
 

@@ -18,7 +18,7 @@ public sealed record SurveyEditing(Survey Survey, SurveyDraft Draft, AnswerCount
 /// may be renamed, options and questions added, questions hidden; a question's kind stays, and nothing that has
 /// answers is deleted. Every rule is checked here, whatever the page showed.
 /// </summary>
-public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
+public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock, SurveyStamps stamps)
 {
     public async Task<ServiceResult<Survey>> CreateAsync(string organizationId, Caller caller, SurveyDraft draft, CancellationToken ct = default)
     {
@@ -53,7 +53,9 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
         var provider = db.Database.IsNpgsql() ? DatabaseProvider.PostgreSQL : DatabaseProvider.Sqlite;
         await db.Database.ExecuteSqlRawAsync(SurveyStamp.Sql(provider, "{0}", "{1}"), [survey.Id, SurveyStamp.Value(provider, clock.GetUtcNow())], ct);
+        await AnnounceAsync(survey.Id, ct);
         await tx.CommitAsync(ct);
+        stamps.Changed(survey.Id);
         // The tracked survey keeps the stamp it was read with: EF never writes it again (SurveyConfiguration).
     }
 
@@ -132,8 +134,20 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock)
         db.Surveys.Remove(survey);
         db.AddAuditEvent(organizationId, caller, AuditEventTypes.SurveyDeleted, survey.Id, clock.GetUtcNow(),
             new { title = survey.Title, responses = survey.ResponseCount });
-        await db.SaveChangesAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await AnnounceAsync(survey.Id, ct);
+            await tx.CommitAsync(ct);
+        }
+        stamps.Changed(survey.Id); // no 304 for it from now on: the full read says 404
         return survey.ResponseCount;
+    }
+
+    // Other instances forget the survey's stamp (SurveyStamps) when the transaction commits; this one right after.
+    private async Task AnnounceAsync(string surveyId, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlRawAsync(SurveyStamps.NotifySql("{0}"), [surveyId], ct);
     }
 
     /// <summary>The survey (tracked, with its questions) if the user may manage it: its owner, or an owner or admin of the organization.</summary>

@@ -16,7 +16,7 @@ public sealed record QuestionView(int Position, string Text, string Kind, bool R
 /// given and decide nothing: who may see what is <see cref="SurveyAccess"/>'s. Tests hold each one to the LINQ
 /// query it replaces (<c>SurveyReadsTests</c>).
 /// </summary>
-public sealed class SurveyReads(PreparedReads database)
+public sealed class SurveyReads(PreparedReads database, SurveyStamps stamps)
 {
     private const string SurveySql = """
         SELECT "Id", "Title", "Status", "CreatedAt", "OwnerUserId", "UpdatedAt" FROM "Surveys" WHERE "Id" = $1 AND "OrganizationId" = $2
@@ -72,12 +72,20 @@ public sealed class SurveyReads(PreparedReads database)
         return found with { Questions = questions };
     }
 
-    /// <summary>Who owns the survey <paramref name="surveyId"/> of <paramref name="organizationId"/> and when it last changed (null: none there).</summary>
+    /// <summary>
+    /// Who owns the survey <paramref name="surveyId"/> of <paramref name="organizationId"/> and when it last changed
+    /// (null: none there): from <see cref="SurveyStamps"/> when it has them, else read and kept there.
+    /// </summary>
     internal async Task<(string OwnerUserId, DateTimeOffset UpdatedAt)?> StampAsync(string organizationId, string surveyId, CancellationToken ct)
     {
+        if (stamps.Find(organizationId, surveyId) is { } known) return known;
+        var generation = stamps.Generation;
         await using var session = await database.OpenAsync(ct);
         await using var reader = await session.Command(StampSql, surveyId, organizationId).ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetString(0), database.ReadInstant(reader, 1)) : null;
+        if (!await reader.ReadAsync(ct)) return null;
+        var (owner, stamp) = (reader.GetString(0), database.ReadInstant(reader, 1));
+        stamps.Store(organizationId, surveyId, owner, stamp, generation);
+        return (owner, stamp);
     }
 
     /// <summary>The survey behind the public link <paramref name="publicId"/> as its form shows it (null: no such link).</summary>

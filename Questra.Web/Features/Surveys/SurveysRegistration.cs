@@ -14,6 +14,7 @@ public static class SurveysRegistration
         services.AddScoped<SurveyAccess>();
         services.AddScoped<SurveyMetrics>();
         services.AddSingleton<SurveyReads>();
+        services.AddSingleton<SurveyStamps>();
         services.AddScoped<Organizations.INewOrganizationContent, SampleSurveysContent>();
         return services;
     }
