@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using Questra.Web.Api;
 using Questra.Web.Features.Surveys;
@@ -346,6 +347,7 @@ public abstract class SyncApiTests(QuestraFactory factory)
         {
             var tag = (await client.GetAsync(url)).Headers.ETag!.Tag;
             Assert.Equal(HttpStatusCode.NotModified, (await ConditionalAsync(tag)).StatusCode);
+            Assert.NotNull(factory.Services.GetRequiredService<SurveyStamps>().Find(org, survey.Id)); // remembered, so what follows tests the forgetting
             return tag;
         }
 
@@ -397,7 +399,10 @@ public abstract class SyncApiTests(QuestraFactory factory)
         var member = await Data.UserAsync();
         await Data.AddMemberAsync(org, member, Questra.Web.Features.Organizations.OrgRole.Member);
         var (_, memberSecret) = await Data.KeyAsync(org, member);
-        foreach (var (key, keyOrg) in new[] { (otherSecret, otherOrg), (memberSecret, org) })
+        var elsewhere = await Data.AuthoredSurveyAsync(org, owner);
+        var (_, restrictedSecret) = await Data.KeyAsync(org, owner, surveyIds: [elsewhere.Id]);
+        Assert.NotNull(factory.Services.GetRequiredService<SurveyStamps>().Find(org, survey.Id));
+        foreach (var (key, keyOrg) in new[] { (otherSecret, otherOrg), (memberSecret, org), (restrictedSecret, org) })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/surveys/{survey.Id}");
             request.Headers.TryAddWithoutValidation("If-None-Match", tag);

@@ -176,6 +176,10 @@ public sealed partial class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper o
         }
 
         var tag = await RememberedOnBAsync();
+        // From memory: a stamp moved around the app (straight in the database, announcing nothing) is not seen by B.
+        var stored = await elsewhere.Data.WithDb(db => db.Surveys.Where(x => x.Id == survey.Id).Select(x => x.UpdatedAt).SingleAsync());
+        await elsewhere.Data.WithDb(db => db.Surveys.Where(x => x.Id == survey.Id).ExecuteUpdateAsync(x => x.SetProperty(v => v.UpdatedAt, stored.AddSeconds(1))));
+        Assert.Equal(HttpStatusCode.NotModified, (await ConditionalAsync(tag)).StatusCode);
         var rating = survey.Questions.First(q => q.Kind == Questra.Web.Features.Surveys.QuestionKinds.Rating).Id;
         await elsewhere.Data.RespondAsync(survey, [new($"q{rating}", new Microsoft.Extensions.Primitives.StringValues("5"))], DateTimeOffset.UtcNow);
         var afterResponse = await TimeUntilChangedAsync(tag);

@@ -60,4 +60,28 @@ public sealed class SurveyStampsTests
         stamps.Store("org_a", "sv_1", "user_1", Stamp, stamps.Generation);
         Assert.Null(stamps.Find("org_a", "sv_1"));
     }
+
+    [Fact]
+    public void ANotice_ForgetsTheSurveysItNames_AndAnEmptyOneForgetsAll()
+    {
+        var stamps = new SurveyStamps(new TestClock());
+        foreach (var id in new[] { "sv_1", "sv_2", "sv_3" }) stamps.Store("org_a", id, "user_1", Stamp, stamps.Generation);
+        stamps.Notified("sv_1,sv_2");
+        Assert.Null(stamps.Find("org_a", "sv_1"));
+        Assert.Null(stamps.Find("org_a", "sv_2"));
+        Assert.NotNull(stamps.Find("org_a", "sv_3"));
+        stamps.Notified("");
+        Assert.Null(stamps.Find("org_a", "sv_3"));
+    }
+
+    [Fact]
+    public void ABatchOfChanges_IsAnnouncedInNoticesPostgreSqlTakes_EveryIdOnce()
+    {
+        var ids = Enumerable.Range(0, 600).Select(i => $"sv_{i:D24}").ToList();
+        var payloads = SurveyStamps.Payloads(ids).ToList();
+        Assert.True(payloads.Count > 1);
+        Assert.All(payloads, p => Assert.True(System.Text.Encoding.UTF8.GetByteCount(p) < 8000));
+        Assert.Equal(ids, payloads.SelectMany(p => p.Split(',')));
+        Assert.Empty(SurveyStamps.Payloads([]));
+    }
 }

@@ -112,7 +112,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
         {
             if (e.Channel == SurveyStamps.Channel)
             {
-                stamps.Changed(e.Payload);
+                stamps.Notified(e.Payload);
                 return;
             }
             if (e.Channel != Channel || e.Payload == instanceId) return;

@@ -118,14 +118,41 @@ public sealed partial class ResponseWriter : IAsyncDisposable
             foreach (var surveyId in changed)
             {
                 await session.Command(StampSql, surveyId, now).ExecuteNonQueryAsync();
-                // Other instances forget the survey's stamp when this commits (a notice in a transaction goes out at its commit).
-                if (database.Provider == DatabaseProvider.PostgreSQL) await session.Command(SurveyStamps.NotifySql("$1"), surveyId).ExecuteNonQueryAsync();
             }
-            await transaction.CommitAsync();
+            try
+            {
+                await transaction.CommitAsync();
+            }
+            finally
+            {
+                // Forgotten even when the commit's outcome is unknown: a needless forget costs one read.
+                foreach (var surveyId in changed) stamps.Changed(surveyId);
+            }
+            // Other instances forget them too, told after the commit in as few notices as fit (a notice sent inside
+            // the transaction would hold PostgreSQL's cluster-wide notify lock through the commit's flush).
+            if (database.Provider == DatabaseProvider.PostgreSQL) await AnnounceAsync(session, changed);
         }
-        foreach (var surveyId in changed) stamps.Changed(surveyId);
         for (var i = 0; i < batch.Count; i++) batch[i].Stored.TrySetResult(stored[i]);
     }
+
+    private async Task AnnounceAsync(PreparedSession session, List<string> surveyIds)
+    {
+        try
+        {
+            foreach (var payload in SurveyStamps.Payloads(surveyIds))
+            {
+                await session.Command(SurveyStamps.NotifySql("$1"), payload).ExecuteNonQueryAsync();
+            }
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
+        {
+            // The responses are stored; other instances' remembered stamps for these surveys lapse within their lifetime.
+            LogAnnounceFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell other instances that surveys received responses; their remembered stamps lapse within 30 s")]
+    private static partial void LogAnnounceFailed(ILogger logger, Exception exception);
 
     public async ValueTask DisposeAsync()
     {

@@ -54,8 +54,7 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock, Sur
         var provider = db.Database.IsNpgsql() ? DatabaseProvider.PostgreSQL : DatabaseProvider.Sqlite;
         await db.Database.ExecuteSqlRawAsync(SurveyStamp.Sql(provider, "{0}", "{1}"), [survey.Id, SurveyStamp.Value(provider, clock.GetUtcNow())], ct);
         await AnnounceAsync(survey.Id, ct);
-        await tx.CommitAsync(ct);
-        stamps.Changed(survey.Id);
+        await CommitAsync(tx, survey.Id);
         // The tracked survey keeps the stamp it was read with: EF never writes it again (SurveyConfiguration).
     }
 
@@ -138,16 +137,29 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock, Sur
         {
             await db.SaveChangesAsync(ct);
             await AnnounceAsync(survey.Id, ct);
-            await tx.CommitAsync(ct);
+            await CommitAsync(tx, survey.Id); // no 304 for it from now on: the full read says 404
         }
-        stamps.Changed(survey.Id); // no 304 for it from now on: the full read says 404
         return survey.ResponseCount;
     }
 
-    // Other instances forget the survey's stamp (SurveyStamps) when the transaction commits; this one right after.
+    // Other instances forget the survey's stamp (SurveyStamps) when the transaction commits (edits are rare, so
+    // the notice rides in the transaction and cannot be lost); this one right after the commit.
     private async Task AnnounceAsync(string surveyId, CancellationToken ct)
     {
         if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlRawAsync(SurveyStamps.NotifySql("{0}"), [surveyId], ct);
+    }
+
+    // Committed whatever the request does now, and forgotten even when the commit's outcome is unknown.
+    private async Task CommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, string surveyId)
+    {
+        try
+        {
+            await tx.CommitAsync(CancellationToken.None);
+        }
+        finally
+        {
+            stamps.Changed(surveyId);
+        }
     }
 
     /// <summary>The survey (tracked, with its questions) if the user may manage it: its owner, or an owner or admin of the organization.</summary>

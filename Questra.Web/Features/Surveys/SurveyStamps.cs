@@ -18,8 +18,42 @@ public sealed class SurveyStamps(TimeProvider clock)
     /// <summary>The PostgreSQL channel on which an instance announces a survey change (the payload: its id).</summary>
     public const string Channel = "questra_surveys";
 
-    /// <summary>The announcement, with <paramref name="id"/> the placeholder for the survey's id: run inside the change's transaction.</summary>
-    public static string NotifySql(string id) => $"SELECT pg_notify('{Channel}', {id})";
+    /// <summary>The announcement, with <paramref name="payload"/> the placeholder for its payload (<see cref="Payloads"/>).</summary>
+    public static string NotifySql(string payload) => $"SELECT pg_notify('{Channel}', {payload})";
+
+    // PostgreSQL takes payloads under 8,000 bytes; survey ids are short and never hold a comma.
+    private const int MaxPayload = 7_000;
+
+    /// <summary>The payloads that announce <paramref name="surveyIds"/>: comma-separated ids, as many to a notice as fit.</summary>
+    public static IEnumerable<string> Payloads(IEnumerable<string> surveyIds)
+    {
+        var payload = new System.Text.StringBuilder();
+        foreach (var id in surveyIds)
+        {
+            if (payload.Length > 0 && payload.Length + 1 + id.Length > MaxPayload)
+            {
+                yield return payload.ToString();
+                payload.Clear();
+            }
+            if (payload.Length > 0) payload.Append(',');
+            payload.Append(id);
+        }
+        if (payload.Length > 0) yield return payload.ToString();
+    }
+
+    /// <summary>
+    /// A notice from the channel: forgets the surveys it names; an empty one forgets every stamp (for an operator or
+    /// a migration that changed surveys straight in the database: <c>NOTIFY questra_surveys</c>).
+    /// </summary>
+    public void Notified(string payload)
+    {
+        if (payload.Length == 0)
+        {
+            Reset(suspend: null);
+            return;
+        }
+        foreach (var id in payload.Split(',', StringSplitOptions.RemoveEmptyEntries)) Changed(id);
+    }
 
     /// <summary>How many surveys are remembered at most; past it, the memory starts again from empty.</summary>
     public const int MaxEntries = 20_000;

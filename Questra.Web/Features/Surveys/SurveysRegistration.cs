@@ -14,7 +14,13 @@ public static class SurveysRegistration
         services.AddScoped<SurveyAccess>();
         services.AddScoped<SurveyMetrics>();
         services.AddSingleton<SurveyReads>();
-        services.AddSingleton<SurveyStamps>();
+        // Sharing the database with other instances (PostgreSQL): stamps only under the change channel's lease.
+        services.AddSingleton(sp =>
+        {
+            var stamps = new SurveyStamps(sp.GetRequiredService<TimeProvider>());
+            if (sp.GetService<Npgsql.NpgsqlDataSource>() is not null) stamps.RequireLease();
+            return stamps;
+        });
         services.AddScoped<Organizations.INewOrganizationContent, SampleSurveysContent>();
         return services;
     }
