@@ -154,12 +154,7 @@ public sealed partial class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper o
         var survey = await elsewhere.Data.AuthoredSurveyAsync(org, owner);
         using var onB = Api(b, secret);
         var url = $"/api/surveys/{survey.Id}";
-        async Task<HttpResponseMessage> ConditionalAsync(string tag)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.TryAddWithoutValidation("If-None-Match", tag);
-            return await onB.SendAsync(request);
-        }
+        Task<HttpResponseMessage> ConditionalAsync(string tag) => onB.GetIfNoneMatchAsync(url, tag);
         async Task<string> RememberedOnBAsync()
         {
             var tag = (await onB.GetAsync(url)).Headers.ETag!.Tag;

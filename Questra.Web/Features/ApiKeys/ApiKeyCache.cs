@@ -12,24 +12,16 @@ namespace Questra.Web.Features.ApiKeys;
 /// changes is proven alive: <see cref="ApiKeyCacheSync"/> renews a short lease with every answered ping, and when
 /// a ping stalls the lease lapses and every key is read from the database again.</para>
 /// </summary>
-public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options, TimeProvider clock) : IDisposable
+public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options, TimeProvider clock) : Data.LeasedCache, IDisposable
 {
-    private readonly object gate = new();
     private volatile MemoryCache entries = NewCache(options.Value);
-    private long generation;
-    private bool suspended;
-    // Environment.TickCount64 until which cached keys may be served; without other instances, for ever.
-    private long trustedUntil = long.MaxValue;
 
     private static MemoryCache NewCache(ApiKeyOptions o) => new(new MemoryCacheOptions { SizeLimit = o.CacheSize });
-
-    /// <summary>Taken before reading the database; <see cref="Store"/> refuses the result if anything changed since.</summary>
-    public long Generation => Interlocked.Read(ref generation);
 
     public AuthenticatedKey? Find(string hashKey, out DateTimeOffset? expiresAt)
     {
         expiresAt = null;
-        if (Environment.TickCount64 >= Volatile.Read(ref trustedUntil)) return null; // we may have missed a change
+        if (!Trusted) return null; // we may have missed a change
         // The lifetime is read off the app's clock (the memory cache's own expiry only frees the memory).
         if (entries.TryGetValue(hashKey, out CachedKey? cached) && cached is not null && clock.GetUtcNow() < cached.Until)
         {
@@ -41,10 +33,9 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options, TimeProvider cl
 
     public void Store(string hashKey, AuthenticatedKey key, DateTimeOffset? expiresAt, long readAtGeneration)
     {
-        lock (gate)
+        lock (Gate)
         {
-            if (readAtGeneration != generation) return; // a change landed while we were reading: our copy may be stale
-            if (suspended || Environment.TickCount64 >= trustedUntil) return; // changes made elsewhere would not reach us
+            if (!MayStore(readAtGeneration)) return;
             var lifetime = TimeSpan.FromSeconds(options.Value.CacheSeconds);
             entries.Set(hashKey, new CachedKey(key, expiresAt, clock.GetUtcNow() + lifetime), new MemoryCacheEntryOptions
             {
@@ -57,46 +48,8 @@ public sealed class ApiKeyCache(IOptions<ApiKeyOptions> options, TimeProvider cl
     /// <summary>Forgets every cached key. Changes are rare next to requests, so dropping all is simplest and safe.</summary>
     public void Invalidate() => Reset(suspend: null);
 
-    /// <summary>Empties the cache and stores nothing until <see cref="Resume"/>: for when changes made by other instances cannot reach us.</summary>
-    public void Suspend() => Reset(suspend: true);
-
-    /// <summary>Caching again, from empty (whatever changed meanwhile is not in it).</summary>
-    public void Resume() => Reset(suspend: false);
-
-    /// <summary>
-    /// Serve cached keys until <paramref name="lease"/> after <paramref name="provenAt"/> (an
-    /// <see cref="Environment.TickCount64"/> taken before the channel proved alive: every change announced before
-    /// then has reached us). A lease that had lapsed starts again from an empty cache.
-    /// </summary>
-    public void Renew(long provenAt, TimeSpan lease)
-    {
-        lock (gate)
-        {
-            if (Environment.TickCount64 >= trustedUntil) Reset(suspend: null);
-            trustedUntil = provenAt + (long)lease.TotalMilliseconds;
-        }
-    }
-
-    /// <summary>
-    /// From now on cached keys are served only under a lease (<see cref="Renew"/>); until the first one, none.
-    /// For instances that share the database with others.
-    /// </summary>
-    public void RequireLease()
-    {
-        lock (gate) trustedUntil = 0;
-    }
-
-    private void Reset(bool? suspend)
-    {
-        lock (gate)
-        {
-            if (suspend is { } value) suspended = value;
-            generation++;
-            // Not disposed: a request that grabbed the old instance a moment ago may still read it (it started
-            // before this change returned); the garbage collector takes it afterwards.
-            entries = NewCache(options.Value);
-        }
-    }
+    /// <summary>Not disposed: a request that grabbed the old instance a moment ago may still read it (it started before the change returned); the garbage collector takes it afterwards.</summary>
+    protected override void Clear() => entries = NewCache(options.Value);
 
     public int Count => entries.Count;
 

@@ -25,6 +25,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
 
     private readonly ApiKeyCache cache;
     private readonly SurveyStamps stamps;
+    private readonly LeasedCache[] guarded; // both kept honest by this channel, under one lease
     private readonly Telemetry.QuestraMetrics metrics;
     private readonly NpgsqlDataSource? dataSource;
     private readonly NpgsqlDataSource? channelSource;
@@ -39,16 +40,18 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
         this.cache = cache;
         this.logger = logger;
         stamps = services.GetRequiredService<SurveyStamps>();
+        guarded = [cache, stamps];
         metrics = services.GetRequiredService<Telemetry.QuestraMetrics>();
         checkEvery = TimeSpan.FromMilliseconds(options.Value.ChannelCheckMilliseconds);
         dataSource = services.GetService<NpgsqlDataSource>();
         channelSource = services.GetService<ChannelDataSource>()?.Source;
         if (dataSource is not null)
         {
-            cache.Suspend(); // until this instance hears the others
-            cache.RequireLease();
-            stamps.Suspend();
-            stamps.RequireLease();
+            foreach (var copy in guarded)
+            {
+                copy.Suspend(); // until this instance hears the others
+                copy.RequireLease();
+            }
         }
     }
 
@@ -87,8 +90,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
             }
             catch (Exception ex)
             {
-                cache.Suspend();
-                stamps.Suspend();
+                foreach (var copy in guarded) copy.Suspend();
                 // Said once per outage, without a stack: it is an expected condition, retried every second.
                 if (listening) ChannelLost(logger, ex.GetType().Name, ex.Message);
                 else StillNoChannel(logger, ex.GetType().Name, ex.Message);
@@ -126,10 +128,11 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
             await listen.ExecuteNonQueryAsync(ct);
         }
         // Anything announced while we were not listening is unknown: start from an empty cache.
-        cache.Resume();
-        cache.Renew(listenedAt, Lease);
-        stamps.Resume();
-        stamps.Renew(listenedAt, Lease);
+        foreach (var copy in guarded)
+        {
+            copy.Resume();
+            copy.Renew(listenedAt, Lease);
+        }
         listening = true;
         Listening(logger);
         await using var ping = new NpgsqlCommand("SELECT 1", connection);
@@ -149,8 +152,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
             {
                 throw new TimeoutException($"The key-change channel did not answer a ping within {2 * checkEvery.TotalMilliseconds:F0} ms.");
             }
-            cache.Renew(sentAt, Lease);
-            stamps.Renew(sentAt, Lease);
+            foreach (var copy in guarded) copy.Renew(sentAt, Lease);
         }
     }
 

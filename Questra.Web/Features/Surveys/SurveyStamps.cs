@@ -13,7 +13,7 @@ namespace Questra.Web.Features.Surveys;
 /// <see cref="ApiKeys.ApiKeyCacheSync"/> renews for the key cache renews this one too. Entries also lapse after
 /// <see cref="Lifetime"/>, the last safety net. What the read API returns is never cached: only the tag's input.</para>
 /// </summary>
-public sealed class SurveyStamps(TimeProvider clock)
+public sealed class SurveyStamps(TimeProvider clock) : Data.LeasedCache
 {
     /// <summary>The PostgreSQL channel on which an instance announces a survey change (the payload: its id).</summary>
     public const string Channel = "questra_surveys";
@@ -61,20 +61,12 @@ public sealed class SurveyStamps(TimeProvider clock)
     /// <summary>How long a remembered stamp is trusted at most.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
-    private readonly Lock gate = new();
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    private long generation;
-    private bool suspended;
-    // Environment.TickCount64 until which stamps may be served; without other instances, for ever.
-    private long trustedUntil = long.MaxValue;
-
-    /// <summary>Taken before reading the database; <see cref="Store"/> refuses the result if anything changed since.</summary>
-    public long Generation => Interlocked.Read(ref generation);
 
     /// <summary>The remembered owner and stamp of <paramref name="surveyId"/> in <paramref name="organizationId"/>, or null (read the database).</summary>
     public (string OwnerUserId, DateTimeOffset UpdatedAt)? Find(string organizationId, string surveyId)
     {
-        if (Environment.TickCount64 >= Volatile.Read(ref trustedUntil)) return null; // a change elsewhere may not have reached us
+        if (!Trusted) return null; // a change elsewhere may not have reached us
         return entries.TryGetValue(surveyId, out var entry) && entry.OrganizationId == organizationId && clock.GetUtcNow() < entry.Until
             ? (entry.OwnerUserId, entry.UpdatedAt)
             : null;
@@ -82,9 +74,9 @@ public sealed class SurveyStamps(TimeProvider clock)
 
     public void Store(string organizationId, string surveyId, string ownerUserId, DateTimeOffset updatedAt, long readAtGeneration)
     {
-        lock (gate)
+        lock (Gate)
         {
-            if (readAtGeneration != generation || suspended || Environment.TickCount64 >= trustedUntil) return;
+            if (!MayStore(readAtGeneration)) return;
             if (entries.Count >= MaxEntries) entries.Clear();
             entries[surveyId] = new Entry(organizationId, ownerUserId, updatedAt, clock.GetUtcNow() + Lifetime);
         }
@@ -93,46 +85,16 @@ public sealed class SurveyStamps(TimeProvider clock)
     /// <summary>The survey changed (committed): forget its stamp, and refuse whatever a read in flight saw.</summary>
     public void Changed(string surveyId)
     {
-        lock (gate)
+        lock (Gate)
         {
-            generation++;
+            Moved();
             entries.TryRemove(surveyId, out _);
         }
     }
 
-    /// <summary>Forgets every stamp and keeps none until <see cref="Resume"/>: changes made by other instances cannot reach us.</summary>
-    public void Suspend() => Reset(suspend: true);
-
-    /// <summary>Keeping stamps again, from empty (whatever changed meanwhile is not in it).</summary>
-    public void Resume() => Reset(suspend: false);
-
-    /// <summary>Serve stamps until <paramref name="lease"/> after <paramref name="provenAt"/> (as <see cref="ApiKeys.ApiKeyCache.Renew"/>).</summary>
-    public void Renew(long provenAt, TimeSpan lease)
-    {
-        lock (gate)
-        {
-            if (Environment.TickCount64 >= trustedUntil) Reset(suspend: null);
-            trustedUntil = provenAt + (long)lease.TotalMilliseconds;
-        }
-    }
-
-    /// <summary>From now on stamps are served only under a lease (<see cref="Renew"/>); until the first one, none.</summary>
-    public void RequireLease()
-    {
-        lock (gate) trustedUntil = 0;
-    }
-
     public int Count => entries.Count;
 
-    private void Reset(bool? suspend)
-    {
-        lock (gate)
-        {
-            if (suspend is { } value) suspended = value;
-            generation++;
-            entries.Clear();
-        }
-    }
+    protected override void Clear() => entries.Clear();
 
     private sealed record Entry(string OrganizationId, string OwnerUserId, DateTimeOffset UpdatedAt, DateTimeOffset Until);
 }
