@@ -39,7 +39,9 @@ public abstract class ConcurrencyTests(QuestraFactory factory)
         }
         var outcomes = await Task.WhenAll(work);
 
-        Assert.DoesNotContain(outcomes, o => (int)o.Status >= 500);
+        var failed = outcomes.Where(o => (int)o.Status >= 500).ToList();
+        Assert.True(failed.Count == 0, $"{failed.Count} answered 5xx, first: {failed.FirstOrDefault()}; the app said: "
+            + string.Join(" | ", factory.Logs.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal))));
         Assert.All(outcomes.Where(o => o.Op == "create"), o => Assert.Equal(HttpStatusCode.Created, o.Status));
         Assert.All(outcomes.Where(o => o.Op != "create"), o => Assert.Contains(o.Status, new[] { HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.NoContent, HttpStatusCode.NotFound, HttpStatusCode.Conflict }));
 
