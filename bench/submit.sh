@@ -23,12 +23,12 @@ export ORG
 app_start ApiKeys__RequestsPerMinutePerKey=100000000 ApiKeys__FailedAuthPerMinute=10000000 \
   Surveys__SubmissionsPerMinutePerAddress=1000000000
 
-# One antiforgery pair from the form page, and an answer to its first rating question.
+# One form token and its cookie from the form page, and an answer to its first rating question.
 curl -sf -c "$WORK/jar" "$URL/s/$SMALL_PUBLIC" >"$WORK/form.html"
-TOKEN=$(grep -o 'name="__RequestVerificationToken" value="[^"]*"' "$WORK/form.html" | sed 's/.*value="//; s/"$//')
+TOKEN=$(grep -o 'name="form_token" value="[^"]*"' "$WORK/form.html" | sed 's/.*value="//; s/"$//')
 FIELD=$(grep -o 'name="q[0-9]*" value="3"' "$WORK/form.html" | head -1 | sed 's/name="//; s/".*//')
-COOKIE=$(awk '$6 ~ /Antiforgery/ {print $6 "=" $7}' "$WORK/jar")
-export BENCH_BODY="$FIELD=3&__RequestVerificationToken=$TOKEN" BENCH_COOKIE="$COOKIE"
+COOKIE=$(awk '$6 ~ /questra-form/ {print $6 "=" $7}' "$WORK/jar")
+export BENCH_BODY="$FIELD=3&form_token=$TOKEN" BENCH_COOKIE="$COOKIE"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" --data "$BENCH_BODY" "$URL/s/$SMALL_PUBLIC")" = 302 ] \
   || { echo "a test submission was not stored" >&2; exit 1; }
 

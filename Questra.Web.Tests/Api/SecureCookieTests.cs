@@ -7,7 +7,7 @@ using Questra.Web.Tests.Infrastructure;
 
 namespace Questra.Web.Tests.Api;
 
-/// <summary>Security:RequireHttps decides whether the sign-in and antiforgery cookies are Secure .</summary>
+/// <summary>Security:RequireHttps decides whether the sign-in, antiforgery and public form cookies are Secure.</summary>
 public class SecureCookieTests
 {
     [Theory]
@@ -24,7 +24,17 @@ public class SecureCookieTests
         var page = await browser.Http.GetAsync("/Account/Login");
         var signedIn = await browser.LogInAsync(email, TestData.Password);
 
+        var (org, owner) = await factory.Data.OrgWithOwnerAsync();
+        var survey = await factory.Data.AuthoredSurveyAsync(org, owner);
+        var form = await browser.Http.GetAsync($"/s/{survey.PublicId}");
+
         var antiforgery = page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
+        // The public form's own cookie: where HTTPS is required, a __Host- cookie (Secure, no Domain, Path=/), which
+        // no other host or subdomain can plant.
+        var formCookie = form.Headers.GetValues("Set-Cookie").Single(c => c.Contains("questra-form=", StringComparison.Ordinal));
+        Assert.Equal(secure, formCookie.StartsWith("__Host-questra-form=", StringComparison.Ordinal));
+        Assert.Equal(secure, formCookie.Contains("secure", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain("domain=", formCookie, StringComparison.OrdinalIgnoreCase);
         var session = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application", StringComparison.Ordinal));
         Assert.Equal(secure, antiforgery.Contains("secure", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(secure, session.Contains("secure", StringComparison.OrdinalIgnoreCase));

@@ -192,6 +192,57 @@ public sealed partial class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper o
             $"B answered 304 for a changed survey {afterResponse.TotalMilliseconds:F0} ms (response) / {afterEdit.TotalMilliseconds:F0} ms (edit) after the change");
     }
 
+    [Fact]
+    public async Task AFormChangedElsewhere_EndsBsKeptForm_WithinOneSecond()
+    {
+        using var elsewhere = QuestraFactory.OnDatabase(database);
+        var owner = await elsewhere.Data.WithDb(db => db.Memberships.Where(m => m.OrganizationId == org).Select(m => m.UserId).FirstAsync());
+        var survey = await elsewhere.Data.AuthoredSurveyAsync(org, owner);
+        using var respondent = new HttpClient { BaseAddress = new Uri(b.BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
+        var form = $"/s/{survey.PublicId}";
+        Task<string> PageAsync() => respondent.GetStringAsync(form);
+        async Task<TimeSpan> TimeUntilShownAsync(string text)
+        {
+            var since = Stopwatch.StartNew();
+            string page;
+            while (!(page = await PageAsync()).Contains(text, StringComparison.Ordinal) && since.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
+            Assert.Contains(text, page);
+            return since.Elapsed;
+        }
+        var caller = new Caller(owner, "127.0.0.1");
+
+        Assert.Contains($"<h1>{survey.Title}</h1>", await PageAsync());
+        // From memory: a title changed around the app (straight in the database, announcing nothing) is not seen by B,
+        await elsewhere.Data.WithDb(db => db.Surveys.Where(x => x.Id == survey.Id).ExecuteUpdateAsync(x => x.SetProperty(v => v.Title, "Changed around the app")));
+        Assert.Contains($"<h1>{survey.Title}</h1>", await PageAsync());
+        // and a response made elsewhere (which changes no form) does not end it: once B has heard of the response
+        // (its remembered 304 for the survey ends), B still shows the form it kept.
+        using var onB = Api(b, secret);
+        var tag = (await onB.GetAsync($"/api/surveys/{survey.Id}")).Headers.ETag!.Tag;
+        Assert.Equal(HttpStatusCode.NotModified, (await onB.GetIfNoneMatchAsync($"/api/surveys/{survey.Id}", tag)).StatusCode);
+        var rating = survey.Questions.First(q => q.Kind == Questra.Web.Features.Surveys.QuestionKinds.Rating).Id;
+        await elsewhere.Data.RespondAsync(survey, [new($"q{rating}", new Microsoft.Extensions.Primitives.StringValues("5"))], DateTimeOffset.UtcNow);
+        await Eventually.HoldsAsync(async () => (await onB.GetIfNoneMatchAsync($"/api/surveys/{survey.Id}", tag)).StatusCode == HttpStatusCode.OK,
+            "B heard of the response", 10);
+        Assert.Contains($"<h1>{survey.Title}</h1>", await PageAsync());
+
+        var renamed = Questra.Web.Features.Surveys.SurveyDraft.Of(survey);
+        renamed.Title = "Renamed on another instance";
+        var saved = await elsewhere.Data.WithService<Questra.Web.Features.Surveys.SurveyAuthoring, ServiceResult<Questra.Web.Features.Surveys.Survey>>(
+            s => s.SaveAsync(org, caller, survey.Id, renamed));
+        Assert.True(saved.Succeeded, saved.Error?.Message);
+        var afterEdit = await TimeUntilShownAsync("<h1>Renamed on another instance</h1>");
+
+        var closed = await elsewhere.Data.WithService<Questra.Web.Features.Surveys.SurveyAuthoring, ServiceResult<Questra.Web.Features.Surveys.Survey>>(
+            s => s.SetStatusAsync(org, caller, survey.Id, Questra.Web.Features.Surveys.SurveyStatus.Closed));
+        Assert.True(closed.Succeeded, closed.Error?.Message);
+        var afterClose = await TimeUntilShownAsync("This survey is closed");
+
+        output.WriteLine($"B's kept form ended {afterEdit.TotalMilliseconds:F0} ms after the edit, {afterClose.TotalMilliseconds:F0} ms after closing");
+        Assert.True(afterEdit < TimeSpan.FromSeconds(1) && afterClose < TimeSpan.FromSeconds(1),
+            $"B showed a changed form {afterEdit.TotalMilliseconds:F0} ms (edit) / {afterClose.TotalMilliseconds:F0} ms (close) after the change");
+    }
+
     // How long until the instance answers with the expected status (10 s at most).
     private static async Task<TimeSpan> TimeUntilAsync(HttpClient client, HttpStatusCode expected)
     {

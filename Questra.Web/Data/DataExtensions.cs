@@ -33,6 +33,7 @@ public static class DataExtensions
             ?? throw new InvalidOperationException("Connection string 'ConnectionStrings:Questra' is not configured.");
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DatabaseOutage>();
+        services.AddSingleton<ServerSecrets>();
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         var provider = configuration.Read<DatabaseOptions>(DatabaseOptions.Section).ProviderKind;
         if (provider == DatabaseProvider.PostgreSQL)

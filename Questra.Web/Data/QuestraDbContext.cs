@@ -36,6 +36,9 @@ public class QuestraDbContext(DbContextOptions<QuestraDbContext> options) : Iden
     /// <summary>The Data Protection key ring (sign-in cookies, antiforgery), shared by every instance on this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>Random keys every instance shares, wrapped by that key ring (<see cref="Questra.Web.Data.ServerSecrets"/>).</summary>
+    public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot order or compare DateTimeOffset stored as text; store UTC ticks instead.

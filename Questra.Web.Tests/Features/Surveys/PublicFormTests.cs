@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Questra.Web.Features.Surveys;
 using Questra.Web.Tests.Infrastructure;
 
@@ -38,7 +39,7 @@ public abstract partial class PublicFormTests(QuestraFactory factory)
         var token = Token().Match(await page.Content.ReadAsStringAsync());
         Assert.True(token.Success, "the form carries an antiforgery token");
         var body = fields.Select(f => KeyValuePair.Create(f.Name, f.Value))
-            .Append(KeyValuePair.Create("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)));
+            .Append(KeyValuePair.Create("form_token", WebUtility.HtmlDecode(token.Groups[1].Value)));
         return await client.PostAsync($"/s/{survey.PublicId}", new FormUrlEncodedContent(body));
     }
 
@@ -212,6 +213,124 @@ public abstract partial class PublicFormTests(QuestraFactory factory)
     }
 
     [Fact]
+    public async Task Post_WithATokenFromAnotherBrowser_OrAnotherSurveysForm_IsRefused_StoresNothing()
+    {
+        var (survey, q) = await ActiveSurveyAsync();
+        var (other, _) = await ActiveSurveyAsync();
+        var mine = Respondent();
+        var theirs = Respondent();
+        var myToken = await TokenOfAsync(mine, survey);
+        var theirToken = await TokenOfAsync(theirs, survey);
+        var rating = KeyValuePair.Create(Field(q, QuestionKinds.Rating), "3");
+
+        // Each browser's token is signed over its own cookie: it does not work with another browser's cookie,
+        var swapped = await mine.PostAsync($"/s/{survey.PublicId}", new FormUrlEncodedContent([rating, KeyValuePair.Create("form_token", theirToken)]));
+        // nor for another survey's form, nor once edited.
+        _ = await TokenOfAsync(mine, other);
+        var moved = await mine.PostAsync($"/s/{other.PublicId}", new FormUrlEncodedContent([rating, KeyValuePair.Create("form_token", myToken)]));
+        var edited = await mine.PostAsync($"/s/{survey.PublicId}", new FormUrlEncodedContent([rating, KeyValuePair.Create("form_token", (myToken[0] == 'A' ? "B" : "A") + myToken[1..])]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, swapped.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, moved.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, edited.StatusCode);
+        Assert.Equal(0, await ResponseCountAsync(survey.Id));
+        Assert.Equal(0, await ResponseCountAsync(other.Id));
+        // The right pair still works: what was refused was the pairing, not the browser.
+        var answer = await mine.PostAsync($"/s/{survey.PublicId}", new FormUrlEncodedContent([rating, KeyValuePair.Create("form_token", myToken)]));
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.Equal(1, await ResponseCountAsync(survey.Id));
+    }
+
+    [Fact]
+    public async Task TheFormsCookie_IsHttpOnlyAndStrict_GivenOnce_AndHoldsNoToken()
+    {
+        var (survey, _) = await ActiveSurveyAsync();
+        var client = Respondent();
+
+        var first = await client.GetAsync($"/s/{survey.PublicId}");
+        var second = await client.GetAsync($"/s/{survey.PublicId}");
+
+        var cookie = Assert.Single(first.Headers.GetValues("Set-Cookie"), c => c.StartsWith("questra-form=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("expires", cookie, StringComparison.OrdinalIgnoreCase); // gone with the browser session
+        Assert.False(second.Headers.TryGetValues("Set-Cookie", out var again) && again.Any(c => c.StartsWith("questra-form=", StringComparison.Ordinal)),
+            "a browser that has the cookie keeps it");
+        var nonce = cookie["questra-form=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];
+        var token = WebUtility.HtmlDecode(Token().Match(await second.Content.ReadAsStringAsync()).Groups[1].Value);
+        Assert.NotEqual(nonce, token);
+        Assert.DoesNotContain(nonce, token, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheFormIsKeptInMemory_ResponsesDoNotEndIt_EveryChangeThroughTheAppDoes()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var survey = await Data.AuthoredSurveyAsync(org, owner);
+        var caller = new Caller(owner, "127.0.0.1");
+        var client = Respondent();
+        Task<string> PageAsync() => client.GetStringAsync($"/s/{survey.PublicId}");
+        var rating = ("q" + survey.Questions.Single(x => x.Kind == QuestionKinds.Rating).Id, "3");
+        var required = survey.Questions.Where(x => x.Required && x.Kind != QuestionKinds.Rating).ToList();
+        Assert.Empty(required); // one rating answers the whole form
+
+        Assert.Contains("<h1>Every kind</h1>", await PageAsync());
+        // Kept: a title changed around the app (straight in the database) is not seen, before or after a response.
+        await Data.WithDb(db => db.Surveys.Where(s => s.Id == survey.Id).ExecuteUpdateAsync(s => s.SetProperty(v => v.Title, "Changed around the app")));
+        Assert.Contains("<h1>Every kind</h1>", await PageAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await AnswerAsync(client, survey, rating)).StatusCode);
+        Assert.Contains("<h1>Every kind</h1>", await PageAsync());
+
+        // An edit through the app is seen on the next request.
+        var edited = SurveyDraft.Of(survey);
+        edited.Title = "Edited in the dashboard";
+        Assert.True((await Data.WithService<SurveyAuthoring, ServiceResult<Survey>>(a => a.SaveAsync(org, caller, survey.Id, edited))).Succeeded);
+        Assert.Contains("<h1>Edited in the dashboard</h1>", await PageAsync());
+
+        // A form kept while its survey was closed around the app still cannot store an answer: the insert itself
+        // requires the survey to be Active.
+        var token = await TokenOfAsync(client, survey);
+        await Data.WithDb(db => db.Surveys.Where(s => s.Id == survey.Id).ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, SurveyStatus.Closed)));
+        var late = await client.PostAsync($"/s/{survey.PublicId}", new FormUrlEncodedContent([KeyValuePair.Create(rating.Item1, rating.Item2), KeyValuePair.Create("form_token", token)]));
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Equal(1, await ResponseCountAsync(survey.Id));
+
+        // Reopened and closed through the app: seen at once.
+        await Data.WithDb(db => db.Surveys.Where(s => s.Id == survey.Id).ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, SurveyStatus.Active)));
+        Assert.True((await Data.WithService<SurveyAuthoring, ServiceResult<Survey>>(a => a.SetStatusAsync(org, caller, survey.Id, SurveyStatus.Closed))).Succeeded);
+        Assert.Contains("This survey is closed", await PageAsync());
+    }
+
+    [Fact]
+    public async Task AnOrganizationDeletedWithItsLastMember_TakesItsFormsAtOnce()
+    {
+        var (org, owner) = await Data.OrgWithOwnerAsync();
+        var survey = await Data.AuthoredSurveyAsync(org, owner);
+        var client = Respondent();
+        Assert.Contains("<h1>Every kind</h1>", await client.GetStringAsync($"/s/{survey.PublicId}"));
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var user = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Questra.Web.Data.ApplicationUser>>().FindByIdAsync(owner);
+            var deleted = await scope.ServiceProvider.GetRequiredService<Questra.Web.Features.Accounts.AccountService>().DeleteAsync(user!, [org], "127.0.0.1");
+            Assert.True(deleted.Succeeded, deleted.Error?.Message);
+        }
+
+        var page = await client.GetAsync($"/s/{survey.PublicId}");
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Contains("No survey here", await page.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string> TokenOfAsync(HttpClient client, Survey survey)
+    {
+        var page = await client.GetAsync($"/s/{survey.PublicId}");
+        var token = Token().Match(await page.Content.ReadAsStringAsync());
+        Assert.True(token.Success, "the form carries its token");
+        return WebUtility.HtmlDecode(token.Groups[1].Value);
+    }
+
+    [Fact]
     public async Task Post_AsJson_IsRefused_415()
     {
         var (survey, q) = await ActiveSurveyAsync();
@@ -235,7 +354,7 @@ public abstract partial class PublicFormTests(QuestraFactory factory)
 
         var again = await client.GetAsync($"/s/{survey.PublicId}");
         var late = await client.PostAsync($"/s/{survey.PublicId}", new FormUrlEncodedContent(
-            [KeyValuePair.Create($"q{survey.Questions.Single(x => x.Kind == QuestionKinds.Rating).Id}", "3"), KeyValuePair.Create("__RequestVerificationToken", token)]));
+            [KeyValuePair.Create($"q{survey.Questions.Single(x => x.Kind == QuestionKinds.Rating).Id}", "3"), KeyValuePair.Create("form_token", token)]));
 
         Assert.Contains("This survey is closed", await again.Content.ReadAsStringAsync());
         Assert.DoesNotContain("<form", await again.Content.ReadAsStringAsync());
@@ -315,7 +434,7 @@ public abstract partial class PublicFormTests(QuestraFactory factory)
         Assert.Contains("&lt;script&gt;", html);
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    [GeneratedRegex("name=\"form_token\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
 }
 

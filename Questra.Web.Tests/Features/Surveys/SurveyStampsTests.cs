@@ -4,6 +4,7 @@ using Questra.Web.Tests.Infrastructure;
 namespace Questra.Web.Tests.Features.Surveys;
 
 /// <summary>The remembered survey stamps behind cheap 304s: never one that a change could have made stale.</summary>
+[Trait("Lane", "Unit")] // no app, no database: the fast lane (fast.runsettings)
 public sealed class SurveyStampsTests
 {
     private static readonly DateTimeOffset Stamp = TestClock.RealTimeToTheMinute();

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -23,15 +22,15 @@ public static class RespondEndpoints
         group.MapGet("/thanks", Thanks);
     }
 
-    public static async Task<IResult> Show(string publicId, HttpContext context, ResponseSubmission submission, IAntiforgery antiforgery, CancellationToken ct)
+    public static async Task<IResult> Show(string publicId, HttpContext context, ResponseSubmission submission, FormTokens tokens, CancellationToken ct)
     {
         NoStore(context);
         var survey = await submission.FindAsync(publicId, ct);
         if (survey?.Status is not SurveyStatus.Active) return NotOpen(survey, forPost: false);
-        return Form(context, antiforgery, survey, StatusCodes.Status200OK);
+        return await FormAsync(context, tokens, survey, StatusCodes.Status200OK);
     }
 
-    public static async Task<IResult> Submit(string publicId, HttpContext context, ResponseSubmission submission, IAntiforgery antiforgery,
+    public static async Task<IResult> Submit(string publicId, HttpContext context, ResponseSubmission submission, FormTokens tokens,
         IOptionsMonitor<SurveyOptions> options, CancellationToken ct)
     {
         NoStore(context);
@@ -51,7 +50,7 @@ public static class RespondEndpoints
         {
             return TooLarge(cap);
         }
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (!await tokens.IsValidAsync(context, publicId, form[FormTokens.Field]))
         {
             return Message("This form has expired", "Open the survey's link again and send your answers from the fresh page.", StatusCodes.Status400BadRequest);
         }
@@ -68,7 +67,7 @@ public static class RespondEndpoints
             case SubmissionOutcome.Forged:
                 return Message("This form could not be read", result.Message!, StatusCodes.Status400BadRequest);
             case SubmissionOutcome.Invalid:
-                return Form(context, antiforgery, result.Survey!, StatusCodes.Status422UnprocessableEntity,
+                return await FormAsync(context, tokens, result.Survey!, StatusCodes.Status422UnprocessableEntity,
                     form.ToDictionary(f => f.Key, f => f.Value), result.Checked!.Errors);
             default:
                 return NotOpen(result.Survey, forPost: true);
@@ -84,15 +83,15 @@ public static class RespondEndpoints
             : Message("Thank you", $"Your answers to \u201c{survey.Title}\u201d were recorded. You can close this page.", StatusCodes.Status200OK);
     }
 
-    private static RazorComponentResult<RespondForm> Form(HttpContext context, IAntiforgery antiforgery, PublicSurvey survey, int status,
+    private static async Task<RazorComponentResult<RespondForm>> FormAsync(HttpContext context, FormTokens tokens, PublicSurvey survey, int status,
         IReadOnlyDictionary<string, StringValues>? values = null, IReadOnlyDictionary<long, string>? errors = null)
     {
-        var tokens = antiforgery.GetAndStoreTokens(context);
+        var token = await tokens.IssueAsync(context, survey.PublicId);
         return new RazorComponentResult<RespondForm>(new Dictionary<string, object?>
         {
             [nameof(RespondForm.Survey)] = survey,
-            [nameof(RespondForm.TokenField)] = tokens.FormFieldName,
-            [nameof(RespondForm.Token)] = tokens.RequestToken,
+            [nameof(RespondForm.TokenField)] = FormTokens.Field,
+            [nameof(RespondForm.Token)] = token,
             [nameof(RespondForm.Values)] = values ?? new Dictionary<string, StringValues>(),
             [nameof(RespondForm.Errors)] = errors ?? new Dictionary<long, string>(),
         }) { StatusCode = status };

@@ -21,7 +21,8 @@ public sealed record AccountDeletionPlan(IReadOnlyList<OrgRef> Blocking, IReadOn
 /// Deleting an account keeps the organization rule — an organization always has an owner — and the key rule: the
 /// user's keys stop in every organization they leave, for good.
 /// </summary>
-public sealed class AccountService(QuestraDbContext db, UserManager<ApplicationUser> users, IMemberKeys memberKeys, TimeProvider clock)
+public sealed class AccountService(QuestraDbContext db, UserManager<ApplicationUser> users, IMemberKeys memberKeys, TimeProvider clock,
+    Surveys.PublicForms forms)
 {
     public Task<AccountDeletionPlan> PlanDeletionAsync(string userId, CancellationToken ct = default) => PlanAsync(userId, lockEach: false, ct);
 
@@ -61,12 +62,24 @@ public sealed class AccountService(QuestraDbContext db, UserManager<ApplicationU
             await db.Users.Where(u => u.SelectedOrganizationId == org).ExecuteUpdateAsync(s => s.SetProperty(u => u.SelectedOrganizationId, (string?)null), ct);
             await db.Organizations.Where(o => o.Id == org).ExecuteDeleteAsync(ct); // memberships, surveys, keys go with it
         }
+        if (deleted.Count > 0 && db.Database.IsNpgsql())
+        {
+            // Their surveys' public forms go too: every instance forgets the forms it kept (a notice naming none).
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_notify('{Surveys.PublicForms.Channel}', '')", ct);
+        }
         var result = await users.DeleteAsync(user);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException($"Deleting user {user.Id} failed: {string.Join("; ", result.Errors.Select(e => e.Code))}");
         }
-        await tx.CommitAsync(ct);
+        try
+        {
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            if (deleted.Count > 0) forms.ForgetAll();
+        }
         await memberKeys.KeysChangedAsync();
         return plan;
     }

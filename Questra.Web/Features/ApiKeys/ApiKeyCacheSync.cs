@@ -17,7 +17,7 @@ namespace Questra.Web.Features.ApiKeys;
 /// periods drops the connection and a new one is opened. The cache stops serving when the lease lapses, whatever
 /// the connection is doing.</para>
 /// <para>The same connection carries survey changes (<see cref="SurveyStamps.Channel"/>) for this instance's
-/// <see cref="SurveyStamps"/>, under the same lease.</para>
+/// <see cref="SurveyStamps"/> and <see cref="PublicForms"/>, under the same lease.</para>
 /// </summary>
 public sealed partial class ApiKeyCacheSync : BackgroundService
 {
@@ -25,7 +25,8 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
 
     private readonly ApiKeyCache cache;
     private readonly SurveyStamps stamps;
-    private readonly LeasedCache[] guarded; // both kept honest by this channel, under one lease
+    private readonly PublicForms forms;
+    private readonly LeasedCache[] guarded; // all kept honest by this channel, under one lease
     private readonly Telemetry.QuestraMetrics metrics;
     private readonly NpgsqlDataSource? dataSource;
     private readonly NpgsqlDataSource? channelSource;
@@ -40,7 +41,8 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
         this.cache = cache;
         this.logger = logger;
         stamps = services.GetRequiredService<SurveyStamps>();
-        guarded = [cache, stamps];
+        forms = services.GetRequiredService<PublicForms>();
+        guarded = [cache, stamps, forms];
         metrics = services.GetRequiredService<Telemetry.QuestraMetrics>();
         checkEvery = TimeSpan.FromMilliseconds(options.Value.ChannelCheckMilliseconds);
         dataSource = services.GetService<NpgsqlDataSource>();
@@ -115,6 +117,12 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
             if (e.Channel == SurveyStamps.Channel)
             {
                 stamps.Notified(e.Payload);
+                if (e.Payload.Length == 0) forms.ForgetAll(); // "forget everything" covers the forms too
+                return;
+            }
+            if (e.Channel == PublicForms.Channel)
+            {
+                forms.Notified(e.Payload);
                 return;
             }
             if (e.Channel != Channel || e.Payload == instanceId) return;
@@ -123,7 +131,7 @@ public sealed partial class ApiKeyCacheSync : BackgroundService
             ClearedByAnotherInstance(logger);
         };
         var listenedAt = Environment.TickCount64;
-        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {SurveyStamps.Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {SurveyStamps.Channel}; LISTEN {PublicForms.Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(ct);
         }

@@ -18,7 +18,7 @@ public sealed record SurveyEditing(Survey Survey, SurveyDraft Draft, AnswerCount
 /// may be renamed, options and questions added, questions hidden; a question's kind stays, and nothing that has
 /// answers is deleted. Every rule is checked here, whatever the page showed.
 /// </summary>
-public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock, SurveyStamps stamps)
+public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock, SurveyStamps stamps, PublicForms forms)
 {
     public async Task<ServiceResult<Survey>> CreateAsync(string organizationId, Caller caller, SurveyDraft draft, CancellationToken ct = default)
     {
@@ -142,11 +142,16 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock, Sur
         return survey.ResponseCount;
     }
 
-    // Other instances forget the survey's stamp (SurveyStamps) when the transaction commits (edits are rare, so
+    // Other instances forget the survey's stamp (SurveyStamps) and form (PublicForms) when the transaction commits (edits are rare, so
     // the notice rides in the transaction and cannot be lost); this one right after the commit.
+    private static readonly string AnnounceSql = $"{SurveyStamps.NotifySql("{0}")}, pg_notify('{PublicForms.Channel}', {{0}})";
+
     private async Task AnnounceAsync(string surveyId, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlRawAsync(SurveyStamps.NotifySql("{0}"), [surveyId], ct);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync(AnnounceSql, [surveyId], ct);
+        }
     }
 
     // Committed whatever the request does now, and forgotten even when the commit's outcome is unknown.
@@ -159,6 +164,7 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock, Sur
         finally
         {
             stamps.Changed(surveyId);
+            forms.Changed(surveyId);
         }
     }
 

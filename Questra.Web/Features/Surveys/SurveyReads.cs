@@ -16,7 +16,7 @@ public sealed record QuestionView(int Position, string Text, string Kind, bool R
 /// given and decide nothing: who may see what is <see cref="SurveyAccess"/>'s. Tests hold each one to the LINQ
 /// query it replaces (<c>SurveyReadsTests</c>).
 /// </summary>
-public sealed class SurveyReads(PreparedReads database, SurveyStamps stamps)
+public sealed class SurveyReads(PreparedReads database, SurveyStamps stamps, PublicForms forms)
 {
     private const string SurveySql = """
         SELECT "Id", "Title", "Status", "CreatedAt", "OwnerUserId", "UpdatedAt" FROM "Surveys" WHERE "Id" = $1 AND "OrganizationId" = $2
@@ -88,9 +88,14 @@ public sealed class SurveyReads(PreparedReads database, SurveyStamps stamps)
         return (owner, stamp);
     }
 
-    /// <summary>The survey behind the public link <paramref name="publicId"/> as its form shows it (null: no such link).</summary>
+    /// <summary>
+    /// The survey behind the public link <paramref name="publicId"/> as its form shows it (null: no such link), from
+    /// this instance's memory when it was read lately and has not changed since (<see cref="PublicForms"/>).
+    /// </summary>
     internal async Task<PublicSurvey?> PublicFormAsync(string publicId, CancellationToken ct)
     {
+        if (forms.Find(publicId) is { } kept) return kept;
+        var generation = forms.Generation;
         await using var session = await database.OpenAsync(ct);
         await using var reader = await session.Command(PublicFormSql, publicId).ExecuteReaderAsync(ct);
         PublicSurvey? form = null;
@@ -102,6 +107,7 @@ public sealed class SurveyReads(PreparedReads database, SurveyStamps stamps)
             if (reader.IsDBNull(4)) continue;
             questions.Add(new PublicQuestion(reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetBoolean(7), ParseOptions(reader.GetString(8))));
         }
+        if (form is not null) forms.Store(form, generation);
         return form;
     }
 

@@ -9,17 +9,24 @@ public static class SurveysRegistration
         services.AddScoped<SurveyAuthoring>();
         services.AddScoped<ResponseSubmission>();
         services.AddSingleton<SubmissionThrottle>();
+        services.AddSingleton<Components.Respond.FormTokens>();
         services.AddSingleton<ResponseWriter>();
         services.AddScoped<SurveyResults>();
         services.AddScoped<SurveyAccess>();
         services.AddScoped<SurveyMetrics>();
         services.AddSingleton<SurveyReads>();
-        // Sharing the database with other instances (PostgreSQL): stamps only under the change channel's lease.
+        // Sharing the database with other instances (PostgreSQL): stamps and forms only under the change channel's lease.
         services.AddSingleton(sp =>
         {
             var stamps = new SurveyStamps(sp.GetRequiredService<TimeProvider>());
             if (sp.GetService<Npgsql.NpgsqlDataSource>() is not null) stamps.RequireLease();
             return stamps;
+        });
+        services.AddSingleton(sp =>
+        {
+            var forms = new PublicForms(sp.GetRequiredService<TimeProvider>());
+            if (sp.GetService<Npgsql.NpgsqlDataSource>() is not null) forms.RequireLease();
+            return forms;
         });
         services.AddScoped<Organizations.INewOrganizationContent, SampleSurveysContent>();
         return services;
