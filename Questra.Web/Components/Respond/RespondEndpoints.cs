@@ -44,7 +44,7 @@ public static class RespondEndpoints
         IFormCollection form;
         try
         {
-            form = await context.Request.ReadFormAsync(new FormOptions { ValueLengthLimit = cap, KeyLengthLimit = 100, ValueCountLimit = 1_000, BufferBody = false }, ct);
+            form = await context.Request.ReadFormAsync(FormLimits(cap), ct);
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
         {
@@ -73,6 +73,13 @@ public static class RespondEndpoints
                 return NotOpen(result.Survey, forPost: true);
         }
     }
+
+    private static FormOptions? limits;
+
+    // The form reader's limits for a body cap, made again only when the setting changes.
+    private static FormOptions FormLimits(int cap) =>
+        limits is { ValueLengthLimit: var made } current && made == cap ? current
+            : limits = new FormOptions { ValueLengthLimit = cap, KeyLengthLimit = 100, ValueCountLimit = 1_000, BufferBody = false };
 
     public static async Task<IResult> Thanks(string publicId, HttpContext context, ResponseSubmission submission, CancellationToken ct)
     {

@@ -8,14 +8,20 @@ namespace Questra.Web.Features.Surveys;
 public sealed record PublicQuestion(long Id, string Text, string Kind, bool Required, IReadOnlyList<QuestionOption> Options)
 {
     /// <summary>The form field that carries this question's answer.</summary>
-    public string FieldName => FieldPrefix + Id.ToString(CultureInfo.InvariantCulture);
+    public string FieldName { get; } = FieldPrefix + Id.ToString(CultureInfo.InvariantCulture);
 
     public const string FieldPrefix = "q";
 }
 
 /// <summary>A survey as its public link shows it: nothing about its owner, organization or API id.</summary>
 public sealed record PublicSurvey(string SurveyId, string PublicId, string Title, string? Description, SurveyStatus Status,
-    IReadOnlyList<PublicQuestion> Questions);
+    IReadOnlyList<PublicQuestion> Questions)
+{
+    private Dictionary<string, PublicQuestion>? byField;
+
+    /// <summary>The questions by form field, built once per form (a kept form checks many submissions).</summary>
+    public IReadOnlyDictionary<string, PublicQuestion> ByField => byField ??= Questions.ToDictionary(q => q.FieldName, StringComparer.Ordinal);
+}
 
 /// <summary>What a checked form holds: the answers to store, or a message per question, or a forged field.</summary>
 public sealed record CheckedAnswers(Dictionary<long, Answer> Answers, Dictionary<long, string> Errors, string? Forged)
@@ -34,7 +40,7 @@ public static class AnswerRules
     {
         var answers = new Dictionary<long, Answer>();
         var errors = new Dictionary<long, string>();
-        var byField = survey.Questions.ToDictionary(q => q.FieldName, StringComparer.Ordinal);
+        var byField = survey.ByField;
         var given = new Dictionary<string, StringValues>(StringComparer.Ordinal);
         foreach (var (name, values) in fields)
         {
