@@ -19,11 +19,28 @@ public sealed partial class ResponseWriter : IAsyncDisposable
         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM "Surveys" WHERE "Id" = $1 AND "Status" = 'Active')
         """;
 
-    // One statement per response for its answer counts, prepared once per number of cells.
+    // The answer counts of a batch, added per survey and day in one statement (each cell once, with how many of the
+    // batch's responses it gained), prepared once per number of cells.
     private static string CountSql(int cells) =>
         "INSERT INTO \"SurveyAnswerDays\" (\"SurveyId\", \"QuestionId\", \"Day\", \"Value\", \"Count\") VALUES " +
-        string.Join(", ", Enumerable.Range(0, cells).Select(i => $"($1, ${2 * i + 3}, $2, ${2 * i + 4}, 1)")) +
-        " ON CONFLICT (\"SurveyId\", \"QuestionId\", \"Day\", \"Value\") DO UPDATE SET \"Count\" = \"SurveyAnswerDays\".\"Count\" + 1";
+        string.Join(", ", Enumerable.Range(0, cells).Select(i => $"($1, ${3 * i + 3}, $2, ${3 * i + 4}, ${3 * i + 5})")) +
+        " ON CONFLICT (\"SurveyId\", \"QuestionId\", \"Day\", \"Value\") DO UPDATE SET \"Count\" = \"SurveyAnswerDays\".\"Count\" + excluded.\"Count\"";
+
+    // At most this many cells to a statement (well inside both databases' limits on parameters).
+    private const int MaxCellsPerStatement = 100;
+
+    private readonly record struct Cell(string SurveyId, DateOnly Day, long QuestionId, int Value) : IComparable<Cell>
+    {
+        public int CompareTo(Cell other)
+        {
+            var byId = string.CompareOrdinal(SurveyId, other.SurveyId);
+            if (byId != 0) return byId;
+            var byDay = Day.CompareTo(other.Day);
+            if (byDay != 0) return byDay;
+            var byQuestion = QuestionId.CompareTo(other.QuestionId);
+            return byQuestion != 0 ? byQuestion : Value.CompareTo(other.Value);
+        }
+    }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> CountSqls = new();
 
@@ -92,6 +109,7 @@ public sealed partial class ResponseWriter : IAsyncDisposable
     private async Task CommitAsync(List<Pending> batch)
     {
         var stored = new bool[batch.Count];
+        var cells = new Dictionary<Cell, int>();
         List<string> changed;
         await using (var session = await database.OpenAsync(CancellationToken.None))
         {
@@ -99,20 +117,17 @@ public sealed partial class ResponseWriter : IAsyncDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 var p = batch[i];
-                var day = database.Date(DateOnly.FromDateTime(p.At.UtcDateTime));
-                var command = session.Command(InsertSql, p.SurveyId, database.Instant(p.At), day, true, p.AnswersJson);
+                var day = DateOnly.FromDateTime(p.At.UtcDateTime);
+                var command = session.Command(InsertSql, p.SurveyId, database.Instant(p.At), database.Date(day), true, p.AnswersJson);
                 stored[i] = await command.ExecuteNonQueryAsync() == 1;
-                if (!stored[i] || p.Cells.Count == 0) continue;
-                var values = new object[2 + 2 * p.Cells.Count];
-                values[0] = p.SurveyId;
-                values[1] = day;
-                for (var c = 0; c < p.Cells.Count; c++)
+                if (!stored[i]) continue;
+                foreach (var (questionId, value) in p.Cells)
                 {
-                    values[2 + 2 * c] = p.Cells[c].QuestionId;
-                    values[3 + 2 * c] = p.Cells[c].Value;
+                    var cell = new Cell(p.SurveyId, day, questionId, value);
+                    cells[cell] = cells.GetValueOrDefault(cell) + 1;
                 }
-                await session.Command(CountSqls.GetOrAdd(p.Cells.Count, CountSql), values).ExecuteNonQueryAsync();
             }
+            await CountAsync(session, cells);
             var now = database.Instant(clock.GetUtcNow());
             changed = [.. batch.Where((_, i) => stored[i]).Select(p => p.SurveyId).Distinct()];
             foreach (var surveyId in changed)
@@ -133,6 +148,27 @@ public sealed partial class ResponseWriter : IAsyncDisposable
             if (database.Provider == DatabaseProvider.PostgreSQL) await AnnounceAsync(session, changed);
         }
         for (var i = 0; i < batch.Count; i++) batch[i].Stored.TrySetResult(stored[i]);
+    }
+
+    // The batch's answer counts, in one fixed order (two instances' batches lock the rows they share in the same order).
+    private async Task CountAsync(PreparedSession session, Dictionary<Cell, int> cells)
+    {
+        foreach (var group in cells.OrderBy(c => c.Key).GroupBy(c => (c.Key.SurveyId, c.Key.Day)))
+        {
+            foreach (var chunk in group.Chunk(MaxCellsPerStatement))
+            {
+                var values = new object[2 + 3 * chunk.Length];
+                values[0] = group.Key.SurveyId;
+                values[1] = database.Date(group.Key.Day);
+                for (var c = 0; c < chunk.Length; c++)
+                {
+                    values[2 + 3 * c] = chunk[c].Key.QuestionId;
+                    values[3 + 3 * c] = chunk[c].Key.Value;
+                    values[4 + 3 * c] = chunk[c].Value;
+                }
+                await session.Command(CountSqls.GetOrAdd(chunk.Length, CountSql), values).ExecuteNonQueryAsync();
+            }
+        }
     }
 
     private async Task AnnounceAsync(PreparedSession session, List<string> surveyIds)
