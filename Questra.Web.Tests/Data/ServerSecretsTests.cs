@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Questra.Web.Data;
 using Questra.Web.Tests.Infrastructure;
 
@@ -10,8 +11,9 @@ namespace Questra.Web.Tests.Data;
 public abstract class ServerSecretsTests(QuestraFactory factory)
 {
     // What another instance on the same database has: its own memory, the same database and key ring.
-    private ServerSecrets AnotherInstance() => new(factory.Services.GetRequiredService<IServiceScopeFactory>(),
-        factory.Services.GetRequiredService<IDataProtectionProvider>());
+    private ServerSecrets AnotherInstance(TimeProvider? clock = null) => new(factory.Services.GetRequiredService<IServiceScopeFactory>(),
+        factory.Services.GetRequiredService<IDataProtectionProvider>(), clock ?? TimeProvider.System,
+        factory.Services.GetRequiredService<ILogger<ServerSecrets>>());
 
     private Task<byte[]?> StoredAsync(string name) =>
         factory.Data.WithDb(db => db.ServerSecrets.Where(s => s.Name == name).Select(s => s.Value).SingleOrDefaultAsync());
@@ -52,6 +54,28 @@ public abstract class ServerSecretsTests(QuestraFactory factory)
         Assert.Equal(ServerSecrets.Length, first.Length);
         Assert.Equal(first, second);
         Assert.NotEqual(foreign, await StoredAsync(name));
+        Assert.Contains(factory.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains(name, StringComparison.Ordinal) && l.Contains("replaced", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AKeyReplacedByAnotherInstance_IsPickedUpOnTheNextFailedCheck_AtMostEveryFewSeconds()
+    {
+        var name = $"test-{Guid.NewGuid():N}";
+        var clock = new TestClock();
+        var instance = AnotherInstance(clock);
+        var held = await instance.GetAsync(name);
+        Assert.Null(await instance.ReplacedAsync(name)); // nothing replaced it
+
+        // Another instance replaces it (as after finding it unreadable).
+        var newer = System.Security.Cryptography.RandomNumberGenerator.GetBytes(ServerSecrets.Length);
+        var wrapped = factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("Questra.ServerSecrets.v1").Protect(newer);
+        await factory.Data.WithDb(db => db.ServerSecrets.Where(s => s.Name == name).ExecuteUpdateAsync(s => s.SetProperty(v => v.Value, wrapped)));
+
+        Assert.Null(await instance.ReplacedAsync(name)); // read again a moment ago: not again yet
+        Assert.Equal(held, await instance.GetAsync(name));
+        clock.Advance(ServerSecrets.RecheckEvery);
+        Assert.Equal(newer, await instance.ReplacedAsync(name));
+        Assert.Equal(newer, await instance.GetAsync(name));
     }
 }
 

@@ -11,12 +11,16 @@ namespace Questra.Web.Data;
 /// instance reads the same one from the database. Stored wrapped by the Data Protection key ring (never in clear),
 /// unwrapped once per instance and kept in memory.
 /// </summary>
-public sealed class ServerSecrets(IServiceScopeFactory scopes, IDataProtectionProvider protection)
+public sealed partial class ServerSecrets(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider clock, ILogger<ServerSecrets> logger)
 {
     public const int Length = 32;
 
+    /// <summary>How often at most an instance reads a key again to see whether another instance replaced it.</summary>
+    public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(10);
+
     private readonly IDataProtector protector = protection.CreateProtector("Questra.ServerSecrets.v1");
     private readonly ConcurrentDictionary<string, Task<byte[]>> loaded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> rechecked = new(StringComparer.Ordinal);
 
     /// <summary>The key named <paramref name="name"/>, made on first use. A failed read (the database is down) is tried again next time.</summary>
     public async Task<byte[]> GetAsync(string name)
@@ -31,6 +35,35 @@ public sealed class ServerSecrets(IServiceScopeFactory scopes, IDataProtectionPr
             loaded.TryRemove(KeyValuePair.Create(name, load));
             throw;
         }
+    }
+
+    /// <summary>
+    /// The key as stored now, when another instance replaced the one this instance holds (see below); null when it
+    /// did not, or when it was read again less than <see cref="RecheckEvery"/> ago. For a check that failed: a
+    /// token made by another instance under the new key then passes here too, within seconds, not after a restart.
+    /// </summary>
+    public async Task<byte[]?> ReplacedAsync(string name)
+    {
+        var now = clock.GetUtcNow();
+        if (rechecked.TryGetValue(name, out var last) && now - last < RecheckEvery) return null;
+        rechecked[name] = now;
+        var held = await GetAsync(name);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
+        var stored = await db.ServerSecrets.AsNoTracking().Where(s => s.Name == name).Select(s => s.Value).SingleOrDefaultAsync();
+        byte[] current;
+        try
+        {
+            if (stored is null) return null;
+            current = protector.Unprotect(stored);
+        }
+        catch (CryptographicException)
+        {
+            return null; // not ours to read: keep the one held
+        }
+        if (CryptographicOperations.FixedTimeEquals(current, held)) return null;
+        loaded[name] = Task.FromResult(current);
+        return current;
     }
 
     private async Task<byte[]> LoadAsync(string name)
@@ -48,10 +81,15 @@ public sealed class ServerSecrets(IServiceScopeFactory scopes, IDataProtectionPr
         catch (CryptographicException)
         {
             // The key ring that wrapped it is gone (restored from another deployment, or its keys revoked): nothing
-            // signed with the old key can be checked any more, so a new one replaces it — in the database, for all.
+            // signed with the old key can be checked any more, so a new one replaces it — in the database, for all
+            // (instances holding the old one pick the new one up on their next failed check: ReplacedAsync).
             await db.Database.ExecuteSqlAsync($"""UPDATE "ServerSecrets" SET "Value" = {fresh} WHERE "Name" = {name} AND "Value" = {stored}""");
             var replaced = await db.ServerSecrets.AsNoTracking().Where(s => s.Name == name).Select(s => s.Value).SingleAsync();
+            Replaced(logger, name);
             return protector.Unprotect(replaced);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The shared key {Name} could not be unwrapped with this deployment's Data Protection key ring (restored from elsewhere, or its keys revoked), so a new one replaced it; public forms opened before now must be opened again to be sent.")]
+    private static partial void Replaced(ILogger logger, string name);
 }

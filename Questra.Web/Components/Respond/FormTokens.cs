@@ -7,7 +7,7 @@ namespace Questra.Web.Components.Respond;
 
 /// <summary>
 /// The public form's antiforgery: a signed double submit. Opening the form gives the browser a random nonce in a
-/// cookie (HttpOnly, SameSite=Strict; <c>__Host-</c> and Secure where HTTPS is required, so no other site or
+/// cookie (HttpOnly, SameSite=Lax; <c>__Host-</c> and Secure where HTTPS is required, so no other site or
 /// subdomain can plant one) and puts into the form an HMAC of that nonce and the survey's link, under a key every
 /// instance shares (<see cref="ServerSecrets"/>). A post is taken only with both, matching: a page on another site
 /// can neither read the cookie nor make the HMAC. It costs one HMAC per post — the framework's antiforgery costs two
@@ -40,7 +40,7 @@ public sealed class FormTokens(ServerSecrets secrets, IOptions<SecurityOptions> 
             context.Response.Cookies.Append(CookieName, nonce, new CookieOptions
             {
                 HttpOnly = true,
-                SameSite = SameSiteMode.Strict,
+                SameSite = SameSiteMode.Lax, // never sent with another site's post; sent when a link in a mail opens the form, so that does not replace it
                 Secure = Secure || context.Request.IsHttps,
                 Path = "/",
                 IsEssential = true,
@@ -53,7 +53,14 @@ public sealed class FormTokens(ServerSecrets secrets, IOptions<SecurityOptions> 
     public async Task<bool> IsValidAsync(HttpContext context, string publicId, string? token)
     {
         if (token is not { Length: > 0 and <= 64 } || NonceOf(context) is not { } nonce) return false;
-        var expected = Sign(await secrets.GetAsync(KeyName), publicId, nonce);
+        if (Matches(await secrets.GetAsync(KeyName), publicId, nonce, token)) return true;
+        // Made by another instance after the shared key was replaced there? (Read again at most every few seconds.)
+        return await secrets.ReplacedAsync(KeyName) is { } current && Matches(current, publicId, nonce, token);
+    }
+
+    private static bool Matches(byte[] key, string publicId, string nonce, string token)
+    {
+        var expected = Sign(key, publicId, nonce);
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(token));
     }
 

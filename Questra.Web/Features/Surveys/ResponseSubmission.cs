@@ -14,7 +14,7 @@ public sealed record SubmissionResult(SubmissionOutcome Outcome, PublicSurvey? S
 /// against the survey's questions as they are now (<see cref="AnswerRules"/>) and stored complete, in one short
 /// transaction; the database's triggers keep the survey's count and per-day roll-up.
 /// </summary>
-public sealed class ResponseSubmission(SurveyReads reads, ResponseWriter writer, TimeProvider clock, SubmissionThrottle throttle)
+public sealed class ResponseSubmission(SurveyReads reads, ResponseWriter writer, TimeProvider clock, SubmissionThrottle throttle, PublicForms forms)
 {
     /// <summary>The survey behind a public link, with the questions the form shows; null when no survey has that link.</summary>
     public async Task<PublicSurvey?> FindAsync(string publicId, CancellationToken ct = default) =>
@@ -35,9 +35,10 @@ public sealed class ResponseSubmission(SurveyReads reads, ResponseWriter writer,
         var check = AnswerRules.Check(survey, fields);
         if (check.Forged is not null) return new SubmissionResult(SubmissionOutcome.Forged, survey, check, check.Forged);
         if (!check.Valid) return new SubmissionResult(SubmissionOutcome.Invalid, survey, check);
-        return await StoreAsync(survey, check, clock.GetUtcNow())
-            ? new SubmissionResult(SubmissionOutcome.Stored, survey, check)
-            : new SubmissionResult(SubmissionOutcome.NotOpen, survey with { Status = SurveyStatus.Closed }); // closed while it was checked
+        if (await StoreAsync(survey, check, clock.GetUtcNow())) return new SubmissionResult(SubmissionOutcome.Stored, survey, check);
+        // Closed (or deleted) while it was checked, or around the app while its form was kept: read it again next time.
+        forms.Changed(survey.SurveyId);
+        return new SubmissionResult(SubmissionOutcome.NotOpen, survey with { Status = SurveyStatus.Closed });
     }
 
     /// <summary>

@@ -84,6 +84,9 @@ public sealed partial class ResponseWriter : IAsyncDisposable
         while (await queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next)) batch.Add(next);
+            // Surveys in one fixed order (each insert's trigger updates its survey's row): two instances' batches
+            // lock the rows they share in the same order, so they cannot deadlock.
+            batch.Sort(static (x, y) => string.CompareOrdinal(x.SurveyId, y.SurveyId));
             try
             {
                 await CommitAsync(batch);
