@@ -60,6 +60,20 @@ public abstract class LeasedCache
         lock (Gate) trustedUntil = 0;
     }
 
+    /// <summary>
+    /// A change notice (comma-separated ids, as <see cref="Features.Surveys.SurveyStamps.Payloads"/> makes them):
+    /// <paramref name="forget"/> each id it names; an empty one forgets everything.
+    /// </summary>
+    protected void ForgetNamed(string payload, Action<string> forget)
+    {
+        if (payload.Length == 0)
+        {
+            Reset(suspend: null);
+            return;
+        }
+        foreach (var id in payload.Split(',', StringSplitOptions.RemoveEmptyEntries)) forget(id);
+    }
+
     /// <summary>Forgets everything; <paramref name="suspend"/>, when given, starts or ends a suspension.</summary>
     protected void Reset(bool? suspend)
     {

@@ -50,7 +50,7 @@ public sealed partial class ServerSecrets(IServiceScopeFactory scopes, IDataProt
         var held = await GetAsync(name);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<QuestraDbContext>();
-        var stored = await db.ServerSecrets.AsNoTracking().Where(s => s.Name == name).Select(s => s.Value).SingleOrDefaultAsync();
+        var stored = await StoredAsync(db, name);
         byte[] current;
         try
         {
@@ -73,7 +73,7 @@ public sealed partial class ServerSecrets(IServiceScopeFactory scopes, IDataProt
         var fresh = protector.Protect(RandomNumberGenerator.GetBytes(Length));
         // Two instances starting at once both offer a key; the database keeps the first, and both use it.
         await db.Database.ExecuteSqlAsync($"""INSERT INTO "ServerSecrets" ("Name", "Value") VALUES ({name}, {fresh}) ON CONFLICT ("Name") DO NOTHING""");
-        var stored = await db.ServerSecrets.AsNoTracking().Where(s => s.Name == name).Select(s => s.Value).SingleAsync();
+        var stored = (await StoredAsync(db, name))!;
         try
         {
             return protector.Unprotect(stored);
@@ -84,11 +84,14 @@ public sealed partial class ServerSecrets(IServiceScopeFactory scopes, IDataProt
             // signed with the old key can be checked any more, so a new one replaces it — in the database, for all
             // (instances holding the old one pick the new one up on their next failed check: ReplacedAsync).
             await db.Database.ExecuteSqlAsync($"""UPDATE "ServerSecrets" SET "Value" = {fresh} WHERE "Name" = {name} AND "Value" = {stored}""");
-            var replaced = await db.ServerSecrets.AsNoTracking().Where(s => s.Name == name).Select(s => s.Value).SingleAsync();
+            var replaced = (await StoredAsync(db, name))!;
             Replaced(logger, name);
             return protector.Unprotect(replaced);
         }
     }
+
+    private static Task<byte[]?> StoredAsync(QuestraDbContext db, string name) =>
+        db.ServerSecrets.AsNoTracking().Where(s => s.Name == name).Select(s => s.Value).SingleOrDefaultAsync();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The shared key {Name} could not be unwrapped with this deployment's Data Protection key ring (restored from elsewhere, or its keys revoked), so a new one replaced it; public forms opened before now must be opened again to be sent.")]
     private static partial void Replaced(ILogger logger, string name);

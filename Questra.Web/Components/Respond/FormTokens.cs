@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Questra.Web.Data;
 
@@ -36,7 +37,7 @@ public sealed class FormTokens(ServerSecrets secrets, IOptions<SecurityOptions> 
         var nonce = NonceOf(context);
         if (nonce is null)
         {
-            nonce = Base64Url(RandomNumberGenerator.GetBytes(NonceBytes));
+            nonce = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(NonceBytes));
             context.Response.Cookies.Append(CookieName, nonce, new CookieOptions
             {
                 HttpOnly = true,
@@ -71,7 +72,5 @@ public sealed class FormTokens(ServerSecrets secrets, IOptions<SecurityOptions> 
     private static bool IsBase64Url(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_';
 
     private static string Sign(byte[] key, string publicId, string nonce) =>
-        Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"questra-form-v1\n{publicId}\n{nonce}")));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"questra-form-v1\n{publicId}\n{nonce}")));
 }

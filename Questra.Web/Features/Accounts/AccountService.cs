@@ -65,7 +65,7 @@ public sealed class AccountService(QuestraDbContext db, UserManager<ApplicationU
         if (deleted.Count > 0 && db.Database.IsNpgsql())
         {
             // Their surveys' public forms go too: every instance forgets the forms it kept (a notice naming none).
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_notify('{Surveys.PublicForms.Channel}', '')", ct);
+            await db.Database.ExecuteSqlRawAsync(Surveys.PublicForms.NotifySql("''"), ct);
         }
         var result = await users.DeleteAsync(user);
         if (!result.Succeeded)

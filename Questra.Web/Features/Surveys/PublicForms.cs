@@ -18,6 +18,9 @@ public sealed class PublicForms(TimeProvider clock) : Data.LeasedCache
     /// <summary>The PostgreSQL channel on which an instance announces a changed form (the payload: survey ids, as <see cref="SurveyStamps.Payloads"/> makes them).</summary>
     public const string Channel = "questra_survey_forms";
 
+    /// <summary>The announcement, with <paramref name="payload"/> the placeholder for its payload.</summary>
+    public static string NotifySql(string payload) => $"SELECT pg_notify('{Channel}', {payload})";
+
     /// <summary>How many forms are kept at most; past it, the memory starts again from empty.</summary>
     public const int MaxEntries = 2_000;
 
@@ -60,15 +63,7 @@ public sealed class PublicForms(TimeProvider clock) : Data.LeasedCache
     public void ForgetAll() => Reset(suspend: null);
 
     /// <summary>A notice on <see cref="Channel"/> (<see cref="SurveyStamps.Notified"/>'s format): forgets the forms it names; an empty one, all.</summary>
-    public void Notified(string payload)
-    {
-        if (payload.Length == 0)
-        {
-            ForgetAll();
-            return;
-        }
-        foreach (var id in payload.Split(',', StringSplitOptions.RemoveEmptyEntries)) Changed(id);
-    }
+    public void Notified(string payload) => ForgetNamed(payload, Changed);
 
     public int Count => byLink.Count;
 

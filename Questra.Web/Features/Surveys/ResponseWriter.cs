@@ -29,18 +29,7 @@ public sealed partial class ResponseWriter : IAsyncDisposable
     // At most this many cells to a statement (well inside both databases' limits on parameters).
     private const int MaxCellsPerStatement = 100;
 
-    private readonly record struct Cell(string SurveyId, DateOnly Day, long QuestionId, int Value) : IComparable<Cell>
-    {
-        public int CompareTo(Cell other)
-        {
-            var byId = string.CompareOrdinal(SurveyId, other.SurveyId);
-            if (byId != 0) return byId;
-            var byDay = Day.CompareTo(other.Day);
-            if (byDay != 0) return byDay;
-            var byQuestion = QuestionId.CompareTo(other.QuestionId);
-            return byQuestion != 0 ? byQuestion : Value.CompareTo(other.Value);
-        }
-    }
+    private readonly record struct Cell(string SurveyId, DateOnly Day, long QuestionId, int Value);
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> CountSqls = new();
 
@@ -156,7 +145,8 @@ public sealed partial class ResponseWriter : IAsyncDisposable
     // The batch's answer counts, in one fixed order (two instances' batches lock the rows they share in the same order).
     private async Task CountAsync(PreparedSession session, Dictionary<Cell, int> cells)
     {
-        foreach (var group in cells.OrderBy(c => c.Key).GroupBy(c => (c.Key.SurveyId, c.Key.Day)))
+        var ordered = cells.OrderBy(c => c.Key.SurveyId, StringComparer.Ordinal).ThenBy(c => c.Key.Day).ThenBy(c => c.Key.QuestionId).ThenBy(c => c.Key.Value);
+        foreach (var group in ordered.GroupBy(c => (c.Key.SurveyId, c.Key.Day)))
         {
             foreach (var chunk in group.Chunk(MaxCellsPerStatement))
             {

@@ -144,7 +144,7 @@ public sealed class SurveyAuthoring(QuestraDbContext db, TimeProvider clock, Sur
 
     // Other instances forget the survey's stamp (SurveyStamps) and form (PublicForms) when the transaction commits (edits are rare, so
     // the notice rides in the transaction and cannot be lost); this one right after the commit.
-    private static readonly string AnnounceSql = $"{SurveyStamps.NotifySql("{0}")}, pg_notify('{PublicForms.Channel}', {{0}})";
+    private static readonly string AnnounceSql = $"{SurveyStamps.NotifySql("{0}")}; {PublicForms.NotifySql("{0}")}";
 
     private async Task AnnounceAsync(string surveyId, CancellationToken ct)
     {

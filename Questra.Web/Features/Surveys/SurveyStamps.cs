@@ -45,15 +45,7 @@ public sealed class SurveyStamps(TimeProvider clock) : Data.LeasedCache
     /// A notice from the channel: forgets the surveys it names; an empty one forgets every stamp (for an operator or
     /// a migration that changed surveys straight in the database: <c>NOTIFY questra_surveys</c>).
     /// </summary>
-    public void Notified(string payload)
-    {
-        if (payload.Length == 0)
-        {
-            Reset(suspend: null);
-            return;
-        }
-        foreach (var id in payload.Split(',', StringSplitOptions.RemoveEmptyEntries)) Changed(id);
-    }
+    public void Notified(string payload) => ForgetNamed(payload, Changed);
 
     /// <summary>How many surveys are remembered at most; past it, the memory starts again from empty.</summary>
     public const int MaxEntries = 20_000;

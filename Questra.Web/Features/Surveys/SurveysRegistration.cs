@@ -16,19 +16,15 @@ public static class SurveysRegistration
         services.AddScoped<SurveyMetrics>();
         services.AddSingleton<SurveyReads>();
         // Sharing the database with other instances (PostgreSQL): stamps and forms only under the change channel's lease.
-        services.AddSingleton(sp =>
-        {
-            var stamps = new SurveyStamps(sp.GetRequiredService<TimeProvider>());
-            if (sp.GetService<Npgsql.NpgsqlDataSource>() is not null) stamps.RequireLease();
-            return stamps;
-        });
-        services.AddSingleton(sp =>
-        {
-            var forms = new PublicForms(sp.GetRequiredService<TimeProvider>());
-            if (sp.GetService<Npgsql.NpgsqlDataSource>() is not null) forms.RequireLease();
-            return forms;
-        });
+        services.AddSingleton(sp => Leased(sp, new SurveyStamps(sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton(sp => Leased(sp, new PublicForms(sp.GetRequiredService<TimeProvider>())));
         services.AddScoped<Organizations.INewOrganizationContent, SampleSurveysContent>();
         return services;
+    }
+
+    private static T Leased<T>(IServiceProvider services, T copy) where T : Data.LeasedCache
+    {
+        if (services.GetService<Npgsql.NpgsqlDataSource>() is not null) copy.RequireLease();
+        return copy;
     }
 }
